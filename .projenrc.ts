@@ -1,0 +1,58 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-api-reachability',
+  description:
+    'Finds, at cdk synth time, the infrastructure mistakes that make Amazon API Gateway answer 403 Forbidden (private DNS of execute-api VPC endpoints shadowing public APIs, and more), and L3 constructs that build the fixes.',
+  keywords: ['cdk', 'aws-cdk', 'api-gateway', 'vpc-endpoint', 'private-dns', 'cdk-nag', '403', 'validation'],
+  author: 'cdk-api-reachability maintainers',
+  authorAddress: 'maintainers@cdk-api-reachability.dev',
+  repositoryUrl: 'https://github.com/cdk-api-reachability/cdk-api-reachability',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // IPolicyValidationContext.appConstruct / stackTemplates and Validations.of() exist from 2.276.0;
+  // cdk-nag v3 itself needs >= 2.257.0 (its MIGRATION.md).
+  cdkVersion: '2.276.0',
+  jsiiVersion: '~6.0.0',
+  peerDeps: ['cdk-nag@^3.0.2'],
+  devDeps: ['cdk-nag@^3.0.2', 'fast-check@^4.10.2'],
+  // The template reader (cdk.out and hand-written CloudFormation/SAM) needs a YAML parser that
+  // understands short-form intrinsic tags; bundled because jsii only allows bundled non-jsii deps.
+  bundledDeps: ['yaml@^2.8.1'],
+
+  // This project's CI is `.ci/run` (see README); no hosted workflows, no release automation.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  eslintOptions: { dirs: ['src', 'test'], prettier: true },
+  prettier: true,
+  prettierOptions: { settings: { printWidth: 120, singleQuote: true, trailingComma: javascript.TrailingComma.ALL } },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      coverageThreshold: { statements: 90, branches: 80, functions: 90, lines: 90 },
+    },
+  },
+  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', 'bench/**/*.ts'] },
+  gitignore: ['cdk.out', '*.cdk.out', '/examples/**/cdk.out'],
+  npmignoreEnabled: true,
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/docs/', '.ci/'] },
+});
+
+project.addTask('demo', {
+  description: 'Synthesize the bundled example app (broken and fixed) with the checks and print the findings',
+  exec: 'ts-node --prefer-ts-exts examples/demo.ts',
+});
+
+project.addTask('bench', {
+  description: 'Measure how long the engine takes on generated apps of growing size',
+  exec: 'ts-node --prefer-ts-exts bench/bench.ts',
+});
+
+project.synth();
