@@ -1,0 +1,76 @@
+/**
+ * The engine's entry points: graph → facts → rules → findings. Internal (not part of the jsii
+ * surface); the doors call these.
+ */
+import { IConstruct } from 'constructs';
+import { deriveFacts } from './facts';
+import { dedupeFindings, Finding, sortFindings } from './finding';
+import { stacksFromCloudAssembly, stacksFromTemplateFiles } from './graph/from-cloud-assembly';
+import { stacksFromConstructTree } from './graph/from-construct-tree';
+import { ResourceGraph } from './graph/resource-graph';
+import { RULES, Rule } from './rules';
+
+/** What one run of the engine produced. */
+export interface Analysis {
+  readonly findings: Finding[];
+  /** Internal problems (a rule that crashed): reported as warnings by the doors, never as errors. */
+  readonly diagnostics: string[];
+}
+
+/** Runs every rule over a graph. Never throws: a crash inside a rule becomes a diagnostic. */
+export function analyzeGraph(graph: ResourceGraph, rules: ReadonlyArray<Rule> = RULES): Analysis {
+  const diagnostics: string[] = [];
+  let facts;
+  try {
+    facts = deriveFacts(graph);
+  } catch (e) {
+    return { findings: [], diagnostics: [`the facts could not be derived (${errorText(e)}); no rule ran`] };
+  }
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    try {
+      findings.push(...rule.check(facts));
+    } catch (e) {
+      diagnostics.push(`rule ${rule.id} failed (${errorText(e)}); its findings are missing`);
+    }
+  }
+  return { findings: sortFindings(dedupeFindings(findings)), diagnostics };
+}
+
+/** Reads the construct tree of the app that holds `scope` (all stacks: references cross them). */
+export function graphOfApp(scope: IConstruct): ResourceGraph {
+  return ResourceGraph.fromStacks(stacksFromConstructTree(scope.node.root));
+}
+
+/** Analyzes the whole app that holds `scope` and returns the findings on resources under `scope`. */
+export function analyzeScope(scope: IConstruct, rules: ReadonlyArray<Rule> = RULES): Analysis {
+  let graph: ResourceGraph;
+  try {
+    graph = graphOfApp(scope);
+  } catch (e) {
+    return { findings: [], diagnostics: [`the app could not be read (${errorText(e)}); no rule ran`] };
+  }
+  const result = analyzeGraph(graph, rules);
+  const prefix = scope.node.path;
+  if (prefix === '') return result;
+  return { ...result, findings: result.findings.filter((f) => f.resource.path === prefix || f.resource.path?.startsWith(`${prefix}/`)) };
+}
+
+/** The findings of the app that holds `scope`, on resources under `scope`. */
+export function analyzeApp(scope: IConstruct): Finding[] {
+  return analyzeScope(scope).findings;
+}
+
+/** Analyzes a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
+export function analyzeCloudAssembly(dir: string): Analysis {
+  return analyzeGraph(ResourceGraph.fromStacks(stacksFromCloudAssembly(dir)));
+}
+
+/** Analyzes CloudFormation / SAM template files as one app. Throws TemplateLoadError on unreadable input. */
+export function analyzeTemplateFiles(files: ReadonlyArray<string>): Analysis {
+  return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files)));
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0] : String(e);
+}

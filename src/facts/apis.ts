@@ -1,0 +1,132 @@
+/**
+ * APIs, custom domain names and their mappings.
+ *
+ * Reads: AWS::ApiGateway::RestApi (`EndpointConfiguration.Types`; absent = EDGE; see
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html),
+ * AWS::ApiGatewayV2::Api (HTTP and WebSocket: always public), AWS::Serverless::Api and
+ * AWS::Serverless::HttpApi (SAM), AWS::ApiGateway::DomainName (v1, REGIONAL or EDGE),
+ * AWS::ApiGatewayV2::DomainName (always regional), AWS::ApiGateway::DomainNameV2 (PRIVATE),
+ * AWS::ApiGateway::BasePathMapping, AWS::ApiGateway::BasePathMappingV2, AWS::ApiGatewayV2::ApiMapping.
+ * Unknown: an endpoint type that is a parameter or `Fn::If` (`isPublic` undefined); mappings whose
+ * API or domain is not a resource or literal of the app.
+ */
+import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
+import { Opaque, ResRef, Value, at, isObject, list, literal } from '../graph/values';
+
+/** The kind of an API. */
+export type ApiKind = 'REST' | 'HTTP' | 'WEBSOCKET';
+
+/** An API defined in the app. */
+export interface ApiFact {
+  readonly resource: ResourceNode;
+  readonly kind: ApiKind;
+  /** EDGE, REGIONAL or PRIVATE for REST APIs; REGIONAL for HTTP and WebSocket; undefined when unknown. */
+  readonly endpointType?: 'EDGE' | 'REGIONAL' | 'PRIVATE';
+  /** True for public APIs, false for private ones, undefined when unknown. */
+  readonly isPublic?: boolean;
+  readonly region?: string;
+}
+
+/** A custom domain name defined in the app. */
+export interface DomainFact {
+  readonly resource: ResourceNode;
+  /** The domain name when it is a literal (lower case, no trailing dot). */
+  readonly name?: string;
+  readonly version: 'v1' | 'v2' | 'private';
+  /** REGIONAL, EDGE or PRIVATE; undefined when unknown. */
+  readonly endpointType?: 'REGIONAL' | 'EDGE' | 'PRIVATE';
+  readonly region?: string;
+  /** The APIs mapped on it (by base path mapping or API mapping). */
+  readonly apis: ApiFact[];
+}
+
+const API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::Serverless::Api', 'AWS::Serverless::HttpApi'];
+
+/** Reads the APIs of the app. */
+export function readApis(graph: ResourceGraph): ApiFact[] {
+  return graph.ofType(...API_TYPES).map((r) => {
+    const region = r.stack.region;
+    switch (r.type) {
+      case 'AWS::ApiGateway::RestApi': {
+        const type = restEndpointType(r.properties);
+        return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
+      }
+      case 'AWS::Serverless::Api': {
+        const cfg = r.properties.EndpointConfiguration;
+        const type = cfg === undefined ? 'EDGE' : endpointTypeOf(isObject(cfg) ? cfg.Type : cfg);
+        return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
+      }
+      default: {
+        const protocol = literal(r.properties.ProtocolType);
+        const kind: ApiKind = protocol === 'WEBSOCKET' ? 'WEBSOCKET' : 'HTTP';
+        return { resource: r, kind, endpointType: 'REGIONAL', isPublic: true, region };
+      }
+    }
+  });
+}
+
+function restEndpointType(props: { [k: string]: Value }): ApiFact['endpointType'] {
+  const cfg = props.EndpointConfiguration;
+  if (cfg !== undefined) {
+    const types = at(cfg, 'Types');
+    if (types === undefined) return 'EDGE';
+    const all = list(types);
+    return all.length === 1 ? endpointTypeOf(all[0]) : undefined;
+  }
+  // An API imported from OpenAPI may take its type from the `endpointConfigurationTypes` parameter.
+  const param = at(props.Parameters, 'endpointConfigurationTypes');
+  if (param !== undefined) return endpointTypeOf(param);
+  return 'EDGE';
+}
+
+function endpointTypeOf(v: Value | undefined): ApiFact['endpointType'] {
+  const s = literal(v)?.toUpperCase();
+  return s === 'EDGE' || s === 'REGIONAL' || s === 'PRIVATE' ? s : undefined;
+}
+
+/** Reads the custom domain names of the app and what they map. */
+export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[] {
+  const apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
+  const domains: Array<DomainFact & { apis: ApiFact[] }> = [];
+  const byKey = new Map<string, DomainFact & { apis: ApiFact[] }>();
+  const byName = new Map<string, DomainFact & { apis: ApiFact[] }>();
+  for (const r of graph.ofType('AWS::ApiGateway::DomainName', 'AWS::ApiGatewayV2::DomainName', 'AWS::ApiGateway::DomainNameV2')) {
+    const name = literal(r.properties.DomainName)?.toLowerCase().replace(/\.$/, '');
+    let version: DomainFact['version'] = 'v1';
+    let endpointType: DomainFact['endpointType'];
+    if (r.type === 'AWS::ApiGatewayV2::DomainName') {
+      version = 'v2';
+      endpointType = 'REGIONAL';
+    } else if (r.type === 'AWS::ApiGateway::DomainNameV2') {
+      version = 'private';
+      endpointType = 'PRIVATE';
+    } else {
+      const types = at(r.properties.EndpointConfiguration, 'Types');
+      const t = types === undefined ? 'EDGE' : list(types).length === 1 ? literal(list(types)[0])?.toUpperCase() : undefined;
+      endpointType = t === 'EDGE' || t === 'REGIONAL' ? t : undefined;
+    }
+    const d = { resource: r, name, version, endpointType, region: r.stack.region, apis: [] as ApiFact[] };
+    domains.push(d);
+    byKey.set(r.key, d);
+    if (name) byName.set(name, d);
+  }
+  const domainOf = (v: Value | undefined) => {
+    if (v instanceof ResRef) return byKey.get(v.key);
+    const s = literal(v)?.toLowerCase().replace(/\.$/, '');
+    return s ? byName.get(s) : undefined;
+  };
+  const map = (domain: Value | undefined, api: Value | undefined) => {
+    const d = domainOf(domain);
+    const a = api instanceof ResRef ? apiByKey.get(api.key) : undefined;
+    if (d && a && !d.apis.includes(a)) d.apis.push(a);
+  };
+  for (const m of graph.ofType('AWS::ApiGateway::BasePathMapping')) map(m.properties.DomainName, m.properties.RestApiId);
+  for (const m of graph.ofType('AWS::ApiGatewayV2::ApiMapping')) map(m.properties.DomainName, m.properties.ApiId);
+  for (const m of graph.ofType('AWS::ApiGateway::BasePathMappingV2')) map(m.properties.DomainNameArn, m.properties.RestApiId);
+  return domains;
+}
+
+/** Whether a value is unknown (a parameter, an unresolvable intrinsic). */
+export function isUnknown(v: Value | undefined): boolean {
+  return v instanceof Opaque;
+}

@@ -1,0 +1,273 @@
+/**
+ * Callers: resources that run code inside a VPC and use its DNS resolver.
+ *
+ * Reads, per caller type (one table entry each): where its subnets and security groups are, the
+ * configuration that may name a URL (Lambda environment, container environment of the ECS task
+ * definition, EC2 / launch template / launch configuration user data, CodeBuild environment
+ * variables), its IAM role, and whether it gets a public IP.
+ * Types: AWS::Lambda::Function, AWS::Serverless::Function, AWS::ECS::Service (awsvpc),
+ * AWS::EC2::Instance, AWS::AutoScaling::AutoScalingGroup, AWS::CodeBuild::Project,
+ * AWS::Batch::ComputeEnvironment, AWS::SageMaker::NotebookInstance, AWS::EKS::Nodegroup.
+ * Unknown: a VPC that cannot be told from the subnets and security groups (the caller has no
+ * `vpc`), a public IP that depends on something outside the app ('unknown').
+ */
+import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
+import { ResRef, Value, ValueObject, at, bool, isObject, list, literal } from '../graph/values';
+import { VpcIndex, VpcRef } from './vpcs';
+
+/** Whether a caller gets a public IP: never (Lambda, CodeBuild), yes, no, or unknown. */
+export type PublicIp = 'never' | 'yes' | 'no' | 'unknown' | 'subnet';
+
+/** One place in a caller's configuration that may hold a URL. */
+export interface ConfigValue {
+  /** Property path in the template, e.g. `Properties.Environment.Variables.PAYMENTS_URL`. */
+  readonly location: string;
+  /** The resource that holds it (the caller, or its task definition / launch template). */
+  readonly holder: ResourceNode;
+  readonly value: Value;
+}
+
+/** A caller in a VPC. */
+export interface Caller {
+  readonly resource: ResourceNode;
+  /** How messages name its kind ("Lambda function"). */
+  readonly kind: string;
+  readonly vpc?: VpcRef;
+  readonly subnets: Value[];
+  /** Public IP: 'subnet' means "as the subnet's MapPublicIpOnLaunch says". */
+  readonly publicIp: PublicIp;
+  readonly config: ConfigValue[];
+  /** Values naming the caller's IAM role(s) (role ARN, role name, instance profile). */
+  readonly roles: Value[];
+}
+
+interface Placement {
+  securityGroups: Value[];
+  subnets: Value[];
+  vpcId?: Value;
+  publicIp: PublicIp;
+  config: ConfigValue[];
+  roles: Value[];
+}
+
+type Reader = (r: ResourceNode, g: ResourceGraph) => Placement | undefined;
+
+/** One entry per caller type: a new type is a new row, not new logic. */
+const CALLER_TYPES: { [type: string]: { kind: string; read: Reader } } = {
+  'AWS::Lambda::Function': { kind: 'Lambda function', read: lambda },
+  'AWS::Serverless::Function': { kind: 'Lambda function', read: lambda },
+  'AWS::ECS::Service': { kind: 'ECS service', read: ecsService },
+  'AWS::EC2::Instance': { kind: 'EC2 instance', read: ec2Instance },
+  'AWS::AutoScaling::AutoScalingGroup': { kind: 'Auto Scaling group', read: autoScalingGroup },
+  'AWS::CodeBuild::Project': { kind: 'CodeBuild project', read: codeBuild },
+  'AWS::Batch::ComputeEnvironment': { kind: 'Batch compute environment', read: batch },
+  'AWS::SageMaker::NotebookInstance': { kind: 'SageMaker notebook instance', read: sageMaker },
+  'AWS::EKS::Nodegroup': { kind: 'EKS node group', read: eksNodegroup },
+};
+
+/** Reads every caller of the app that sits in a VPC. */
+export function readCallers(graph: ResourceGraph, vpcs: VpcIndex): Caller[] {
+  const out: Caller[] = [];
+  for (const type of Object.keys(CALLER_TYPES)) {
+    const { kind, read } = CALLER_TYPES[type];
+    for (const r of graph.ofType(type)) {
+      const p = read(r, graph);
+      if (!p || (p.subnets.length === 0 && p.securityGroups.length === 0)) continue;
+      out.push({
+        resource: r,
+        kind,
+        vpc: vpcs.placementVpc(p.securityGroups, p.subnets, p.vpcId),
+        subnets: p.subnets,
+        publicIp: p.publicIp,
+        config: p.config,
+        roles: p.roles,
+      });
+    }
+  }
+  return out;
+}
+
+function lambda(r: ResourceNode): Placement | undefined {
+  const vpc = r.properties.VpcConfig;
+  if (!isObject(vpc)) return undefined;
+  return {
+    securityGroups: list(vpc.SecurityGroupIds),
+    subnets: list(vpc.SubnetIds),
+    publicIp: 'never', // Lambda never gets a public IP in a VPC.
+    config: entries(r, at(r.properties, 'Environment', 'Variables'), 'Properties.Environment.Variables'),
+    roles: r.properties.Role !== undefined ? [r.properties.Role] : [],
+  };
+}
+
+function ecsService(r: ResourceNode, g: ResourceGraph): Placement | undefined {
+  const net = at(r.properties, 'NetworkConfiguration', 'AwsvpcConfiguration');
+  if (!isObject(net)) return undefined;
+  const assign = literal(net.AssignPublicIp);
+  const td = resolve(g, r.properties.TaskDefinition, 'AWS::ECS::TaskDefinition');
+  const config: ConfigValue[] = [];
+  if (td) {
+    list(td.properties.ContainerDefinitions).forEach((c, i) => {
+      list(at(c, 'Environment')).forEach((e, j) => {
+        const value = at(e, 'Value');
+        const name = literal(at(e, 'Name')) ?? String(j);
+        if (value !== undefined) {
+          config.push({ location: `Properties.ContainerDefinitions.${i}.Environment.${name}`, holder: td, value });
+        }
+      });
+    });
+  }
+  return {
+    securityGroups: list(net.SecurityGroups),
+    subnets: list(net.Subnets),
+    publicIp: assign === 'ENABLED' ? 'yes' : assign === undefined || assign === 'DISABLED' ? 'no' : 'unknown',
+    config,
+    roles: td?.properties.TaskRoleArn !== undefined ? [td.properties.TaskRoleArn] : [],
+  };
+}
+
+function ec2Instance(r: ResourceNode, g: ResourceGraph): Placement | undefined {
+  const p = r.properties;
+  const nics = list(p.NetworkInterfaces);
+  const lt = launchTemplateOf(g, p.LaunchTemplate);
+  const ltData = lt ? at(lt.properties, 'LaunchTemplateData') : undefined;
+  const subnets = [...(p.SubnetId !== undefined ? [p.SubnetId] : []), ...nics.map((n) => at(n, 'SubnetId')).filter(isDefined)];
+  const securityGroups = [
+    ...list(p.SecurityGroupIds),
+    ...nics.flatMap((n) => list(at(n, 'GroupSet'))),
+    ...list(at(ltData, 'SecurityGroupIds')),
+  ];
+  const config: ConfigValue[] = [];
+  if (p.UserData !== undefined) config.push({ location: 'Properties.UserData', holder: r, value: p.UserData });
+  if (lt && at(ltData, 'UserData') !== undefined) {
+    config.push({ location: 'Properties.LaunchTemplateData.UserData', holder: lt, value: at(ltData, 'UserData')! });
+  }
+  const associate = nics.length > 0 ? bool(at(nics[0], 'AssociatePublicIpAddress')) : bool(at(ltData, 'NetworkInterfaces', 0, 'AssociatePublicIpAddress'));
+  const hasEip = instancesWithElasticIp(g).has(r.key);
+  return {
+    securityGroups,
+    subnets,
+    publicIp: hasEip || associate === true ? 'yes' : associate === false ? 'no' : associate === 'unknown' ? 'unknown' : 'subnet',
+    config,
+    roles: instanceProfileRoles(g, p.IamInstanceProfile ?? at(ltData, 'IamInstanceProfile', 'Arn') ?? at(ltData, 'IamInstanceProfile', 'Name')),
+  };
+}
+
+function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefined {
+  const p = r.properties;
+  const subnets = list(p.VPCZoneIdentifier);
+  if (subnets.length === 0) return undefined;
+  const config: ConfigValue[] = [];
+  let securityGroups: Value[] = [];
+  let publicIp: PublicIp = 'subnet';
+  let profile: Value | undefined;
+  const lt = launchTemplateOf(g, p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification'));
+  const lc = resolve(g, p.LaunchConfigurationName, 'AWS::AutoScaling::LaunchConfiguration');
+  if (lt) {
+    const data = at(lt.properties, 'LaunchTemplateData');
+    securityGroups = [...list(at(data, 'SecurityGroupIds')), ...list(at(data, 'NetworkInterfaces', 0, 'Groups'))];
+    const ud = at(data, 'UserData');
+    if (ud !== undefined) config.push({ location: 'Properties.LaunchTemplateData.UserData', holder: lt, value: ud });
+    publicIp = fromAssociate(bool(at(data, 'NetworkInterfaces', 0, 'AssociatePublicIpAddress')));
+    profile = at(data, 'IamInstanceProfile', 'Arn') ?? at(data, 'IamInstanceProfile', 'Name');
+  } else if (lc) {
+    securityGroups = list(lc.properties.SecurityGroups);
+    if (lc.properties.UserData !== undefined) config.push({ location: 'Properties.UserData', holder: lc, value: lc.properties.UserData });
+    publicIp = fromAssociate(bool(lc.properties.AssociatePublicIpAddress));
+    profile = lc.properties.IamInstanceProfile;
+  } else {
+    publicIp = 'unknown';
+  }
+  return { securityGroups, subnets, publicIp, config, roles: instanceProfileRoles(g, profile) };
+}
+
+function codeBuild(r: ResourceNode): Placement | undefined {
+  const vpc = r.properties.VpcConfig;
+  if (!isObject(vpc)) return undefined;
+  const config: ConfigValue[] = [];
+  list(at(r.properties, 'Environment', 'EnvironmentVariables')).forEach((e, i) => {
+    const type = literal(at(e, 'Type')) ?? 'PLAINTEXT';
+    const value = at(e, 'Value');
+    if (type === 'PLAINTEXT' && value !== undefined) {
+      const name = literal(at(e, 'Name')) ?? String(i);
+      config.push({ location: `Properties.Environment.EnvironmentVariables.${name}`, holder: r, value });
+    }
+  });
+  return {
+    securityGroups: list(vpc.SecurityGroupIds),
+    subnets: list(vpc.Subnets),
+    vpcId: vpc.VpcId,
+    publicIp: 'never', // CodeBuild in a VPC never gets a public IP.
+    config,
+    roles: r.properties.ServiceRole !== undefined ? [r.properties.ServiceRole] : [],
+  };
+}
+
+function batch(r: ResourceNode): Placement | undefined {
+  const cr = r.properties.ComputeResources;
+  if (!isObject(cr)) return undefined;
+  return { securityGroups: list(cr.SecurityGroupIds), subnets: list(cr.Subnets), publicIp: 'unknown', config: [], roles: [] };
+}
+
+function sageMaker(r: ResourceNode): Placement | undefined {
+  const p = r.properties;
+  if (p.SubnetId === undefined) return undefined;
+  // With direct internet access (the default) traffic to the internet leaves through SageMaker's own network.
+  const direct = literal(p.DirectInternetAccess) ?? 'Enabled';
+  return {
+    securityGroups: list(p.SecurityGroupIds),
+    subnets: [p.SubnetId],
+    publicIp: direct === 'Disabled' ? 'never' : 'unknown',
+    config: [],
+    roles: p.RoleArn !== undefined ? [p.RoleArn] : [],
+  };
+}
+
+function eksNodegroup(r: ResourceNode): Placement | undefined {
+  const subnets = list(r.properties.Subnets);
+  if (subnets.length === 0) return undefined;
+  return { securityGroups: [], subnets, publicIp: 'unknown', config: [], roles: r.properties.NodeRole !== undefined ? [r.properties.NodeRole] : [] };
+}
+
+function fromAssociate(b: boolean | 'unknown' | undefined): PublicIp {
+  return b === true ? 'yes' : b === false ? 'no' : b === 'unknown' ? 'unknown' : 'subnet';
+}
+
+function entries(holder: ResourceNode, vars: Value | undefined, base: string): ConfigValue[] {
+  if (!isObject(vars)) return [];
+  return Object.keys(vars).map((k) => ({ location: `${base}.${k}`, holder, value: (vars as ValueObject)[k] }));
+}
+
+function resolve(g: ResourceGraph, v: Value | undefined, type: string): ResourceNode | undefined {
+  if (!(v instanceof ResRef)) return undefined;
+  const r = g.get(v.key);
+  return r?.type === type ? r : undefined;
+}
+
+function launchTemplateOf(g: ResourceGraph, spec: Value | undefined): ResourceNode | undefined {
+  return resolve(g, at(spec, 'LaunchTemplateId') ?? at(spec, 'LaunchTemplateName'), 'AWS::EC2::LaunchTemplate');
+}
+
+function instanceProfileRoles(g: ResourceGraph, profile: Value | undefined): Value[] {
+  const p = resolve(g, profile, 'AWS::IAM::InstanceProfile');
+  return p ? list(p.properties.Roles) : [];
+}
+
+const eipIndex = new WeakMap<ResourceGraph, Set<string>>();
+
+/** Keys of the instances that an Elastic IP is associated with (indexed once per graph). */
+function instancesWithElasticIp(g: ResourceGraph): Set<string> {
+  let set = eipIndex.get(g);
+  if (!set) {
+    set = new Set();
+    for (const e of g.ofType('AWS::EC2::EIP', 'AWS::EC2::EIPAssociation')) {
+      const id = e.properties.InstanceId;
+      if (id instanceof ResRef) set.add(id.key);
+    }
+    eipIndex.set(g, set);
+  }
+  return set;
+}
+
+function isDefined<T>(x: T | undefined): x is T {
+  return x !== undefined;
+}

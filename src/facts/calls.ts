@@ -1,0 +1,215 @@
+/**
+ * Caller → API links, with their evidence.
+ *
+ * Evidence, strongest first: a user's explicit hint (`ApiReachability.of(caller).declareCall(api)`
+ * / `.declareExternalCall(url)`, read from the caller's `Metadata`); a URL or id of the API in the
+ * caller's configuration (see callers.ts); an IAM policy of the caller's role that allows
+ * `execute-api:Invoke` on the API's ARN.
+ * Precedence: a configuration that names a URL of the API decides the hostname (default URL →
+ * default hostname; custom domain → through that domain). A bare API id (a `Ref` with no hostname
+ * around it) counts only where no URL of that API is configured; an IAM grant only where nothing
+ * else names the API. A grant on a wildcard resource names no particular API: not evidence.
+ * Unknown: URLs whose hostname is not literal and not made from a resource of the app.
+ */
+import { ResourceNode } from '../graph/resource-graph';
+import { ResRef, Value, list, literal, partsOf } from '../graph/values';
+import { ApiFact, DomainFact } from './apis';
+import { Caller } from './callers';
+import { RecordFact } from './records';
+import { RoleIndex, actionMatches } from './roles';
+
+/** Metadata key under which hints are stored on a caller's CloudFormation resource. */
+export const HINTS_METADATA_KEY = 'cdk-api-reachability';
+
+/** The shape of the hints metadata. */
+export interface HintsMetadata {
+  /** Construct paths of the CloudFormation resources of APIs the caller calls on their default hostname. */
+  readonly calls?: string[];
+  /** URLs the caller calls that the app cannot show. */
+  readonly externalCalls?: string[];
+}
+
+/** How a caller reaches an API. */
+export type Via = 'default-host' | 'endpoint-host' | 'bare-id' | 'domain' | 'iam';
+
+/** One call from a caller to an API, a custom domain, or an execute-api hostname outside the app. */
+export interface CallLink {
+  readonly caller: Caller;
+  /** The API, when it is defined in the app (also for calls through a domain that maps it). */
+  readonly api?: ApiFact;
+  /** The custom domain the call goes through. */
+  readonly domain?: DomainFact;
+  /** The DNS record whose name the call uses. */
+  readonly record?: RecordFact;
+  /** A literal default execute-api hostname of an API the app does not define. */
+  readonly external?: { readonly host: string; readonly apiId: string; readonly region: string };
+  readonly via: Via;
+  readonly evidence: 'hint' | 'config' | 'iam';
+  /** Where the evidence is: the resource and property path. */
+  readonly holder: ResourceNode;
+  readonly location: string;
+}
+
+const HOSTNAME = /[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/gi;
+const DEFAULT_HOST = /^([a-z0-9]+)(-vpce-[a-z0-9]+)?\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+interface Hit {
+  api?: ApiFact;
+  domain?: DomainFact;
+  record?: RecordFact;
+  external?: CallLink['external'];
+  via: Via;
+}
+
+/** Finds what every caller calls. */
+export class CallIndex {
+  private readonly apiByKey: Map<string, ApiFact>;
+  private readonly apiByPath: Map<string, ApiFact>;
+  private readonly domainByKey: Map<string, DomainFact>;
+  private readonly hostTargets = new Map<string, { domain?: DomainFact; record?: RecordFact }>();
+  private readonly recordByKey = new Map<string, RecordFact>();
+
+  constructor(
+    apis: ApiFact[],
+    domains: DomainFact[],
+    records: RecordFact[],
+    private readonly roles: RoleIndex,
+  ) {
+    this.apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
+    this.apiByPath = new Map(apis.filter((a) => a.resource.path).map((a) => [a.resource.path!, a]));
+    this.domainByKey = new Map(domains.map((d) => [d.resource.key, d]));
+    for (const d of domains) if (d.name) this.hostTargets.set(d.name, { domain: d });
+    for (const r of records) {
+      const domain = r.target?.domain ?? (r.name ? this.hostTargets.get(r.name)?.domain : undefined);
+      if (r.name) this.hostTargets.set(r.name, { domain, record: r });
+      if (r.location === 'Properties') this.recordByKey.set(r.resource.key, r);
+    }
+  }
+
+  /** The calls of one caller, after precedence. */
+  public linksOf(caller: Caller): CallLink[] {
+    const links: CallLink[] = [];
+    const add = (hits: Hit[], evidence: CallLink['evidence'], holder: ResourceNode, location: string) => {
+      for (const h of hits) links.push({ caller, ...h, evidence, holder, location });
+    };
+    const hints = readHints(caller.resource);
+    for (const path of hints.calls) {
+      const api = this.apiByPath.get(path);
+      if (api) add([{ api, via: 'default-host' }], 'hint', caller.resource, `Metadata.${HINTS_METADATA_KEY}.calls`);
+    }
+    for (const url of hints.externalCalls) {
+      add(this.scan(url), 'hint', caller.resource, `Metadata.${HINTS_METADATA_KEY}.externalCalls`);
+    }
+    for (const c of caller.config) add(this.scan(c.value), 'config', c.holder, c.location);
+    for (const roleValue of caller.roles) {
+      const key = this.roles.roleKeyOf(roleValue);
+      if (!key) continue;
+      for (const s of this.roles.statementsOf(key)) {
+        if (s.effect !== 'Allow' || !s.actions.some((a) => actionMatches(a, 'execute-api:Invoke'))) continue;
+        for (const res of s.resources) {
+          for (const api of this.apisNamedIn(res)) add([{ api, via: 'iam' }], 'iam', s.holder, 'Properties.PolicyDocument');
+        }
+      }
+    }
+    return precedence(links);
+  }
+
+  /** What a configuration value (a URL, an id, user data) names. */
+  private scan(v: Value): Hit[] {
+    const parts = partsOf(v) ?? (Array.isArray(v) ? v.flatMap((x) => partsOf(x) ?? []) : []);
+    const hits: Hit[] = [];
+    parts.forEach((p, i) => {
+      if (p instanceof ResRef) {
+        hits.push(...this.scanRef(p, parts[i + 1], parts[i + 2]));
+      } else if (typeof p === 'string') {
+        hits.push(...this.scanText(p));
+      }
+    });
+    return hits;
+  }
+
+  private scanRef(p: ResRef, next: Value | undefined, afterNext: Value | undefined): Hit[] {
+    const api = this.apiByKey.get(p.key);
+    if (api) {
+      if (p.attr === 'ApiEndpoint') return [{ api, via: 'default-host' }];
+      if (p.attr !== undefined) return [];
+      const n = typeof next === 'string' ? next : '';
+      if (n.startsWith('.execute-api.')) return [{ api, via: 'default-host' }];
+      // `{api-id}-{vpce-id}.execute-api…`: the endpoint-specific hostname of a private API.
+      if (/^-vpce-[a-z0-9]+\.execute-api\./.test(n)) return [{ api, via: 'endpoint-host' }];
+      if (n === '-' && typeof afterNext !== 'string') return [{ api, via: 'endpoint-host' }];
+      return [{ api, via: 'bare-id' }];
+    }
+    const domain = this.domainByKey.get(p.key);
+    if (domain && p.attr === undefined) return this.throughDomain(domain);
+    const record = this.recordByKey.get(p.key);
+    if (record && p.attr === undefined) {
+      const domain2 = record.target?.domain ?? (record.name ? this.hostTargets.get(record.name)?.domain : undefined);
+      return this.throughDomain(domain2, record);
+    }
+    return [];
+  }
+
+  private scanText(text: string): Hit[] {
+    const hits: Hit[] = [];
+    for (const m of text.toLowerCase().matchAll(HOSTNAME)) {
+      const host = m[0];
+      const d = DEFAULT_HOST.exec(host);
+      if (d) {
+        if (!d[2]) hits.push({ external: { host, apiId: d[1], region: d[3] }, via: 'default-host' });
+        continue;
+      }
+      const t = this.hostTargets.get(host);
+      if (t) hits.push(...this.throughDomain(t.domain, t.record));
+    }
+    return hits;
+  }
+
+  private throughDomain(domain: DomainFact | undefined, record?: RecordFact): Hit[] {
+    if (domain && domain.apis.length > 0) return domain.apis.map((api) => ({ api, domain, record, via: 'domain' as const }));
+    return [{ domain, record, via: 'domain' }];
+  }
+
+  private apisNamedIn(resource: Value): ApiFact[] {
+    const out: ApiFact[] = [];
+    for (const p of partsOf(resource) ?? []) {
+      if (p instanceof ResRef && p.attr === undefined) {
+        const api = this.apiByKey.get(p.key);
+        if (api && !out.includes(api)) out.push(api);
+      }
+    }
+    return out;
+  }
+}
+
+/** Reads the hints a user declared on a caller. */
+export function readHints(r: ResourceNode): { calls: string[]; externalCalls: string[] } {
+  const raw = r.metadata[HINTS_METADATA_KEY] as HintsMetadata | undefined;
+  const strings = (v: unknown) => list(Array.isArray(v) ? (v as Value[]) : []).map((x) => literal(x)).filter((x): x is string => x !== undefined);
+  return { calls: strings(raw?.calls), externalCalls: strings(raw?.externalCalls) };
+}
+
+/**
+ * Applies the evidence precedence: per API, a URL (default hostname, endpoint hostname, custom
+ * domain) beats a bare id, which beats an IAM grant; duplicates of the same call are dropped.
+ */
+function precedence(links: CallLink[]): CallLink[] {
+  const urlApis = new Set<string>();
+  const anyApis = new Set<string>();
+  for (const l of links) {
+    if (!l.api) continue;
+    const k = l.api.resource.key;
+    if (l.via !== 'bare-id' && l.via !== 'iam') urlApis.add(k);
+    if (l.via !== 'iam') anyApis.add(k);
+  }
+  const seen = new Set<string>();
+  return links.filter((l) => {
+    const k = l.api?.resource.key;
+    if (k && l.via === 'bare-id' && urlApis.has(k)) return false;
+    if (k && l.via === 'iam' && anyApis.has(k)) return false;
+    const id = [l.via, k ?? '', l.domain?.resource.key ?? '', l.record?.resource.key ?? '', l.external?.host ?? ''].join('|');
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

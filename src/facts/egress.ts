@@ -1,0 +1,86 @@
+/**
+ * Internet egress of subnets.
+ *
+ * Reads: AWS::EC2::SubnetRouteTableAssociation, AWS::EC2::Route, AWS::EC2::InternetGateway,
+ * AWS::EC2::Subnet (MapPublicIpOnLaunch).
+ * A subnet's default route (`0.0.0.0/0`) to a NAT gateway is egress; to an internet gateway it is
+ * egress only for resources with a public IP; to anything else (transit gateway, peering, network
+ * interface, firewall endpoint, virtual private gateway) it is unknown. No default route at all
+ * is no egress — unless the table has an IPv6-only default route (`::/0`), which is unknown.
+ * Unknown: subnets that are not resources of the app, subnets with no route table association in
+ * the app (they use the VPC's main route table, which the template does not show), route tables
+ * that are not resources of the app.
+ */
+import { ResourceGraph } from '../graph/resource-graph';
+import { Opaque, ResRef, Value, bool, literal } from '../graph/values';
+
+/** Where a subnet's default route goes. */
+export type SubnetEgress = 'nat' | 'igw' | 'none' | 'unknown';
+
+/** Indexes the default route of every subnet of the app. */
+export class EgressIndex {
+  private readonly tableOfSubnet = new Map<string, string | 'unknown'>();
+  private readonly routeOfTable = new Map<string, SubnetEgress>();
+
+  constructor(private readonly graph: ResourceGraph) {
+    for (const a of graph.ofType('AWS::EC2::SubnetRouteTableAssociation')) {
+      const subnet = graph.prop(a, 'SubnetId');
+      const table = graph.prop(a, 'RouteTableId');
+      if (!(subnet instanceof ResRef)) continue;
+      const previous = this.tableOfSubnet.get(subnet.key);
+      const next = table instanceof ResRef && !a.conditional ? table.key : 'unknown';
+      this.tableOfSubnet.set(subnet.key, previous !== undefined && previous !== next ? 'unknown' : next);
+    }
+    const ipv6Only = new Set<string>();
+    for (const r of graph.ofType('AWS::EC2::Route')) {
+      const table = graph.prop(r, 'RouteTableId');
+      if (!(table instanceof ResRef)) continue;
+      const v4 = graph.prop(r, 'DestinationCidrBlock');
+      if (v4 === undefined) {
+        if (graph.prop(r, 'DestinationIpv6CidrBlock') === '::/0') ipv6Only.add(table.key);
+        continue;
+      }
+      const target: SubnetEgress = r.conditional ? 'unknown' : literal(v4) === '0.0.0.0/0' ? this.targetOf(r.properties) : v4 instanceof Opaque ? 'unknown' : 'none';
+      if (target === 'none') continue;
+      this.routeOfTable.set(table.key, merge(this.routeOfTable.get(table.key), target));
+    }
+    for (const t of ipv6Only) if (!this.routeOfTable.has(t)) this.routeOfTable.set(t, 'unknown');
+  }
+
+  /** Where the default route of this subnet goes. */
+  public of(subnet: Value): SubnetEgress {
+    if (!(subnet instanceof ResRef)) return 'unknown';
+    const res = this.graph.get(subnet.key);
+    if (!res || res.type !== 'AWS::EC2::Subnet') return 'unknown';
+    const table = this.tableOfSubnet.get(subnet.key);
+    if (table === undefined || table === 'unknown') return 'unknown';
+    if (!this.graph.get(table)) return 'unknown';
+    return this.routeOfTable.get(table) ?? 'none';
+  }
+
+  /** Whether instances launched in this subnet get a public IP (`MapPublicIpOnLaunch`). */
+  public mapsPublicIp(subnet: Value): boolean | 'unknown' {
+    if (!(subnet instanceof ResRef)) return 'unknown';
+    const res = this.graph.get(subnet.key);
+    if (!res || res.type !== 'AWS::EC2::Subnet') return 'unknown';
+    return bool(this.graph.prop(res, 'MapPublicIpOnLaunch')) ?? false;
+  }
+
+  private targetOf(props: { [k: string]: Value }): SubnetEgress {
+    if (props.NatGatewayId !== undefined) return 'nat';
+    const gw = props.GatewayId;
+    if (gw !== undefined) {
+      if (gw instanceof ResRef && this.graph.get(gw.key)?.type === 'AWS::EC2::InternetGateway') return 'igw';
+      if (typeof gw === 'string' && gw.startsWith('igw-')) return 'igw';
+    }
+    return 'unknown';
+  }
+}
+
+/** Two default routes on one table (only one can deploy): the more open answer wins, unknown taints. */
+function merge(a: SubnetEgress | undefined, b: SubnetEgress): SubnetEgress {
+  if (a === undefined) return b;
+  if (a === 'unknown' || b === 'unknown') return 'unknown';
+  if (a === 'nat' || b === 'nat') return 'nat';
+  return 'igw';
+}

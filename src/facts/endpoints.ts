@@ -1,0 +1,56 @@
+/**
+ * execute-api interface VPC endpoints, by VPC.
+ *
+ * Reads: AWS::EC2::VPCEndpoint with `VpcEndpointType: Interface` and `ServiceName`
+ * `com.amazonaws.<region>.execute-api` (a literal, or a `Fn::Join` / `Fn::Sub` with `AWS::Region`).
+ * Private DNS on = `PrivateDnsEnabled` true. CloudFormation's default is false; CDK's
+ * `InterfaceVpcEndpoint` writes true unless told otherwise (`privateDnsEnabled` @default true in
+ * aws-ec2 vpc-endpoint.d.ts) — that default is how most apps fall into the trap.
+ * See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html
+ * Unknown: a parameter, `Fn::If` or other unresolvable value in `PrivateDnsEnabled`, `ServiceName`
+ * or `VpcEndpointType` (the endpoint is then not listed, or its private DNS is 'unknown').
+ */
+import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
+import { bool, literal, partsOf } from '../graph/values';
+import { VpcIndex, VpcRef } from './vpcs';
+
+/** An execute-api interface endpoint. */
+export interface ExecuteApiEndpoint {
+  readonly resource: ResourceNode;
+  readonly vpc?: VpcRef;
+  /** The region it serves; undefined when unknown (environment-agnostic stack). */
+  readonly region?: string;
+  /** Private DNS: on, off, or unknown. */
+  readonly privateDns: boolean | 'unknown';
+}
+
+/** Reads the execute-api endpoints of the app. */
+export function readExecuteApiEndpoints(graph: ResourceGraph, vpcs: VpcIndex): ExecuteApiEndpoint[] {
+  const out: ExecuteApiEndpoint[] = [];
+  for (const r of graph.ofType('AWS::EC2::VPCEndpoint')) {
+    if (literal(graph.prop(r, 'VpcEndpointType')) !== 'Interface') continue;
+    const service = serviceOf(graph.prop(r, 'ServiceName'));
+    if (!service || service.name !== 'execute-api') continue;
+    out.push({
+      resource: r,
+      vpc: vpcs.vpcOf(graph.prop(r, 'VpcId')),
+      region: service.region ?? r.stack.region,
+      privateDns: bool(graph.prop(r, 'PrivateDnsEnabled')) ?? false,
+    });
+  }
+  return out;
+}
+
+/**
+ * The AWS service an endpoint's `ServiceName` names: `com.amazonaws.<region>.<service>`, with the
+ * region literal or unknown (a pseudo parameter of an environment-agnostic stack).
+ */
+export function serviceOf(v: Parameters<typeof partsOf>[0]): { name: string; region?: string } | undefined {
+  const parts = partsOf(v);
+  if (!parts) return undefined;
+  // Unknown parts become a placeholder that can only stand where the region stands.
+  const text = parts.map((p) => (typeof p === 'string' ? p : '\u0000')).join('');
+  const m = /^com\.amazonaws\.([a-z0-9-]+|\u0000)\.([a-z0-9.-]+)$/.exec(text);
+  if (!m) return undefined;
+  return { name: m[2], region: m[1] === '\u0000' ? undefined : m[1] };
+}

@@ -1,0 +1,78 @@
+/**
+ * IAM roles and the statements of the identity policies attached to them.
+ *
+ * Reads: AWS::IAM::Role (inline `Policies`, `ManagedPolicyArns` that are managed policies of the
+ * app), AWS::IAM::Policy and AWS::IAM::ManagedPolicy (`Roles`).
+ * Unknown: imported roles and AWS managed policies (their statements are not in the app; a role
+ * that is not a resource of the app has no entry).
+ */
+import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
+import { ResRef, Value, at, list, literal } from '../graph/values';
+
+/** One statement of an identity policy. */
+export interface Statement {
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: Value[];
+  readonly resources: Value[];
+  /** The resource that holds the statement (role, policy, managed policy). */
+  readonly holder: ResourceNode;
+}
+
+/** Indexes the identity-policy statements of every role of the app. */
+export class RoleIndex {
+  private readonly statements = new Map<string, Statement[]>();
+
+  constructor(private readonly graph: ResourceGraph) {
+    const managed = new Map<string, Statement[]>();
+    for (const p of graph.ofType('AWS::IAM::ManagedPolicy')) managed.set(p.key, statementsOf(p.properties.PolicyDocument, p));
+    for (const role of graph.ofType('AWS::IAM::Role')) {
+      const own: Statement[] = [];
+      list(role.properties.Policies).forEach((p) => own.push(...statementsOf(at(p, 'PolicyDocument'), role)));
+      for (const arn of list(role.properties.ManagedPolicyArns)) {
+        if (arn instanceof ResRef) own.push(...(managed.get(arn.key) ?? []));
+      }
+      this.add(role.key, own);
+    }
+    for (const p of graph.ofType('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
+      const stmts = p.type === 'AWS::IAM::ManagedPolicy' ? managed.get(p.key)! : statementsOf(p.properties.PolicyDocument, p);
+      for (const r of list(p.properties.Roles)) {
+        const key = this.roleKeyOf(r);
+        if (key) this.add(key, stmts);
+      }
+    }
+  }
+
+  /** The key of the role a value names (`Ref` = name, `Fn::GetAtt Role.Arn`), if it is a role of the app. */
+  public roleKeyOf(v: Value): string | undefined {
+    if (!(v instanceof ResRef)) return undefined;
+    const r = this.graph.get(v.key);
+    return r?.type === 'AWS::IAM::Role' && (v.attr === undefined || v.attr === 'Arn') ? r.key : undefined;
+  }
+
+  /** The statements of a role's identity policies. */
+  public statementsOf(roleKey: string): Statement[] {
+    return this.statements.get(roleKey) ?? [];
+  }
+
+  private add(key: string, stmts: Statement[]): void {
+    const cur = this.statements.get(key);
+    if (cur) cur.push(...stmts);
+    else this.statements.set(key, [...stmts]);
+  }
+}
+
+function statementsOf(doc: Value | undefined, holder: ResourceNode): Statement[] {
+  return list(at(doc, 'Statement')).flatMap((s) => {
+    const effect = literal(at(s, 'Effect'));
+    if (effect !== 'Allow' && effect !== 'Deny') return [];
+    return [{ effect, actions: list(at(s, 'Action')), resources: list(at(s, 'Resource')), holder }];
+  });
+}
+
+/** Whether an IAM action pattern (with `*` and `?`) covers the given action. */
+export function actionMatches(pattern: Value, action: string): boolean {
+  const p = literal(pattern);
+  if (p === undefined) return false;
+  const re = new RegExp('^' + p.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$', 'i');
+  return re.test(action);
+}

@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { RawStack, RawTemplate } from './resource-graph';
+import { loadTemplateFile, TemplateLoadError } from './template-loader';
+
+/**
+ * Reads a cloud assembly (`cdk.out`): every stack of `manifest.json`, the nested assemblies of
+ * Stages, and nested stack templates (found through the `aws:asset:path` metadata CDK writes on
+ * each `AWS::CloudFormation::Stack`).
+ */
+export function stacksFromCloudAssembly(dir: string): RawStack[] {
+  const out: RawStack[] = [];
+  readAssembly(dir, out, 0);
+  return out;
+}
+
+/** Whether a directory looks like a cloud assembly. */
+export function isCloudAssembly(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'manifest.json'));
+}
+
+/**
+ * Reads loose template files as the stacks of one app. Each file is a stack named after the file;
+ * exports and imports between them are linked. Region and account are unknown.
+ */
+export function stacksFromTemplateFiles(files: ReadonlyArray<string>): RawStack[] {
+  const out: RawStack[] = [];
+  const used = new Set<string>();
+  for (const file of files) {
+    const template = loadTemplateFile(file);
+    let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
+    for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
+    used.add(key);
+    out.push({ key, name: key, template, templateFile: file });
+    addNestedStacks(out, key, template, path.dirname(file), 0);
+  }
+  return out;
+}
+
+interface Manifest {
+  readonly artifacts?: { [id: string]: Artifact };
+}
+interface Artifact {
+  readonly type?: string;
+  readonly environment?: string;
+  readonly displayName?: string;
+  readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string };
+}
+
+function readAssembly(dir: string, out: RawStack[], depth: number): void {
+  const manifestFile = path.join(dir, 'manifest.json');
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8')) as Manifest;
+  } catch (e) {
+    throw new TemplateLoadError(manifestFile, `is not a readable cloud assembly manifest (${(e as Error).message.split('\n')[0]})`);
+  }
+  const artifacts = manifest.artifacts ?? {};
+  for (const id of Object.keys(artifacts).sort()) {
+    const a = artifacts[id];
+    if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
+      const file = path.join(dir, a.properties.templateFile);
+      const template = loadTemplateFile(file);
+      const env = parseEnvironment(a.environment);
+      const key = a.displayName ?? id;
+      out.push({ key, name: a.properties.stackName ?? id, region: env.region, account: env.account, template, templateFile: file });
+      addNestedStacks(out, key, template, dir, 0, env);
+    } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
+      readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1);
+    }
+  }
+}
+
+function addNestedStacks(
+  out: RawStack[],
+  parentKey: string,
+  template: RawTemplate,
+  dir: string,
+  depth: number,
+  env: { region?: string; account?: string } = {},
+): void {
+  if (depth > 20) return;
+  const resources = template.Resources ?? {};
+  for (const logicalId of Object.keys(resources).sort()) {
+    const r = resources[logicalId] as { Type?: unknown; Metadata?: Record<string, unknown> } | null;
+    if (!r || r.Type !== 'AWS::CloudFormation::Stack') continue;
+    const asset = r.Metadata?.['aws:asset:path'];
+    if (typeof asset !== 'string' || !/\.json$|\.ya?ml$/i.test(asset)) continue;
+    const file = path.join(dir, asset);
+    if (!fs.existsSync(file)) continue;
+    const nested = loadTemplateFile(file);
+    const cdkPath = r.Metadata?.['aws:cdk:path'];
+    const key =
+      typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
+        ? cdkPath.replace(/\.NestedStack\/.*$/, '')
+        : `${parentKey}/${logicalId}`;
+    out.push({ key, region: env.region, account: env.account, parent: { key: parentKey, logicalId }, template: nested, templateFile: file });
+    addNestedStacks(out, key, nested, dir, depth + 1, env);
+  }
+}
+
+function parseEnvironment(env: string | undefined): { region?: string; account?: string } {
+  const m = /^aws:\/\/([^/]+)\/(.+)$/.exec(env ?? '');
+  if (!m) return {};
+  return {
+    account: m[1] === 'unknown-account' ? undefined : m[1],
+    region: m[2] === 'unknown-region' ? undefined : m[2],
+  };
+}

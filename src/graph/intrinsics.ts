@@ -1,0 +1,378 @@
+import { RawStack, ResourceGraph, ResourceNode, StackNode, resourceKey } from './resource-graph';
+import { Concat, Opaque, Part, ResRef, Value, ValueObject, concat } from './values';
+
+/**
+ * Marker that the construct-tree builder writes where a token refers to a resource of another
+ * stack: a string `\u0001XSR:<base64 of { stack, value }>\u0001` holding the producer stack's key
+ * and the intrinsic as the producer sees it. It is a string so that it passes the property type
+ * checks of L1 rendering and can sit inside `Fn::Join`s. It lets a reference land on the right
+ * resource before synthesis has turned it into an `Fn::ImportValue` (or a nested-stack
+ * parameter), and after it just the same.
+ */
+const MARK = '\u0001XSR:';
+const MARK_RE = /\u0001XSR:([A-Za-z0-9+/=]*)\u0001/g;
+
+/** Encodes a reference to `value` (an intrinsic) inside the stack with key `stack`. */
+export function encodeCrossStackRef(stack: string, value: unknown): string {
+  return `${MARK}${Buffer.from(JSON.stringify({ stack, value }), 'utf-8').toString('base64')}\u0001`;
+}
+
+/** Deeper than this, a value is left unknown (guards against reference cycles and pathological input). */
+const MAX_DEPTH = 64;
+
+/** `AWS::NoValue`: removes the key or element it stands in. */
+const NO_VALUE = Symbol('AWS::NoValue');
+type Normalized = Value | typeof NO_VALUE | undefined;
+
+interface StackCtx {
+  readonly raw: RawStack;
+  readonly node: StackNode;
+}
+
+/**
+ * Normalizes the templates of an app into a {@link ResourceGraph}: every intrinsic that names a
+ * resource becomes a {@link ResRef} to it (across stacks too), every unknowable value an
+ * {@link Opaque}, every partly-known string a {@link Concat}. Never throws on template content:
+ * what it cannot read becomes unknown.
+ */
+export function normalizeApp(stacks: ReadonlyArray<RawStack>): ResourceGraph {
+  const ctxs = new Map<string, StackCtx>();
+  for (const raw of stacks) {
+    if (ctxs.has(raw.key)) continue; // the same stack handed over twice: read it once
+    const node: StackNode = {
+      key: raw.key,
+      name: raw.name,
+      region: raw.region,
+      account: raw.account,
+      parentKey: raw.parent?.key,
+      templateFile: raw.templateFile,
+    };
+    ctxs.set(raw.key, { raw, node });
+  }
+  const n = new Normalizer(ctxs);
+  const resources: ResourceNode[] = [];
+  const sortedKeys = [...ctxs.keys()].sort();
+  for (const key of sortedKeys) {
+    const ctx = ctxs.get(key)!;
+    const res = objectOrEmpty(ctx.raw.template.Resources);
+    for (const logicalId of Object.keys(res).sort()) {
+      const def = res[logicalId];
+      if (!isPlain(def) || typeof def.Type !== 'string') continue;
+      const metadata = isPlain(def.Metadata) ? def.Metadata : {};
+      const props = n.norm(def.Properties, ctx, 0);
+      const cdkPath = metadata['aws:cdk:path'];
+      resources.push({
+        key: resourceKey(key, logicalId),
+        stack: ctx.node,
+        logicalId,
+        type: def.Type,
+        path: typeof cdkPath === 'string' ? cdkPath : undefined,
+        properties: isPlainValue(props) ? props : {},
+        metadata,
+        conditional: def.Condition !== undefined,
+      });
+    }
+  }
+  return new ResourceGraph(
+    sortedKeys.map((k) => ctxs.get(k)!.node),
+    resources,
+  );
+}
+
+class Normalizer {
+  private readonly stacksByName = new Map<string, StackCtx>();
+  private readonly exportsByName = new Map<string, { ctx: StackCtx; value: unknown }>();
+  private readonly importCache = new Map<string, Normalized>();
+
+  constructor(private readonly ctxs: Map<string, StackCtx>) {
+    for (const ctx of ctxs.values()) {
+      if (ctx.raw.name) this.stacksByName.set(ctx.raw.name, ctx);
+    }
+    for (const ctx of ctxs.values()) {
+      const outputs = objectOrEmpty(ctx.raw.template.Outputs);
+      for (const name of Object.keys(outputs)) {
+        const out = outputs[name];
+        if (!isPlain(out) || !isPlain(out.Export)) continue;
+        const exportName = this.norm(out.Export.Name, ctx, 0);
+        if (typeof exportName === 'string') this.exportsByName.set(exportName, { ctx, value: out.Value });
+      }
+    }
+  }
+
+  public norm(raw: unknown, ctx: StackCtx, depth: number): Normalized {
+    if (depth > MAX_DEPTH) return new Opaque('intrinsic', 'too-deep');
+    if (raw === undefined) return undefined;
+    if (typeof raw === 'string') return raw.includes(MARK) ? this.markedString(raw, depth) : raw;
+    if (raw === null || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+    if (Array.isArray(raw)) {
+      const out: Value[] = [];
+      for (const x of raw) {
+        const v = this.norm(x, ctx, depth + 1);
+        if (v !== NO_VALUE && v !== undefined) out.push(v);
+      }
+      return out;
+    }
+    if (!isPlain(raw)) return new Opaque('intrinsic', 'non-json');
+    const keys = Object.keys(raw);
+    if (keys.length === 1) {
+      const k = keys[0];
+      if (k === 'Ref' || k.startsWith('Fn::')) return this.intrinsic(k, raw[k], ctx, depth);
+    }
+    const out: ValueObject = {};
+    for (const k of keys) {
+      const v = this.norm(raw[k], ctx, depth + 1);
+      if (v !== NO_VALUE && v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+
+  private intrinsic(fn: string, arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    switch (fn) {
+      case 'Ref':
+        return typeof arg === 'string' ? this.ref(arg, ctx, depth) : new Opaque('intrinsic', 'Ref');
+      case 'Fn::GetAtt':
+        return this.getAtt(arg, ctx, depth);
+      case 'Fn::Join':
+        return this.join(arg, ctx, depth);
+      case 'Fn::Sub':
+        return this.sub(arg, ctx, depth);
+      case 'Fn::ImportValue':
+        return this.importValue(arg, ctx, depth);
+      case 'Fn::GetStackOutput':
+        return this.getStackOutput(arg, ctx, depth);
+      case 'Fn::Base64':
+        return this.norm(arg, ctx, depth + 1);
+      case 'Fn::Select':
+        return this.select(arg, ctx, depth);
+      case 'Fn::FindInMap':
+        return this.findInMap(arg, ctx, depth);
+      default:
+        // Fn::If, Fn::Split, Fn::GetAZs, Fn::Cidr, Fn::ToJsonString, Fn::Transform …: not knowable here.
+        return new Opaque('intrinsic', `${fn}:${stableText(arg)}`);
+    }
+  }
+
+  private ref(name: string, ctx: StackCtx, depth: number): Normalized {
+    if (name.startsWith('AWS::')) return this.pseudo(name, ctx);
+    const resources = objectOrEmpty(ctx.raw.template.Resources);
+    if (isPlain(resources[name])) return new ResRef(resourceKey(ctx.raw.key, name));
+    const params = objectOrEmpty(ctx.raw.template.Parameters);
+    if (name in params) {
+      // A nested stack's parameter has the value its parent passes in.
+      const parent = ctx.raw.parent && this.ctxs.get(ctx.raw.parent.key);
+      if (parent) {
+        const stackRes = objectOrEmpty(parent.raw.template.Resources)[ctx.raw.parent!.logicalId];
+        const passed = isPlain(stackRes) && isPlain(stackRes.Properties) ? stackRes.Properties.Parameters : undefined;
+        if (isPlain(passed) && passed[name] !== undefined) return this.norm(passed[name], parent, depth + 1);
+      }
+      return new Opaque('param', `${ctx.raw.key}#${name}`);
+    }
+    return new Opaque('unknown-ref', `${ctx.raw.key}#${name}`);
+  }
+
+  private pseudo(name: string, ctx: StackCtx): Normalized {
+    const region = ctx.node.region;
+    switch (name) {
+      case 'AWS::NoValue':
+        return NO_VALUE;
+      case 'AWS::Region':
+        return region ?? new Opaque('pseudo', name);
+      case 'AWS::AccountId':
+        return ctx.node.account ?? new Opaque('pseudo', name);
+      case 'AWS::StackName':
+        return ctx.node.name ?? new Opaque('pseudo', `${name}#${ctx.raw.key}`);
+      case 'AWS::URLSuffix':
+        if (!region) return new Opaque('pseudo', name);
+        return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+      case 'AWS::Partition':
+        if (!region) return new Opaque('pseudo', name);
+        if (region.startsWith('cn-')) return 'aws-cn';
+        return region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+      default:
+        return new Opaque('pseudo', name);
+    }
+  }
+
+  private getAtt(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    let logicalId: unknown;
+    let attr: unknown;
+    if (typeof arg === 'string') {
+      const dot = arg.indexOf('.');
+      if (dot <= 0) return new Opaque('intrinsic', `Fn::GetAtt:${arg}`);
+      logicalId = arg.slice(0, dot);
+      attr = arg.slice(dot + 1);
+    } else if (Array.isArray(arg) && arg.length >= 2) {
+      [logicalId, attr] = arg;
+      if (arg.length > 2) attr = arg.slice(1).join('.');
+    }
+    if (typeof logicalId !== 'string') return new Opaque('intrinsic', `Fn::GetAtt:${stableText(arg)}`);
+    const attrName = typeof attr === 'string' ? attr : stableText(this.norm(attr, ctx, depth + 1));
+    const res = objectOrEmpty(ctx.raw.template.Resources)[logicalId];
+    if (!isPlain(res)) return new Opaque('unknown-ref', `${ctx.raw.key}#${logicalId}.${attrName}`);
+    if (res.Type === 'AWS::CloudFormation::Stack' && attrName.startsWith('Outputs.')) {
+      const nested = this.nestedStack(ctx.raw.key, logicalId);
+      const outputName = attrName.slice('Outputs.'.length);
+      const out = nested && objectOrEmpty(nested.raw.template.Outputs)[outputName];
+      if (nested && isPlain(out)) return this.norm(out.Value, nested, depth + 1);
+    }
+    return new ResRef(resourceKey(ctx.raw.key, logicalId), attrName);
+  }
+
+  private nestedStack(parentKey: string, logicalId: string): StackCtx | undefined {
+    for (const c of this.ctxs.values()) {
+      if (c.raw.parent?.key === parentKey && c.raw.parent.logicalId === logicalId) return c;
+    }
+    return undefined;
+  }
+
+  private join(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string') {
+      return new Opaque('intrinsic', `Fn::Join:${stableText(arg)}`);
+    }
+    const sep = arg[0];
+    const items = this.norm(arg[1], ctx, depth + 1);
+    if (!Array.isArray(items)) return new Opaque('intrinsic', `Fn::Join:${stableText(arg)}`);
+    const parts: Array<Part | Concat> = [];
+    items.forEach((item, i) => {
+      if (i > 0) parts.push(sep);
+      parts.push(toPart(item));
+    });
+    return concat(parts);
+  }
+
+  private sub(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    let text: unknown = arg;
+    let vars: { [k: string]: unknown } = {};
+    if (Array.isArray(arg)) {
+      text = arg[0];
+      vars = isPlain(arg[1]) ? arg[1] : {};
+    }
+    if (typeof text !== 'string') return new Opaque('intrinsic', `Fn::Sub:${stableText(arg)}`);
+    const parts: Array<Part | Concat> = [];
+    const re = /\$\{([^}]*)\}/g;
+    let last = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      parts.push(text.slice(last, m.index));
+      last = m.index + m[0].length;
+      const name = m[1].trim();
+      if (name.startsWith('!')) {
+        parts.push('${' + name.slice(1) + '}');
+      } else if (name in vars) {
+        parts.push(toPart(this.norm(vars[name], ctx, depth + 1)));
+      } else if (name.includes('.') && !name.startsWith('AWS::')) {
+        parts.push(toPart(this.getAtt(name, ctx, depth + 1)));
+      } else {
+        parts.push(toPart(this.ref(name, ctx, depth + 1)));
+      }
+    }
+    parts.push(text.slice(last));
+    return concat(parts);
+  }
+
+  private importValue(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    const name = this.norm(arg, ctx, depth + 1);
+    if (typeof name !== 'string') return new Opaque('import', stableText(name));
+    if (this.importCache.has(name)) return this.importCache.get(name);
+    const exp = this.exportsByName.get(name);
+    this.importCache.set(name, new Opaque('import', name)); // cycle guard while resolving
+    const value = exp ? this.norm(exp.value, exp.ctx, depth + 1) : new Opaque('import', name);
+    this.importCache.set(name, value);
+    return value;
+  }
+
+  private getStackOutput(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    const spec = isPlain(arg) ? arg : {};
+    const stackName = this.norm(spec.StackName, ctx, depth + 1);
+    const outputName = this.norm(spec.OutputName, ctx, depth + 1);
+    if (typeof stackName === 'string' && typeof outputName === 'string') {
+      const producer = this.stacksByName.get(stackName);
+      const out = producer && objectOrEmpty(producer.raw.template.Outputs)[outputName];
+      if (producer && isPlain(out)) return this.norm(out.Value, producer, depth + 1);
+      return new Opaque('stack-output', `${stackName}.${outputName}`);
+    }
+    return new Opaque('stack-output', stableText(arg));
+  }
+
+  private select(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    if (!Array.isArray(arg) || arg.length !== 2) return new Opaque('intrinsic', `Fn::Select:${stableText(arg)}`);
+    const index = this.norm(arg[0], ctx, depth + 1);
+    const items = this.norm(arg[1], ctx, depth + 1);
+    const i = typeof index === 'number' ? index : typeof index === 'string' ? Number(index) : NaN;
+    if (Array.isArray(items) && Number.isInteger(i) && i >= 0 && i < items.length) return items[i];
+    return new Opaque('intrinsic', `Fn::Select:${stableText(arg)}`);
+  }
+
+  private findInMap(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    if (Array.isArray(arg) && arg.length >= 3) {
+      const [m, k1, k2] = arg.slice(0, 3).map((x) => this.norm(x, ctx, depth + 1));
+      const mappings = objectOrEmpty(ctx.raw.template.Mappings);
+      if (typeof m === 'string' && typeof k1 === 'string' && typeof k2 === 'string') {
+        const top = mappings[m];
+        const second = isPlain(top) ? top[k1] : undefined;
+        if (isPlain(second) && second[k2] !== undefined) return this.norm(second[k2], ctx, depth + 1);
+      }
+    }
+    return new Opaque('intrinsic', `Fn::FindInMap:${stableText(arg)}`);
+  }
+
+  /** A string with cross-stack markers: each marker is the producer's value. */
+  private markedString(raw: string, depth: number): Normalized {
+    const parts: Array<Part | Concat> = [];
+    let last = 0;
+    let only: Normalized;
+    for (const m of raw.matchAll(MARK_RE)) {
+      parts.push(raw.slice(last, m.index));
+      last = m.index! + m[0].length;
+      only = this.crossStack(m[1], depth);
+      parts.push(toPart(only));
+    }
+    parts.push(raw.slice(last));
+    const single = parts.length === 3 && parts[0] === '' && parts[2] === '';
+    return single && only !== undefined ? only : concat(parts);
+  }
+
+  private crossStack(encoded: string, depth: number): Normalized {
+    try {
+      const arg = JSON.parse(Buffer.from(encoded, 'base64').toString('utf-8')) as { stack?: unknown; value?: unknown };
+      const producer = typeof arg.stack === 'string' ? this.ctxs.get(arg.stack) : undefined;
+      if (producer) return this.norm(arg.value, producer, depth + 1);
+    } catch {
+      // not a marker of ours after all: unknown
+    }
+    return new Opaque('unknown-ref', encoded.slice(0, 60));
+  }
+}
+
+function toPart(v: Normalized): Part | Concat {
+  if (v === undefined || v === NO_VALUE || v === null) return '';
+  if (typeof v === 'string' || v instanceof ResRef || v instanceof Opaque || v instanceof Concat) return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return new Opaque('intrinsic', stableText(v));
+}
+
+function isPlain(v: unknown): v is { [key: string]: unknown } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  // Plain objects only (any realm): the prototype is a root prototype, or there is none.
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+function isPlainValue(v: Normalized): v is ValueObject {
+  return isPlain(v);
+}
+
+function objectOrEmpty(v: unknown): { [key: string]: unknown } {
+  return isPlain(v) ? v : {};
+}
+
+/** A deterministic short text of any value, for the ids of unknown values. */
+function stableText(v: unknown): string {
+  try {
+    const s = JSON.stringify(v, (_k, x) =>
+      x instanceof ResRef ? { ref: x.key, attr: x.attr } : x instanceof Opaque ? { opaque: x.id } : x,
+    );
+    return s === undefined ? 'undefined' : s.length > 200 ? s.slice(0, 200) : s;
+  } catch {
+    return 'unprintable';
+  }
+}

@@ -1,0 +1,136 @@
+import * as fs from 'fs';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from 'yaml';
+import { RawTemplate } from './resource-graph';
+
+/** A template that cannot be read; the message is one line that says what to change. */
+export class TemplateLoadError extends Error {
+  constructor(
+    public readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'TemplateLoadError';
+  }
+}
+
+/** Short-form intrinsic tags of CloudFormation YAML and the long form each stands for. */
+const SHORT_TAGS: { [tag: string]: string } = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!FindInMap': 'Fn::FindInMap',
+  '!GetAtt': 'Fn::GetAtt',
+  '!GetAZs': 'Fn::GetAZs',
+  '!ImportValue': 'Fn::ImportValue',
+  '!Join': 'Fn::Join',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!Sub': 'Fn::Sub',
+  '!Transform': 'Fn::Transform',
+  '!And': 'Fn::And',
+  '!Equals': 'Fn::Equals',
+  '!If': 'Fn::If',
+  '!Not': 'Fn::Not',
+  '!Or': 'Fn::Or',
+  '!ToJsonString': 'Fn::ToJsonString',
+  '!Length': 'Fn::Length',
+  '!GetStackOutput': 'Fn::GetStackOutput',
+  '!ForEach': 'Fn::ForEach',
+};
+
+/** Reads a CloudFormation or SAM template (JSON or YAML with short-form tags) from a file. */
+export function loadTemplateFile(file: string): RawTemplate {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf-8');
+  } catch (e) {
+    throw new TemplateLoadError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseTemplate(text, file);
+}
+
+/** Parses the text of a CloudFormation or SAM template (JSON or YAML). */
+export function parseTemplate(text: string, file = '<template>'): RawTemplate {
+  let value: unknown;
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = parseYaml(text, file); // JSON with comments or trailing commas is rare, but YAML may read it
+    }
+  } else {
+    value = parseYaml(text, file);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TemplateLoadError(file, 'is not a CloudFormation template (the document is not a mapping)');
+  }
+  const t = value as Record<string, unknown>;
+  if (t.Resources !== undefined && (typeof t.Resources !== 'object' || t.Resources === null || Array.isArray(t.Resources))) {
+    throw new TemplateLoadError(file, 'is not a CloudFormation template (Resources is not a mapping)');
+  }
+  if (t.Resources === undefined && t.AWSTemplateFormatVersion === undefined && t.Transform === undefined) {
+    throw new TemplateLoadError(file, 'is not a CloudFormation template (no Resources, AWSTemplateFormatVersion or Transform)');
+  }
+  return t as RawTemplate;
+}
+
+function parseYaml(text: string, file: string): unknown {
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
+  } catch (e) {
+    throw new TemplateLoadError(file, `is not valid YAML or JSON (${firstLine(String((e as Error).message))})`);
+  }
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const pos = lineCounter.linePos(err.pos[0]);
+    throw new TemplateLoadError(
+      file,
+      `is not valid YAML or JSON (line ${pos.line}, column ${pos.col}: ${firstLine(err.message)})`,
+    );
+  }
+  return toJs(doc.contents as YamlNode | null, doc, 0);
+}
+
+const MAX_DEPTH = 200;
+
+/** Converts a YAML node to plain JSON, turning short-form tags into long-form intrinsics. */
+function toJs(node: YamlNode | null | undefined, doc: Document.Parsed, depth: number): unknown {
+  if (node === null || node === undefined) return null;
+  if (depth > MAX_DEPTH) return null;
+  if (isAlias(node)) return toJs(node.resolve(doc) as YamlNode | undefined, doc, depth + 1);
+  let value: unknown;
+  if (isScalar(node)) {
+    value = node.value;
+    if (typeof value === 'bigint') value = Number(value);
+    if (value instanceof Date) value = node.source ?? value.toISOString();
+  } else if (isSeq(node)) {
+    value = node.items.map((i) => toJs(i as YamlNode, doc, depth + 1));
+  } else if (isMap(node)) {
+    const obj: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const k = toJs(pair.key as YamlNode, doc, depth + 1);
+      const key = typeof k === 'string' ? k : JSON.stringify(k);
+      obj[key] = toJs(pair.value as YamlNode, doc, depth + 1);
+    }
+    value = obj;
+  }
+  const tag = (node as { tag?: string }).tag;
+  if (tag && SHORT_TAGS[tag]) {
+    const fn = SHORT_TAGS[tag];
+    if (fn === 'Fn::GetAtt' && typeof value === 'string') {
+      const dot = value.indexOf('.');
+      value = dot > 0 ? [value.slice(0, dot), value.slice(dot + 1)] : value;
+    }
+    return { [fn]: value };
+  }
+  return value;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}

@@ -1,0 +1,41 @@
+import { IConstruct } from 'constructs';
+import { Finding } from '../finding';
+
+/** Where CDK's `Validations.of(x).acknowledge()` records acknowledged rule ids (aws-cdk-lib >= 2.257). */
+const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
+
+/**
+ * Whether a finding is acknowledged on its resource or on any construct above it, either for the
+ * whole rule (`ApiReachability-<Name>`) or for this finding (`ApiReachability-<Name>[<finding id>]`).
+ * CDK stores the id with a namespace (`Annotation::…`); any namespace is accepted.
+ */
+export function isAcknowledged(construct: IConstruct | undefined, f: Finding): boolean {
+  const wanted = new Set([f.rule, `${f.rule}[${f.findingId}]`]);
+  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) continue;
+      for (const id of Object.keys(entry.data as object)) {
+        if (wanted.has(id.replace(/^[A-Za-z0-9 _.-]*::/, ''))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The construct at a path below `root` (paths as `node.path` gives them), if it exists. */
+export function constructAt(root: IConstruct, path: string | undefined): IConstruct | undefined {
+  if (path === undefined) return undefined;
+  let c: IConstruct | undefined = root;
+  const base = root.node.path;
+  const rel = base && path.startsWith(`${base}/`) ? path.slice(base.length + 1) : path;
+  for (const id of rel.split('/')) {
+    if (!c || id === '') return c;
+    c = c.node.tryFindChild(id);
+  }
+  return c;
+}
+
+/** One line per finding, in the shape cdk-nag users know. */
+export function findingText(f: Finding, verbose: boolean, explanation?: string): string {
+  return `${f.rule}[${f.findingId}]: ${f.message}${verbose && explanation ? ` ${explanation}` : ''} Fix: ${f.fix} See ${f.docs}`;
+}

@@ -1,0 +1,116 @@
+import {
+  CfnResource,
+  IPolicyValidationContext,
+  PolicyValidationPluginReport,
+  PolicyViolation,
+} from 'aws-cdk-lib';
+import { NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { constructAt, findingText, isAcknowledged } from './acknowledgements';
+import { analyzeGraph, analyzeScope, Analysis } from '../analyze';
+import { Finding } from '../finding';
+import { stacksFromTemplateFiles } from '../graph/from-cloud-assembly';
+import { ResourceGraph } from '../graph/resource-graph';
+import { RULES } from '../rules';
+
+/** Properties of {@link ApiReachabilityChecks}. */
+export interface ApiReachabilityChecksProps extends NagPackProps {}
+
+/**
+ * The cdk-nag v3 pack that finds what makes API Gateway answer 403 Forbidden.
+ *
+ * Register it on the app; `cdk synth` then fails on every error-level finding:
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new ApiReachabilityChecks(app));
+ * ```
+ *
+ * The pack reads the whole app at once (references cross stacks), reports each finding once on
+ * the resource that must change, and honours `Validations.of(x).acknowledge({ id, reason })` with
+ * either the rule id or `RuleId[findingId]`.
+ */
+export class ApiReachabilityChecks extends NagPack {
+  /** The name shown in the validation report. */
+  public readonly name = 'ApiReachability';
+  /** The rule ids this pack evaluates. */
+  public readonly ruleIds: string[] = RULES.map((r) => r.id);
+  private readonly showExplanations: boolean;
+
+  constructor(scope?: IConstruct, props?: ApiReachabilityChecksProps) {
+    super(scope, props);
+    this.packName = 'ApiReachability';
+    this.showExplanations = props?.verbose ?? false;
+  }
+
+  /** Called by CDK's validation framework after synthesis. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const root = (context as { appConstruct?: IConstruct }).appConstruct;
+    let analysis: Analysis;
+    if (root) {
+      analysis = analyzeScope(root);
+    } else {
+      // A CDK without appConstruct on the context: read the synthesized templates instead.
+      try {
+        analysis = analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(context.templatePaths)));
+      } catch (e) {
+        analysis = { findings: [], diagnostics: [`the templates could not be read (${(e as Error).message})`] };
+      }
+    }
+    const stacks = (context.stackTemplates ?? []).map((s) => s.stackConstructPath);
+    const inScope = (f: Finding) =>
+      stacks.length === 0 || stacks.some((s) => f.resource.stack === s || f.resource.stack.startsWith(`${s}/`));
+    const templateOf = (f: Finding) => (context.stackTemplates ?? []).find((s) => s.stackConstructPath === f.resource.stack)?.templatePath;
+    return this.report(analysis, root, inScope, templateOf);
+  }
+
+  /** Checks a construct tree directly (tests, or CDK versions without `appConstruct`). */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return this.report(analyzeScope(scope), scope.node.root, () => true, () => undefined);
+  }
+
+  /** The engine reads the whole app at once; there is nothing to do per resource. */
+  protected checkResource(_node: CfnResource): void {}
+
+  private report(
+    analysis: Analysis,
+    root: IConstruct | undefined,
+    inScope: (f: Finding) => boolean,
+    templateOf: (f: Finding) => string | undefined,
+  ): PolicyValidationPluginReport {
+    const explanations = new Map(RULES.map((r) => [r.id, r.explanation]));
+    const violations: PolicyViolation[] = [];
+    for (const f of analysis.findings) {
+      if (!inScope(f) || (root && isAcknowledged(constructAt(root, f.resource.path), f))) continue;
+      const templatePath = templateOf(f);
+      violations.push({
+        ruleName: `${f.rule}[${f.findingId}]`,
+        description: findingText(f, this.showExplanations, explanations.get(f.rule)).replace(`${f.rule}[${f.findingId}]: `, ''),
+        fix: f.fix,
+        severity: f.level,
+        ruleMetadata: {
+          docs: f.docs,
+          findingId: f.findingId,
+          messageId: f.messageId,
+          related: f.relatedResources.map((r) => r.path ?? `${r.stack}/${r.logicalId}`).join(', '),
+        },
+        violatingResources: [
+          {
+            constructPath: f.resource.path,
+            resourceLogicalId: f.resource.logicalId,
+            ...(templatePath ? { templatePath } : {}),
+            locations: [f.location.replace(/\./g, '/')],
+          },
+        ],
+      });
+    }
+    for (const d of analysis.diagnostics) {
+      violations.push({
+        ruleName: 'ApiReachability-InternalError',
+        description: `cdk-api-reachability could not finish a check: ${d}. Please report this; the other checks ran.`,
+        severity: 'warning',
+        violatingResources: [],
+      });
+    }
+    return { success: !violations.some((v) => v.severity === 'error'), violations };
+  }
+}

@@ -1,0 +1,84 @@
+import { defineRule, Report } from './define-rule';
+import { callerLabel, domainLabel, apiLabel } from './describe';
+import { CallLink } from '../facts';
+import { displayName } from '../graph/resource-graph';
+
+type Messages = 'cname' | 'cnameShadowed';
+
+const FIX =
+  'Publish {name} with a Route 53 A alias record (and an AAAA alias) to the domain instead of a CNAME: RegionalCustomDomain does this, ' +
+  'or route53.ARecord with RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain)).';
+
+export default defineRule<Messages>({
+  name: 'RegionalDomainCnameRecord',
+  level: 'warning',
+  summary:
+    'A regional custom domain (or an execute-api hostname) is published with a Route 53 CNAME record instead of an A/AAAA alias record.',
+  explanation:
+    'A CNAME sends the resolver on to the target name d-….execute-api.<region>.amazonaws.com. Inside a VPC whose execute-api endpoint has ' +
+    'private DNS on, that name resolves to the endpoint, which only reaches private APIs: calls through the custom domain get 403 Forbidden. ' +
+    'An A alias record is answered by Route 53 with the domain\'s own addresses, so the private zone never sees the name.',
+  troubleshooting: 'VPC endpoint can only reach private APIs (403 Forbidden), through a custom domain',
+  sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html',
+  since: '0.1.0',
+  messages: {
+    cname: {
+      message:
+        'Record {record} publishes {name} as a CNAME to {target}. Any caller in a VPC whose execute-api endpoint has private DNS on will ' +
+        'resolve that target to the endpoint, which only reaches private APIs, and get 403 Forbidden.',
+      fix: FIX,
+    },
+    cnameShadowed: {
+      message:
+        'Record {record} publishes {name} as a CNAME to {target}, and {caller} calls it from VPC {vpc}, where execute-api endpoint {endpoint} ' +
+        'has private DNS on: the CNAME target resolves to the endpoint, which only reaches private APIs, so every call gets 403 Forbidden.',
+      fix: FIX,
+    },
+  },
+  check(facts) {
+    const reports: Array<Report<Messages>> = [];
+    // Callers by the record or domain they call through, indexed once.
+    const callsVia = new Map<object, CallLink[]>();
+    const index = (k: object | undefined, l: CallLink) => k && (callsVia.get(k) ?? callsVia.set(k, []).get(k)!).push(l);
+    for (const l of facts.calls) {
+      index(l.record, l);
+      if (l.record?.target?.domain !== l.domain) index(l.domain, l);
+    }
+    for (const record of facts.records) {
+      const t = record.target;
+      if (record.type !== 'CNAME' || record.alias || !t) continue;
+      if (t.domain && t.domain.endpointType !== 'REGIONAL') continue; // edge targets are CloudFront names: a CNAME works
+      const region = t.domain?.region ?? t.api?.region ?? t.hostRegion ?? record.resource.stack.region;
+      const target = t.domain ? `${domainLabel(t.domain)}'s regional name` : t.api ? `the default hostname of ${apiLabel(t.api)}` : t.host!;
+      const name = record.name ?? displayName(record.resource);
+      const callers = [...(callsVia.get(record) ?? []), ...(t.domain ? (callsVia.get(t.domain) ?? []) : [])];
+      let shadowed: Report<Messages> | undefined;
+      for (const l of callers) {
+        if (!l.caller.vpc || l.caller.resource.conditional) continue;
+        const endpoint = facts.shadowingEndpoint(l.caller.vpc, region);
+        if (!endpoint || endpoint === 'unknown') continue;
+        shadowed = {
+          messageId: 'cnameShadowed',
+          level: 'error',
+          data: { record: displayName(record.resource), name, target, caller: callerLabel(l.caller), vpc: l.caller.vpc.name, endpoint: displayName(endpoint.resource) },
+          resource: record.resource,
+          related: [...(t.domain ? [t.domain.resource] : []), l.caller.resource, endpoint.resource],
+          other: t.domain?.resource ?? t.api?.resource ?? t.host ?? name,
+          location: record.location,
+        };
+        break;
+      }
+      reports.push(
+        shadowed ?? {
+          messageId: 'cname',
+          data: { record: displayName(record.resource), name, target },
+          resource: record.resource,
+          related: t.domain ? [t.domain.resource] : t.api ? [t.api.resource] : [],
+          other: t.domain?.resource ?? t.api?.resource ?? t.host ?? name,
+          location: record.location,
+        },
+      );
+    }
+    return reports;
+  },
+});

@@ -1,0 +1,89 @@
+import { Facts } from '../facts';
+import { ResourceNode } from '../graph/resource-graph';
+import { Finding, FindingLevel, findingIdOf, findingResource } from '../finding';
+
+/** Prefix of every rule id. */
+export const RULE_PREFIX = 'ApiReachability';
+
+/** Where the rule pages live. */
+export const DOCS_BASE = 'https://github.com/cdk-api-reachability/cdk-api-reachability/blob/main/docs/rules';
+
+/** A message template of a rule: `{name}` placeholders are filled from the finding's data. */
+export interface MessageTemplate {
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** What a rule declares about itself, first in its file. */
+export interface RuleMeta<M extends string = string> {
+  /** PascalCase name; equals the file name and the id suffix; never reused. */
+  readonly name: string;
+  /** The default level; a finding may carry its own where the rule says so. */
+  readonly level: FindingLevel;
+  /** One line: the generic question the rule answers. */
+  readonly summary: string;
+  /** Why API Gateway answers 403 (or why the call fails), in a few sentences. */
+  readonly explanation: string;
+  /** The row of API Gateway's 403 troubleshooting table this rule prevents. */
+  readonly troubleshooting: string;
+  /** AWS documentation the rule is based on. */
+  readonly sourceUrl: string;
+  /** The version that introduced the rule. */
+  readonly since: string;
+  readonly messages: { readonly [id in M]: MessageTemplate };
+}
+
+/** What a rule reports for one pair of resources. */
+export interface Report<M extends string = string> {
+  readonly messageId: M;
+  readonly data: { readonly [key: string]: string };
+  readonly resource: ResourceNode;
+  readonly related: ResourceNode[];
+  /** The other end, as a resource (its construct path) or a literal (a hostname). */
+  readonly other: ResourceNode | string;
+  readonly location: string;
+  readonly level?: FindingLevel;
+}
+
+/** A rule: its metadata and a pure check over the facts. */
+export interface Rule<M extends string = string> extends RuleMeta<M> {
+  /** Full id: `ApiReachability-<name>`. */
+  readonly id: string;
+  /** Its documentation page. */
+  readonly docs: string;
+  /** Runs the check. Pure: reads facts, returns findings, throws nothing on purpose. */
+  check(facts: Facts): Finding[];
+}
+
+/** Declares a rule: metadata first, then the check, which returns reports. */
+export function defineRule<M extends string>(meta: RuleMeta<M> & { check(facts: Facts): Array<Report<M>> }): Rule<M> {
+  const id = `${RULE_PREFIX}-${meta.name}`;
+  const docs = `${DOCS_BASE}/${meta.name}.md`;
+  return {
+    ...meta,
+    id,
+    docs,
+    check(facts: Facts): Finding[] {
+      return meta.check(facts).map((r) => {
+        const t = meta.messages[r.messageId];
+        return {
+          rule: id,
+          ruleName: meta.name,
+          level: r.level ?? meta.level,
+          messageId: r.messageId,
+          message: fill(t.message, r.data),
+          fix: fill(t.fix, r.data),
+          resource: findingResource(r.resource),
+          relatedResources: r.related.map(findingResource),
+          findingId: findingIdOf(r.other),
+          location: r.location,
+          docs,
+        };
+      });
+    },
+  };
+}
+
+function fill(template: string, data: { readonly [key: string]: string }): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? data[k] : m));
+}
