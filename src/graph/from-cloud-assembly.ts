@@ -10,7 +10,12 @@ import { loadTemplateFile, TemplateLoadError } from './template-loader';
  */
 export function stacksFromCloudAssembly(dir: string): RawStack[] {
   const out: RawStack[] = [];
-  readAssembly(dir, out, 0);
+  manifestCache = new Map();
+  try {
+    readAssembly(dir, out, 0);
+  } finally {
+    manifestCache = undefined;
+  }
   return out;
 }
 
@@ -84,10 +89,8 @@ function addNestedStacks(
   for (const logicalId of Object.keys(resources).sort()) {
     const r = resources[logicalId] as { Type?: unknown; Metadata?: Record<string, unknown> } | null;
     if (!r || r.Type !== 'AWS::CloudFormation::Stack') continue;
-    const asset = r.Metadata?.['aws:asset:path'];
-    if (typeof asset !== 'string' || !/\.json$|\.ya?ml$/i.test(asset)) continue;
-    const file = path.join(dir, asset);
-    if (!fs.existsSync(file)) continue;
+    const file = nestedTemplateFile(r, dir);
+    if (!file) continue;
     const nested = loadTemplateFile(file);
     const cdkPath = r.Metadata?.['aws:cdk:path'];
     const key =
@@ -98,6 +101,47 @@ function addNestedStacks(
     addNestedStacks(out, key, nested, dir, depth + 1, env);
   }
 }
+
+/**
+ * The file of a nested stack's template: from the `aws:asset:path` metadata (written when asset
+ * metadata is on, as the CDK CLI does), else from the asset hash in `TemplateURL`, looked up in the
+ * assets manifests (`*.assets.json`) of the assembly.
+ */
+function nestedTemplateFile(r: { Metadata?: Record<string, unknown>; Properties?: unknown }, dir: string): string | undefined {
+  const asset = r.Metadata?.['aws:asset:path'];
+  if (typeof asset === 'string' && /\.(json|ya?ml)$/i.test(asset) && fs.existsSync(path.join(dir, asset))) return path.join(dir, asset);
+  const url = JSON.stringify((r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? '');
+  const hash = /([a-f0-9]{64})\.json/.exec(url)?.[1];
+  if (!hash) return undefined;
+  for (const manifest of assetManifests(dir)) {
+    const source = manifest.files?.[hash]?.source?.path;
+    if (typeof source === 'string' && fs.existsSync(path.join(dir, source))) return path.join(dir, source);
+  }
+  return undefined;
+}
+
+interface AssetManifest {
+  readonly files?: { [hash: string]: { source?: { path?: unknown } } };
+}
+
+function assetManifests(dir: string): AssetManifest[] {
+  let found = manifestCache?.get(dir);
+  if (!found) {
+    found = [];
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.assets.json')).sort()) {
+      try {
+        found.push(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf-8')) as AssetManifest);
+      } catch {
+        // an unreadable assets manifest only hides nested templates
+      }
+    }
+    manifestCache?.set(dir, found);
+  }
+  return found;
+}
+
+/** Assets manifests read during one read of an assembly (never kept across reads: files change). */
+let manifestCache: Map<string, AssetManifest[]> | undefined;
 
 function parseEnvironment(env: string | undefined): { region?: string; account?: string } {
   const m = /^aws:\/\/([^/]+)\/(.+)$/.exec(env ?? '');

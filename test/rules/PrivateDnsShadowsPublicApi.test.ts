@@ -1,0 +1,97 @@
+import { findings, findingsFromAssembly, summary } from '../helpers';
+import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
+
+const RULE = 'PrivateDnsShadowsPublicApi';
+
+describe(RULE, () => {
+  describe('reports', () => {
+    test('a VPC Lambda calling a REGIONAL REST API on its default URL while private DNS is on (CDK default)', () => {
+      const s = scenario();
+      const f = findings(s.app, RULE);
+      expect(f).toEqual([
+        expect.objectContaining({
+          rule: 'ApiReachability-PrivateDnsShadowsPublicApi',
+          level: 'error',
+          messageId: 'shadowed',
+          findingId: s.apiPath,
+          location: 'Properties.Environment.Variables.API_URL',
+          resource: expect.objectContaining({ path: s.callerPath, stack: 'Svc' }),
+        }),
+      ]);
+      expect(f[0].message).toContain('Lambda function Svc/OrderSync runs in VPC Net/Vpc');
+      expect(f[0].message).toContain('execute-api endpoint Net/Vpc/Endpoint has private DNS on');
+      expect(f[0].message).toContain('REST API Svc/PaymentsApi (REGIONAL)');
+      expect(f[0].message).toContain('403 Forbidden');
+      expect(f[0].fix).toContain('RegionalCustomDomain');
+      expect(f[0].fix).toContain('privateDnsEnabled: false');
+      expect(f[0].relatedResources.map((r) => r.path)).toEqual([s.apiPath, s.endpointPath]);
+    });
+
+    test.each<[string, ScenarioOptions]>([
+      ['an EDGE REST API', { api: 'EDGE' }],
+      ['an HTTP API by its url', { api: 'HTTP' }],
+      ['an HTTP API by its apiEndpoint attribute', { api: 'HTTP', evidence: 'endpoint-attr' }],
+      ['a WebSocket API', { api: 'WEBSOCKET' }],
+      ['a Fargate service (container environment)', { caller: 'fargate' }],
+      ['an EC2 instance (user data)', { caller: 'ec2' }],
+      ['an Auto Scaling group (launch template user data)', { caller: 'asg' }],
+      ['a CodeBuild project (environment variables)', { caller: 'codebuild' }],
+      ['a call declared with declareCall', { evidence: 'hint' }],
+      ['a VPC from Vpc.fromLookup', { vpc: 'lookup', networkRegion: 'us-east-1' }],
+      ['a VPC from Vpc.fromVpcAttributes', { vpc: 'attributes' }],
+      ['a VPC whose id is a parameter, named by the same parameter', { vpc: 'param' }],
+      ['everything in one stack', { layout: 'one-stack' }],
+      ['the caller in a nested stack', { layout: 'nested' }],
+      ['stacks inside a Stage', { layout: 'stage' }],
+      ['both stacks in the same known region', { networkRegion: 'eu-west-1', apiRegion: 'eu-west-1' }],
+    ])('%s', (_, o) => {
+      const s = scenario(o);
+      expect(findings(s.app, RULE)).toEqual([
+        expect.objectContaining({ level: 'error', messageId: 'shadowed', findingId: s.apiPath, resource: expect.objectContaining({ path: s.callerPath }) }),
+      ]);
+    });
+
+    test('a bare API id in the configuration, as a warning', () => {
+      const s = scenario({ evidence: 'id' });
+      expect(findings(s.app, RULE)).toEqual([expect.objectContaining({ level: 'warning', messageId: 'shadowedById' })]);
+    });
+
+    test('an IAM grant on the API as the only evidence, as a warning', () => {
+      const s = scenario({ evidence: 'grant' });
+      expect(findings(s.app, RULE)).toEqual([
+        expect.objectContaining({ level: 'warning', messageId: 'shadowedByGrant', location: 'Properties.PolicyDocument' }),
+      ]);
+    });
+  });
+
+  describe('stays silent when', () => {
+    test.each<[string, ScenarioOptions]>([
+      ['private DNS is off', { privateDns: false }],
+      ['the interface endpoint is for SQS', { endpointService: 'sqs' }],
+      ['the interface endpoint is for STS', { endpointService: 'sts' }],
+      ['the VPC has no interface endpoint', { endpointService: 'none' }],
+      ['the caller runs in another VPC', { callerVpc: 'other' }],
+      ['the API is in another region', { networkRegion: 'us-east-1', apiRegion: 'eu-west-1' }],
+      ['the API is private', { api: 'PRIVATE' }],
+      ['nothing in the caller names the API', { evidence: 'none' }],
+      ['the URL is a literal of an API the app does not define (rule 2)', { evidence: 'literal' }],
+    ])('%s', (_, o) => {
+      expect(findings(scenario(o).app, RULE)).toEqual([]);
+    });
+  });
+
+  describe('the construct tree and the synthesized cloud assembly agree', () => {
+    test.each<[string, ScenarioOptions]>([
+      ['cross-stack', {}],
+      ['nested stack', { layout: 'nested' }],
+      ['Stage', { layout: 'stage' }],
+      ['another region', { networkRegion: 'us-east-1', apiRegion: 'eu-west-1' }],
+      ['IAM grant', { evidence: 'grant' }],
+      ['declared call', { evidence: 'hint' }],
+    ])('%s', (_, o) => {
+      const tree = findings(scenario(o).app).map(summary);
+      const asm = findingsFromAssembly(scenario(o).app).map(summary);
+      expect(asm).toEqual(tree);
+    });
+  });
+});
