@@ -6,7 +6,7 @@ import {
 } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { constructAt, findingText, isAcknowledged } from './acknowledgements';
+import { constructAt, isAcknowledged } from './acknowledgements';
 import { analyzeGraph, analyzeScope, Analysis } from '../analyze';
 import { Finding } from '../finding';
 import { stacksFromTemplateFiles } from '../graph/from-cloud-assembly';
@@ -84,7 +84,7 @@ export class ApiReachabilityChecks extends NagPack {
       const templatePath = templateOf(f);
       violations.push({
         ruleName: `${f.rule}[${f.findingId}]`,
-        description: findingText(f, this.showExplanations, explanations.get(f.rule)).replace(`${f.rule}[${f.findingId}]: `, ''),
+        description: `${f.message}${this.showExplanations ? ` ${explanations.get(f.rule)}` : ''} See ${f.docs}`,
         fix: f.fix,
         severity: f.level,
         ruleMetadata: {

@@ -1,0 +1,184 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Aspects, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { ApiReachabilityAspect, ApiReachabilityChecks, ApiReachabilityRule } from '../../src';
+import { scenario, Scenario } from '../fixtures/apps/scenario';
+
+/** What the cdk-nag door reports after `cdk synth`: `RuleId[findingId]` → construct paths. */
+function nagReport(app: App): Array<{ rule: string; path: string; severity: string }> {
+  Validations.of(app).addPlugins(new ApiReachabilityChecks(app));
+  let thrown: unknown;
+  try {
+    app.synth();
+  } catch (e) {
+    thrown = e;
+  }
+  const file = path.join(app.outdir, 'validation-report.json');
+  if (!fs.existsSync(file)) {
+    if (thrown) throw thrown;
+    return [];
+  }
+  const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  const plugin = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'ApiReachability');
+  if (plugin && plugin.conclusion === 'failure') expect(thrown).toBeDefined();
+  return (plugin?.violations ?? []).flatMap((v: any) =>
+    v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity })),
+  );
+}
+
+/** What the aspect door reports: `RuleId[findingId]` → construct paths, from the annotations. */
+function aspectReport(app: App): Array<{ rule: string; path: string; severity: string }> {
+  const aspect = new ApiReachabilityAspect();
+  Aspects.of(app).add(aspect);
+  // Aspects do not cross Stage boundaries: a Stage gets the aspect too, as the README says.
+  for (const stage of app.node.findAll().filter((c) => Stage.isStage(c) && c !== app)) Aspects.of(stage).add(aspect);
+  app.synth();
+  const out: Array<{ rule: string; path: string; severity: string }> = [];
+  for (const stack of app.node.findAll().filter((c): c is Stack => Stack.isStack(c) && !c.nested)) {
+    const a = Annotations.fromStack(stack);
+    for (const [severity, msgs] of [
+      ['error', a.findError('*', Match.stringLikeRegexp('^ApiReachability-'))],
+      ['warning', a.findWarning('*', Match.stringLikeRegexp('^ApiReachability-'))],
+    ] as const) {
+      for (const m of msgs) {
+        const text = String(m.entry.data);
+        out.push({ rule: text.slice(0, text.indexOf(']: ') + 1), path: m.id.replace(/^\//, ''), severity });
+      }
+    }
+  }
+  return out;
+}
+
+const sort = (xs: Array<{ rule: string; path: string; severity: string }>) =>
+  [...xs].sort((a, b) => `${a.path}${a.rule}`.localeCompare(`${b.path}${b.rule}`));
+
+/** Two findings on one caller: it calls a REST API and an HTTP API on their default URLs. */
+function twoFindings(): Scenario & { httpPath: string } {
+  const s = scenario();
+  const svc = Stack.of(s.caller);
+  const http = new apigwv2.HttpApi(svc, 'OrdersApi');
+  (s.caller as lambda.Function).addEnvironment('ORDERS_URL', http.apiEndpoint);
+  return { ...s, httpPath: (http.node.defaultChild as IConstruct).node.path };
+}
+
+type Door = (app: App) => Array<{ rule: string; path: string; severity: string }>;
+const DOORS: Array<[string, Door]> = [
+  ['cdk-nag pack', nagReport],
+  ['aspect', aspectReport],
+];
+
+describe.each(DOORS)('the %s door', (_, report) => {
+  test('reports an error finding on the caller, with the API in the finding id', () => {
+    const s = scenario();
+    expect(report(s.app)).toEqual([
+      { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, path: s.callerPath, severity: 'error' },
+    ]);
+  });
+
+  test('reports warnings as warnings', () => {
+    const s = scenario({ evidence: 'id' });
+    expect(report(s.app)).toEqual([expect.objectContaining({ severity: 'warning' })]);
+  });
+
+  test('reports nothing for a fixed app', () => {
+    expect(report(scenario({ privateDns: false }).app)).toEqual([]);
+  });
+
+  describe('acknowledgements', () => {
+    test('on the resource suppress its findings of that rule', () => {
+      const s = scenario();
+      Validations.of(s.caller.node.defaultChild as IConstruct).acknowledge({ id: ApiReachabilityRule.PRIVATE_DNS_SHADOWS_PUBLIC_API, reason: 'test' });
+      expect(report(s.app)).toEqual([]);
+    });
+
+    test('on an L2 parent suppress its findings', () => {
+      const s = scenario();
+      Validations.of(s.caller).acknowledge({ id: 'ApiReachability-PrivateDnsShadowsPublicApi', reason: 'test' });
+      expect(report(s.app)).toEqual([]);
+    });
+
+    test('on the stack suppress the findings of its resources', () => {
+      const s = scenario();
+      Validations.of(Stack.of(s.caller)).acknowledge({ id: 'ApiReachability-PrivateDnsShadowsPublicApi', reason: 'test' });
+      expect(report(s.app)).toEqual([]);
+    });
+
+    test('with [findingId] suppress only that finding', () => {
+      const s = twoFindings();
+      Validations.of(s.caller).acknowledge({ id: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, reason: 'test' });
+      expect(report(s.app)).toEqual([
+        { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.httpPath}]`, path: s.callerPath, severity: 'error' },
+      ]);
+    });
+
+    test('in the form CDK suggests (with the plugin namespace) are honoured', () => {
+      const s = scenario();
+      Validations.of(s.caller).acknowledge({ id: `ApiReachability::ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, reason: 'test' });
+      expect(report(s.app)).toEqual([]);
+    });
+
+    test('on stack A do not suppress findings in stack B', () => {
+      const s = scenario();
+      Validations.of(s.app.node.findChild('Net')).acknowledge({ id: 'ApiReachability-PrivateDnsShadowsPublicApi', reason: 'test' });
+      expect(report(s.app)).toHaveLength(1);
+    });
+
+    test('of another rule do not suppress', () => {
+      const s = scenario();
+      Validations.of(s.caller).acknowledge({ id: ApiReachabilityRule.PUBLIC_API_CALLER_WITHOUT_EGRESS, reason: 'test' });
+      expect(report(s.app)).toHaveLength(1);
+    });
+  });
+});
+
+describe('both doors give the same findings', () => {
+  test.each([
+    ['the trap', {}],
+    ['two callers and two APIs', { caller: 'fargate' as const }],
+    ['isolated subnets', { subnets: 'isolated' as const }],
+    ['a Stage', { layout: 'stage' as const, subnets: 'isolated' as const }],
+    ['a nested stack', { layout: 'nested' as const }],
+    ['a bare id', { evidence: 'id' as const }],
+    ['a literal URL', { evidence: 'literal' as const }],
+  ])('%s', (_, o) => {
+    expect(sort(nagReport(scenario(o).app))).toEqual(sort(aspectReport(scenario(o).app)));
+  });
+});
+
+describe('ApiReachabilityChecks', () => {
+  test('validateScope checks a construct tree directly', () => {
+    const s = scenario();
+    const r = new ApiReachabilityChecks().validateScope(s.app);
+    expect(r.success).toBe(false);
+    expect(r.violations).toEqual([
+      expect.objectContaining({
+        ruleName: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`,
+        severity: 'error',
+        fix: expect.stringContaining('RegionalCustomDomain'),
+        ruleMetadata: expect.objectContaining({ findingId: s.apiPath, messageId: 'shadowed' }),
+        violatingResources: [expect.objectContaining({ constructPath: s.callerPath, locations: ['Properties/Environment/Variables/API_URL'] })],
+      }),
+    ]);
+  });
+
+  test('verbose adds the rule explanation', () => {
+    const r = new ApiReachabilityChecks(undefined, { verbose: true }).validateScope(scenario().app);
+    expect(r.violations[0].description).toContain('only reaches private APIs, so API Gateway answers 403');
+  });
+
+  test('reads the synthesized templates when the context has no construct tree', () => {
+    const s = scenario();
+    const asm = s.app.synth();
+    const stacks = asm.stacks.map((st) => ({ stackConstructPath: st.hierarchicalId, templatePath: st.templateFullPath, accountId: undefined, region: undefined }));
+    const r = new ApiReachabilityChecks().validate({ templatePaths: stacks.map((x) => x.templatePath), stackTemplates: stacks } as any);
+    expect(r.violations.map((v) => v.ruleName)).toEqual([`ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`]);
+  });
+
+  test('lists its rule ids', () => {
+    expect(new ApiReachabilityChecks().ruleIds).toEqual(expect.arrayContaining(Object.values(ApiReachabilityRule)));
+  });
+});
