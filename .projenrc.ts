@@ -17,10 +17,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: '2.276.0',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk-nag@^3.0.2'],
-  devDeps: ['cdk-nag@^3.0.2', 'fast-check@^4.10.2'],
+  devDeps: ['cdk-nag@^3.0.2', 'fast-check@^4.10.2', '@types/js-yaml@^4'],
   // The template reader (cdk.out and hand-written CloudFormation/SAM) needs a YAML parser that
   // understands short-form intrinsic tags; bundled because jsii only allows bundled non-jsii deps.
-  bundledDeps: ['yaml@^2.8.1'],
+  // `yaml` is strict YAML 1.2 with source positions; `js-yaml` (a PyYAML port) is the lenient
+  // fallback for templates CloudFormation accepts that strict YAML 1.2 rejects (flow-collection
+  // indentation, multi-line quoted scalars).
+  bundledDeps: ['yaml@^2.8.1', 'js-yaml@^4.1.0'],
 
   // This project's CI is `.ci/run` (see README); no hosted workflows, no release automation.
   github: false,

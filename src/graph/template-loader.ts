@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as jsyaml from 'js-yaml';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from 'yaml';
 import { RawTemplate } from './resource-graph';
 
@@ -80,19 +81,50 @@ function parseYaml(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, logLevel: 'error' });
   } catch (e) {
     throw new TemplateLoadError(file, `is not valid YAML or JSON (${firstLine(String((e as Error).message))})`);
   }
   if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const pos = lineCounter.linePos(err.pos[0]);
-    throw new TemplateLoadError(
-      file,
-      `is not valid YAML or JSON (line ${pos.line}, column ${pos.col}: ${firstLine(err.message)})`,
-    );
+    // Strict YAML 1.2 says no; CloudFormation's own reader is more lenient. Try a lenient reader
+    // before refusing, so that templates that deploy are also templates we read.
+    try {
+      return jsyaml.load(text, { schema: lenientSchema(), json: true });
+    } catch (e) {
+      const err = doc.errors[0];
+      const pos = lineCounter.linePos(err.pos[0]);
+      const lenient = e instanceof jsyaml.YAMLException && e.mark ? ` / line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason}` : '';
+      throw new TemplateLoadError(
+        file,
+        `is not valid YAML or JSON (line ${pos.line}, column ${pos.col}: ${firstLine(err.message)}${lenient})`,
+      );
+    }
   }
   return toJs(doc.contents as YamlNode | null, doc, 0);
+}
+
+let schema: jsyaml.Schema | undefined;
+
+/** js-yaml's schema with CloudFormation's short-form tags, in every node kind. */
+function lenientSchema(): jsyaml.Schema {
+  if (!schema) {
+    const kinds: Array<'scalar' | 'sequence' | 'mapping'> = ['scalar', 'sequence', 'mapping'];
+    const types = Object.keys(SHORT_TAGS).flatMap((tag) =>
+      kinds.map((kind) => new jsyaml.Type(tag, { kind, construct: (data: unknown) => longForm(tag, data) })),
+    );
+    schema = jsyaml.DEFAULT_SCHEMA.extend(types);
+  }
+  return schema;
+}
+
+/** The long form of a short-form tag applied to a value. */
+function longForm(tag: string, value: unknown): unknown {
+  const fn = SHORT_TAGS[tag];
+  if (fn === 'Fn::GetAtt' && typeof value === 'string') {
+    const dot = value.indexOf('.');
+    return { [fn]: dot > 0 ? [value.slice(0, dot), value.slice(dot + 1)] : value };
+  }
+  return { [fn]: value };
 }
 
 const MAX_DEPTH = 200;
@@ -120,15 +152,7 @@ function toJs(node: YamlNode | null | undefined, doc: Document.Parsed, depth: nu
     value = obj;
   }
   const tag = (node as { tag?: string }).tag;
-  if (tag && SHORT_TAGS[tag]) {
-    const fn = SHORT_TAGS[tag];
-    if (fn === 'Fn::GetAtt' && typeof value === 'string') {
-      const dot = value.indexOf('.');
-      value = dot > 0 ? [value.slice(0, dot), value.slice(dot + 1)] : value;
-    }
-    return { [fn]: value };
-  }
-  return value;
+  return tag && SHORT_TAGS[tag] ? longForm(tag, value) : value;
 }
 
 function firstLine(s: string): string {
