@@ -120,6 +120,7 @@ class Normalizer {
     }
     const out: ValueObject = {};
     for (const k of keys) {
+      if (k === '__proto__') continue; // never a CloudFormation key; assigning it would change the prototype
       const v = this.norm(raw[k], ctx, depth + 1);
       if (v !== NO_VALUE && v !== undefined) out[k] = v;
     }
@@ -203,7 +204,7 @@ class Normalizer {
       attr = arg.slice(dot + 1);
     } else if (Array.isArray(arg) && arg.length >= 2) {
       [logicalId, attr] = arg;
-      if (arg.length > 2) attr = arg.slice(1).join('.');
+      if (arg.length > 2) attr = arg.slice(1).every((x) => typeof x === 'string') ? arg.slice(1).join('.') : stableText(arg.slice(1));
     }
     if (typeof logicalId !== 'string') return new Opaque('intrinsic', `Fn::GetAtt:${stableText(arg)}`);
     const attrName = typeof attr === 'string' ? attr : stableText(this.norm(attr, ctx, depth + 1));

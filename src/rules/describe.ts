@@ -1,7 +1,7 @@
 /** Shared wording of rule messages, so that every rule names things the same way. */
 import { ApiFact, CallLink, Caller, DomainFact } from '../facts';
 import { displayName, ResourceNode } from '../graph/resource-graph';
-import { ResRef, Value } from '../graph/values';
+import { ResRef, Value, describe } from '../graph/values';
 
 /** "public REST API Svc/PaymentsApi (REGIONAL)". */
 export function apiLabel(api: ApiFact): string {
@@ -30,5 +30,5 @@ export function evidenceLabel(l: CallLink): string {
 
 /** The resources a list of values names, for messages. */
 export function namesOf(values: Value[], get: (key: string) => ResourceNode | undefined): string {
-  return values.map((v) => (v instanceof ResRef && get(v.key) ? displayName(get(v.key)!) : String(v))).join(', ');
+  return values.map((v) => (v instanceof ResRef && get(v.key) ? displayName(get(v.key)!) : describe(v))).join(', ');
 }

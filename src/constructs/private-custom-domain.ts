@@ -1,0 +1,351 @@
+import {
+  CfnResource,
+  Fn,
+  Lazy,
+  Names,
+  Token,
+  aws_apigateway as apigateway,
+  aws_certificatemanager as acm,
+  aws_ec2 as ec2,
+  aws_iam as iam,
+  aws_route53 as route53,
+} from 'aws-cdk-lib';
+import type { IResolveContext } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  ROOT_KEY,
+  mappingId,
+  requirePrivateApi,
+  stageOfRestApi,
+  urlOf,
+  validateBasePath,
+  validateDomainInZone,
+} from './common';
+import { fail, validationMessage } from './errors';
+import type { RestApiMappingOptions } from './regional-custom-domain';
+
+const TUTORIAL =
+  'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-tutorial.html';
+
+/**
+ * Properties of a {@link PrivateCustomDomain}.
+ */
+export interface PrivateCustomDomainProps {
+  /**
+   * The custom domain name, e.g. `internal.example.com`. Lower case.
+   */
+  readonly domainName: string;
+
+  /**
+   * The ACM certificate for `domainName`, in the region of the domain.
+   *
+   * Required: ACM validates certificates through public DNS, which a private hosted zone is not, so
+   * validate the certificate in the public zone of the parent domain (`acm.Certificate` with
+   * `CertificateValidation.fromDns(publicZone)`).
+   */
+  readonly certificate: acm.ICertificateRef;
+
+  /**
+   * The execute-api interface endpoint that callers in `vpc` use: the private DNS record points at it, and
+   * it is allowed (domain policy + access association) like any endpoint given to `allowEndpoint`.
+   *
+   * `PrivateApiAccess.endpoint` fits. It must be defined in this app (the record reads its DNS entries).
+   */
+  readonly endpoint: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * The VPC whose callers resolve `domainName`; a new private hosted zone named `domainName` is
+   * associated with it. Ignored when `hostedZone` is given.
+   *
+   * @default - none; required unless `hostedZone` is given
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * An existing private hosted zone (associated with the callers' VPC) to put the alias record in. Its
+   * name must be `domainName` or a parent domain of it.
+   *
+   * @default - a new private hosted zone named `domainName`, associated with `vpc`
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * The TLS version and cipher suite of the domain.
+   *
+   * @default SecurityPolicy.TLS_1_2
+   */
+  readonly securityPolicy?: apigateway.SecurityPolicy;
+
+  /**
+   * The endpoint access mode; API Gateway requires one with the enhanced `SecurityPolicy_…` policies.
+   *
+   * @default - not set (the legacy `TLS_1_2` policy takes none)
+   */
+  readonly endpointAccessMode?: apigateway.EndpointAccessMode;
+}
+
+/**
+ * A custom domain name for private REST APIs (`AWS::ApiGateway::DomainNameV2`, endpoint type PRIVATE).
+ *
+ * A private custom domain starts closed: API Gateway gives it a deny-all policy, and an execute-api
+ * endpoint reaches it only with a domain name access association. This construct opens it exactly to the
+ * endpoints given (`endpoint`, then `allowEndpoint(...)`): its resource policy allows `execute-api:Invoke`
+ * when `aws:SourceVpce` is one of them, and each gets an `AWS::ApiGateway::DomainNameAccessAssociation`.
+ * Inside the VPC, an A alias record in a private hosted zone points `domainName` at the endpoint.
+ *
+ * The private APIs' own resource policies must let the endpoint in too: use `PrivateApiAccess.allow(api)`.
+ *
+ * Creates: the `DomainNameV2`, a `BasePathMappingV2` per mapped API, a `DomainNameAccessAssociation` per
+ * allowed endpoint, a private hosted zone (unless given) and an A alias record.
+ */
+export class PrivateCustomDomain extends Construct {
+  /**
+   * The private custom domain name resource.
+   */
+  public readonly resource: apigateway.CfnDomainNameV2;
+
+  /**
+   * The custom domain name, e.g. `internal.example.com`.
+   */
+  public readonly domainName: string;
+
+  /**
+   * The ARN of the private custom domain name (what base path mappings and access associations refer to).
+   */
+  public readonly domainNameArn: string;
+
+  /**
+   * The hosted zone that holds the alias record.
+   */
+  public readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * The A alias record that points `domainName` at the endpoint inside the VPC.
+   */
+  public readonly aliasRecord: route53.IRecordSet;
+
+  /**
+   * The URL of the domain root, `https://<domainName>/`.
+   */
+  public readonly url: string;
+
+  private readonly allowedEndpointIds: string[] = [];
+  private readonly associations = new Map<string, apigateway.CfnDomainNameAccessAssociation>();
+  private readonly basePaths = new Set<string>();
+  private readonly mappedApis = new Set<string>();
+  private readonly requestedBasePaths = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: PrivateCustomDomainProps) {
+    super(scope, id);
+
+    if (props.hostedZone) {
+      validateDomainInZone(this, props.domainName, props.hostedZone);
+      this.hostedZone = props.hostedZone;
+    } else if (props.vpc) {
+      this.hostedZone = new route53.PrivateHostedZone(this, 'HostedZone', {
+        zoneName: props.domainName,
+        vpc: props.vpc,
+      });
+    } else {
+      fail(this, {
+        code: 'VpcOrHostedZoneRequired',
+        message: 'neither `vpc` nor `hostedZone` was given, so there is nowhere to publish the domain inside a VPC.',
+        fix: 'Pass `vpc` (a private hosted zone is created and associated with it) or `hostedZone` (an existing private zone).',
+      });
+    }
+    if (!Token.isUnresolved(props.domainName) && /[A-Z]/.test(props.domainName)) {
+      fail(this, {
+        code: 'DomainNameHasUppercase',
+        message: `domain name '${props.domainName}' has upper-case letters, which API Gateway does not support.`,
+        fix: `Use '${props.domainName.toLowerCase()}'.`,
+      });
+    }
+
+    this.resource = new apigateway.CfnDomainNameV2(this, 'Resource', {
+      domainName: props.domainName,
+      certificateArn: props.certificate.certificateRef.certificateArn,
+      // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html
+      // ("Private custom domain names can only have a dualstack IP address type").
+      endpointConfiguration: { types: ['PRIVATE'], ipAddressType: 'dualstack' },
+      securityPolicy: props.securityPolicy ?? apigateway.SecurityPolicy.TLS_1_2,
+      endpointAccessMode: props.endpointAccessMode,
+      policy: Lazy.uncachedAny({ produce: (context: IResolveContext) => this.renderPolicy(context) }),
+    });
+    this.domainName = props.domainName;
+    // Ref of AWS::ApiGateway::DomainNameV2 is its ARN.
+    // See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnamev2.html
+    this.domainNameArn = this.resource.ref;
+    this.url = urlOf(this.domainName);
+
+    this.allowEndpoint(props.endpoint);
+
+    // See: the tutorial above, "Create a DNS record": an alias in a private hosted zone to the endpoint's DNS name.
+    this.aliasRecord = new route53.ARecord(this, 'AliasRecord', {
+      zone: this.hostedZone,
+      recordName: props.domainName,
+      target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint)),
+    });
+
+    this.node.addValidation({ validate: () => this.validateRequestedBasePaths() });
+  }
+
+  /**
+   * Lets an execute-api endpoint reach this domain: adds it to the domain's resource policy and creates
+   * its domain name access association. Idempotent.
+   *
+   * @param endpoint the execute-api interface endpoint (in this account)
+   * @returns the access association
+   */
+  public allowEndpoint(endpoint: ec2.IInterfaceVpcEndpoint): apigateway.CfnDomainNameAccessAssociation {
+    const key = endpoint.node.path;
+    const existing = this.associations.get(key);
+    if (existing) {
+      return existing;
+    }
+    this.allowedEndpointIds.push(endpoint.vpcEndpointId);
+    const association = new apigateway.CfnDomainNameAccessAssociation(
+      this,
+      `AccessAssociation${Names.nodeUniqueId(endpoint.node)}`,
+      {
+        domainNameArn: this.domainNameArn,
+        // See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnameaccessassociation.html
+        // ("Only VPCE is currently supported").
+        accessAssociationSourceType: 'VPCE',
+        accessAssociationSource: endpoint.vpcEndpointId,
+      },
+    );
+    this.associations.set(key, association);
+    return association;
+  }
+
+  /**
+   * Publishes the domain inside another VPC, through that VPC's own execute-api endpoint: a new private
+   * hosted zone named `domainName` associated with `vpc`, an A alias record to `endpoint` in it, and
+   * `allowEndpoint(endpoint)`.
+   *
+   * @param vpc the other VPC, whose callers should resolve `domainName`
+   * @param endpoint the execute-api interface endpoint in that VPC (defined in this app)
+   * @returns the alias record
+   */
+  public addVpc(vpc: ec2.IVpc, endpoint: ec2.IInterfaceVpcEndpoint): route53.IRecordSet {
+    const suffix = Names.nodeUniqueId(vpc.node);
+    const zone = new route53.PrivateHostedZone(this, `HostedZone${suffix}`, { zoneName: this.domainName, vpc });
+    this.allowEndpoint(endpoint);
+    return new route53.ARecord(this, `AliasRecord${suffix}`, {
+      zone,
+      recordName: this.domainName,
+      target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, endpoint)),
+    });
+  }
+
+  /**
+   * Maps a stage of a private REST API on this domain.
+   *
+   * @param api a PRIVATE REST API
+   * @param options the base path and stage
+   * @returns the base path mapping
+   */
+  public addRestApi(api: apigateway.IRestApi, options: RestApiMappingOptions = {}): apigateway.CfnBasePathMappingV2 {
+    requirePrivateApi(this, api, 'a private custom domain');
+    const stage = stageOfRestApi(this, api, options.stage);
+    validateBasePath(this, options.basePath, true);
+    const key = options.basePath ?? ROOT_KEY;
+    if (!Token.isUnresolved(key) && this.basePaths.has(key)) {
+      fail(this, {
+        code: 'BasePathAlreadyMapped',
+        message:
+          options.basePath === undefined
+            ? 'the domain root (no base path) is already mapped to another API.'
+            : `base path '${options.basePath}' is already mapped to another API.`,
+        fix: 'Give each API its own `basePath`.',
+      });
+    }
+    const apiKey = `${api.node.path}#${stage.node.path}`;
+    if (this.mappedApis.has(apiKey)) {
+      fail(this, {
+        code: 'ApiAlreadyMapped',
+        message: `stage '${stage.node.path}' of API '${api.node.path}' is already mapped on this domain.`,
+        fix: 'Map each API stage once.',
+      });
+    }
+    this.basePaths.add(key);
+    this.mappedApis.add(apiKey);
+
+    const mapping = new apigateway.CfnBasePathMappingV2(this, mappingId(options.basePath, api, stage), {
+      domainNameArn: this.domainNameArn,
+      restApiId: api.restApiId,
+      stage: stage.stageName,
+      basePath: options.basePath,
+    });
+    // CloudFormation: "The Stage must depend on the RestApi's stage ... add a DependsOn attribute".
+    mapping.node.addDependency(stage);
+    return mapping;
+  }
+
+  /**
+   * The URL that callers in the VPC should use for the API mapped at `basePath`:
+   * `https://<domainName>/<basePath>/`. Synthesis fails when no API is mapped at `basePath` by then.
+   *
+   * @param basePath the base path given to `addRestApi`
+   */
+  public urlFor(basePath: string): string {
+    this.requestedBasePaths.add(basePath);
+    return urlOf(this.domainName, basePath);
+  }
+
+  private renderPolicy(context: IResolveContext): unknown {
+    // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-tutorial.html
+    // (the domain's policy for the execute-api service decides which VPC endpoints can invoke it; its
+    // Resource is `execute-api:/*`).
+    const statement = new iam.PolicyStatement({
+      effect: iam.Effect.ALLOW,
+      principals: [new iam.StarPrincipal()],
+      actions: ['execute-api:Invoke'],
+      resources: ['execute-api:/*'],
+      conditions: {
+        StringEquals: {
+          'aws:SourceVpce':
+            this.allowedEndpointIds.length === 1 ? this.allowedEndpointIds[0] : [...this.allowedEndpointIds],
+        },
+      },
+    });
+    return { Version: '2012-10-17', Statement: [context.resolve(statement.toStatementJson())] };
+  }
+
+  private validateRequestedBasePaths(): string[] {
+    return [...this.requestedBasePaths]
+      .filter((basePath) => !Token.isUnresolved(basePath) && !this.basePaths.has(basePath))
+      .map((basePath) =>
+        validationMessage({
+          code: 'UrlForUnmappedBasePath',
+          message: `urlFor('${basePath}') was called, but no API is mapped at base path '${basePath}'.`,
+          fix: `Map an API there with addRestApi(api, { basePath: '${basePath}' }), or fix the base path.`,
+        }),
+      );
+  }
+}
+
+/**
+ * An alias target for an interface endpoint defined in this app, read from its L1 (`DnsEntries`), so that
+ * it works with the `IInterfaceVpcEndpoint` interface. Each DNS entry is `<hosted zone id>:<dns name>`;
+ * the first one is the regional name.
+ * See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values
+ */
+function endpointAliasTarget(scope: Construct, endpoint: ec2.IInterfaceVpcEndpoint): route53.IAliasRecordTarget {
+  const cfn = endpoint.node.defaultChild;
+  if (!(cfn && CfnResource.isCfnResource(cfn) && ec2.CfnVPCEndpoint.isCfnVPCEndpoint(cfn))) {
+    return fail(scope, {
+      code: 'EndpointDnsUnknown',
+      message: `endpoint '${endpoint.node.path}' is imported, so the DNS name that the alias record needs is unknown.`,
+      fix: 'Pass an endpoint defined in this app (e.g. PrivateApiAccess.endpoint), or create the alias record yourself and give this construct an endpoint of this app.',
+      see: TUTORIAL,
+    });
+  }
+  const entry = Fn.select(0, cfn.attrDnsEntries);
+  return {
+    bind: () => ({
+      hostedZoneId: Fn.select(0, Fn.split(':', entry)),
+      dnsName: Fn.select(1, Fn.split(':', entry)),
+    }),
+  };
+}
