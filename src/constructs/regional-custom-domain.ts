@@ -323,7 +323,7 @@ export class RegionalCustomDomain extends Construct {
       fail(this, {
         code: 'ApiAlreadyMapped',
         message: `stage '${stage.node.path}' of API '${api.node.path}' is already mapped on this domain.`,
-        fix: 'Map each API stage once; to serve it under several paths, create one domain per path, or map another stage.',
+        fix: 'Map each API stage once per domain; to publish another version under another base path, map another stage.',
       });
     }
     this.basePaths.add(key);

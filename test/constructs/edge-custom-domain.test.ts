@@ -1,14 +1,23 @@
-import { App, Stack, aws_apigateway as apigateway, aws_certificatemanager as acm, aws_route53 as route53 } from 'aws-cdk-lib';
+import {
+  App,
+  Stack,
+  aws_apigateway as apigateway,
+  aws_certificatemanager as acm,
+  aws_route53 as route53,
+} from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EdgeCustomDomain, EdgeRecordType } from '../../src/constructs';
 import { ENV, agnosticStack, newStack, publicZone, restApi } from './helpers';
+import { EdgeCustomDomain, EdgeRecordType } from '../../src/constructs';
 
 const US_EAST_1_CERT = 'arn:aws:acm:us-east-1:111111111111:certificate/edge-1234';
 
 describe('EdgeCustomDomain', () => {
   test('creates an EDGE domain name with TLS 1.2 and a new DNS-validated certificate in us-east-1', () => {
     const stack = newStack('us-east-1');
-    const domain = new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) });
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    });
     domain.addRestApi(restApi(stack, 'Payments'));
 
     const template = Template.fromStack(stack);
@@ -24,9 +33,10 @@ describe('EdgeCustomDomain', () => {
 
   test('publishes an A alias record to the CloudFront distribution by default and no CNAME', () => {
     const stack = newStack('us-east-1');
-    new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) }).addRestApi(
-      restApi(stack, 'Payments'),
-    );
+    new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    }).addRestApi(restApi(stack, 'Payments'));
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Route53::RecordSet', {
@@ -61,7 +71,10 @@ describe('EdgeCustomDomain', () => {
   test('maps REST APIs with base path mappings', () => {
     const stack = newStack('us-east-1');
     const payments = restApi(stack, 'Payments');
-    const domain = new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) });
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    });
     domain.addRestApi(payments, { basePath: 'v1' });
 
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
@@ -71,7 +84,10 @@ describe('EdgeCustomDomain', () => {
       BasePath: 'v1',
     });
     expect(stack.resolve(domain.urlFor('v1'))).toEqual({
-      'Fn::Join': ['', ['https://', { Ref: stack.getLogicalId(domain.domain.node.defaultChild as apigateway.CfnDomainName) }, '/v1/']],
+      'Fn::Join': [
+        '',
+        ['https://', { Ref: stack.getLogicalId(domain.domain.node.defaultChild as apigateway.CfnDomainName) }, '/v1/'],
+      ],
     });
   });
 
@@ -90,30 +106,44 @@ describe('EdgeCustomDomain', () => {
 
   test('accepts a certificate created in a us-east-1 stack and passed across regions', () => {
     const app = new App();
-    const certStack = new Stack(app, 'Certs', { env: { account: ENV.account, region: 'us-east-1' }, crossRegionReferences: true });
-    const zone = route53.HostedZone.fromHostedZoneAttributes(certStack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    const certStack = new Stack(app, 'Certs', {
+      env: { account: ENV.account, region: 'us-east-1' },
+      crossRegionReferences: true,
+    });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(certStack, 'Zone', {
+      hostedZoneId: 'Z1',
+      zoneName: 'example.com',
+    });
     const certificate = new acm.Certificate(certStack, 'Cert', {
       domainName: 'api.example.com',
       validation: acm.CertificateValidation.fromDns(zone),
     });
     const stack = new Stack(app, 'Api', { env: ENV, crossRegionReferences: true });
-    const apiZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' });
-    new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: apiZone, certificate }).addRestApi(
-      restApi(stack, 'Payments'),
-    );
+    const apiZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+      hostedZoneId: 'Z1',
+      zoneName: 'example.com',
+    });
+    new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: apiZone,
+      certificate,
+    }).addRestApi(restApi(stack, 'Payments'));
 
     Template.fromStack(stack).resourceCountIs('AWS::ApiGateway::DomainName', 1);
   });
 
   test('creates the certificate in an environment-agnostic stack, guarded by a rule that requires us-east-1', () => {
     const stack = agnosticStack();
-    new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) }).addRestApi(
-      restApi(stack, 'Payments'),
-    );
+    new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    }).addRestApi(restApi(stack, 'Payments'));
 
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 1);
-    const rules = Object.entries(template.toJSON().Rules ?? {}).filter(([id]) => id.startsWith('ApiDomainCertificateRegionRule'));
+    const rules = Object.entries(template.toJSON().Rules ?? {}).filter(([id]) =>
+      id.startsWith('ApiDomainCertificateRegionRule'),
+    );
     expect(rules).toEqual([
       [
         expect.any(String),
@@ -132,10 +162,19 @@ describe('EdgeCustomDomain', () => {
 
   test('throws if the certificate ARN is in another region than us-east-1', () => {
     const stack = newStack('eu-west-1');
-    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:111111111111:certificate/x');
+    const certificate = acm.Certificate.fromCertificateArn(
+      stack,
+      'Cert',
+      'arn:aws:acm:eu-west-1:111111111111:certificate/x',
+    );
 
     expect(
-      () => new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack), certificate }),
+      () =>
+        new EdgeCustomDomain(stack, 'ApiDomain', {
+          domainName: 'api.example.com',
+          hostedZone: publicZone(stack),
+          certificate,
+        }),
     ).toThrow(/^EdgeCertificateNotInUsEast1: \[Stack\/ApiDomain\] certificate for 'api.example.com' is in eu-west-1/);
   });
 
@@ -154,7 +193,10 @@ describe('EdgeCustomDomain', () => {
 
   test('throws if a base path has several levels', () => {
     const stack = newStack('us-east-1');
-    const domain = new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) });
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    });
 
     expect(() => domain.addRestApi(restApi(stack, 'Payments'), { basePath: 'orders/v1' })).toThrow(
       /^InvalidBasePath: .*several levels/,
@@ -163,7 +205,10 @@ describe('EdgeCustomDomain', () => {
 
   test('throws if a base path is mapped twice', () => {
     const stack = newStack('us-east-1');
-    const domain = new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) });
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    });
     domain.addRestApi(restApi(stack, 'Payments'), { basePath: 'v1' });
 
     expect(() => domain.addRestApi(restApi(stack, 'Orders'), { basePath: 'v1' })).toThrow(/^BasePathAlreadyMapped: /);
@@ -171,7 +216,10 @@ describe('EdgeCustomDomain', () => {
 
   test('throws if the same API stage is added twice', () => {
     const stack = newStack('us-east-1');
-    const domain = new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) });
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    });
     const payments = restApi(stack, 'Payments');
     domain.addRestApi(payments, { basePath: 'v1' });
 
@@ -188,7 +236,10 @@ describe('EdgeCustomDomain', () => {
 
   test('throws if urlFor names a base path that no API is mapped at', () => {
     const stack = newStack('us-east-1');
-    const domain = new EdgeCustomDomain(stack, 'ApiDomain', { domainName: 'api.example.com', hostedZone: publicZone(stack) });
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
+      domainName: 'api.example.com',
+      hostedZone: publicZone(stack),
+    });
     domain.addRestApi(restApi(stack, 'Payments'), { basePath: 'v1' });
     domain.urlFor('v9');
 

@@ -25,7 +25,7 @@ export function agnosticStack(app = new App()): Stack {
 /** A small Lambda handler, as users write them. */
 export function handler(scope: Construct, id: string, props: Partial<lambda.FunctionProps> = {}): lambda.Function {
   return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_20_X,
+    runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "ok" });'),
     ...props,

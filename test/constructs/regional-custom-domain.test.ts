@@ -7,8 +7,8 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { RegionalCustomDomain } from '../../src/constructs';
 import { httpApi, newStack, publicZone, restApi } from './helpers';
+import { RegionalCustomDomain } from '../../src/constructs';
 
 function domainIn(stack: Stack, props: Partial<ConstructorParameters<typeof RegionalCustomDomain>[2]> = {}) {
   return new RegionalCustomDomain(stack, 'ApiDomain', {
@@ -168,7 +168,9 @@ describe('RegionalCustomDomain', () => {
     domainIn(stack, { mtls: { bucket, key: 'truststore.pem' } }).addRestApi(restApi(stack, 'Payments'));
 
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::DomainName', {
-      MutualTlsAuthentication: { TruststoreUri: { 'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/truststore.pem']] } },
+      MutualTlsAuthentication: {
+        TruststoreUri: { 'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/truststore.pem']] },
+      },
     });
   });
 
@@ -178,10 +180,16 @@ describe('RegionalCustomDomain', () => {
       hostedZoneId: 'Z123456789',
       zoneName: 'example.com.',
     });
-    const domain = new RegionalCustomDomain(stack, 'ApiDomain', { domainName: 'payments.example.com', hostedZone: zone });
+    const domain = new RegionalCustomDomain(stack, 'ApiDomain', {
+      domainName: 'payments.example.com',
+      hostedZone: zone,
+    });
     domain.addRestApi(restApi(stack, 'Payments'));
 
-    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'Z123456789', Type: 'A' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: 'Z123456789',
+      Type: 'A',
+    });
   });
 
   test('leaves a base path that is a token to CloudFormation', () => {
@@ -238,7 +246,9 @@ describe('RegionalCustomDomain', () => {
     const stack = newStack();
     domainIn(stack).addRestApi(restApi(stack, 'Payments'), { basePath: "a$-_.+!*'()Z9" });
 
-    Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { ApiMappingKey: "a$-_.+!*'()Z9" });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiMappingKey: "a$-_.+!*'()Z9",
+    });
   });
 
   test('throws if the hosted zone does not contain the domain name', () => {
@@ -250,12 +260,17 @@ describe('RegionalCustomDomain', () => {
 
     expect(
       () => new RegionalCustomDomain(stack, 'ApiDomain', { domainName: 'payments.example.com', hostedZone: zone }),
-    ).toThrow(/^DomainNotInHostedZone: \[Stack\/ApiDomain\] domain name 'payments.example.com' is not inside hosted zone 'example.org'/);
+    ).toThrow(
+      /^DomainNotInHostedZone: \[Stack\/ApiDomain\] domain name 'payments.example.com' is not inside hosted zone 'example.org'/,
+    );
   });
 
   test('throws if a hosted zone only shares a suffix with the domain name', () => {
     const stack = newStack();
-    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Other', { hostedZoneId: 'Z1', zoneName: 'ample.com' });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Other', {
+      hostedZoneId: 'Z1',
+      zoneName: 'ample.com',
+    });
 
     expect(
       () => new RegionalCustomDomain(stack, 'ApiDomain', { domainName: 'payments.example.com', hostedZone: zone }),
