@@ -33,7 +33,7 @@ export class ApiReachabilityChecks extends NagPack {
   /** The name shown in the validation report. */
   public readonly name = 'ApiReachability';
   /** The rule ids this pack evaluates. */
-  public readonly ruleIds: string[] = RULES.map((r) => r.id);
+  public readonly ruleIds?: string[] = RULES.map((r) => r.id);
   private readonly showExplanations: boolean;
 
   constructor(scope?: IConstruct, props?: ApiReachabilityChecksProps) {
