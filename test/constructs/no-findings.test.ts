@@ -11,6 +11,7 @@ import {
 import { Template } from 'aws-cdk-lib/assertions';
 import { ENV, handler, httpApi, privateRestApi, publicZone, restApi, vpc } from './helpers';
 import { analyzeApp } from '../../src/analyze';
+import { RULES } from '../../src/rules';
 import {
   EdgeCustomDomain,
   EdgeRecordType,
@@ -152,4 +153,20 @@ describe('what the constructs build', () => {
 
     expect(analyzeApp(broken).map((f) => f.ruleName)).toContain('PrivateDnsShadowsPublicApi');
   });
+
+  // Rule 8 (PrivateApiUnreachable) comes with the rest of the 403 table; this test runs once it exists.
+  const rule8 = RULES.some((r) => r.name === 'PrivateApiUnreachable');
+  (rule8 ? test : test.skip)(
+    "reports a caller that uses a private API's default URL from a VPC whose endpoint has private DNS off",
+    () => {
+      const broken = app(ENV.region, (stack) => {
+        const network = vpc(stack);
+        const access = new PrivateApiAccess(stack, 'Access', { vpc: network, privateDnsEnabled: false });
+        const api = privateRestApi(stack, 'Internal');
+        access.allow(api);
+        handler(stack, 'Caller', { vpc: network }).addEnvironment('INTERNAL_URL', api.url);
+      });
+      expect(analyzeApp(broken).map((f) => f.ruleName)).toContain('PrivateApiUnreachable');
+    },
+  );
 });

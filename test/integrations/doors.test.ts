@@ -182,3 +182,29 @@ describe('ApiReachabilityChecks', () => {
     expect(new ApiReachabilityChecks().ruleIds).toEqual(expect.arrayContaining(Object.values(ApiReachabilityRule)));
   });
 });
+
+describe('each finding is reported once', () => {
+  test('when the app spans several environments', () => {
+    const s = scenario({ networkRegion: 'eu-west-1', apiRegion: 'eu-west-1' });
+    new Stack(s.app, 'Elsewhere', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(nagReport(s.app)).toHaveLength(1);
+  });
+
+  test('when the same pack is registered on the app and on a Stage', () => {
+    const s = scenario({ layout: 'stage' });
+    const checks = new ApiReachabilityChecks(s.app);
+    Validations.of(s.app.node.findChild('Prod')).addPlugins(checks);
+    expect(nagReport(s.app)).toHaveLength(1);
+  });
+
+  test('and its finding id never holds "::", which CDK acknowledgements reserve', () => {
+    const app = scenario().app;
+    const svc = app.node.findChild('Svc') as Stack;
+    const http = new apigwv2.HttpApi(svc, 'Orders::Api');
+    const fn = svc.node.findChild('OrderSync') as lambda.Function;
+    fn.addEnvironment('ORDERS_URL', http.apiEndpoint);
+    const rules = nagReport(app).map((r) => r.rule);
+    expect(rules).toContain('ApiReachability-PrivateDnsShadowsPublicApi[Svc/Orders:Api/Resource]');
+    for (const r of rules) expect(r).not.toContain('::');
+  });
+});

@@ -74,6 +74,7 @@ describe(RULE, () => {
       ['the API is in another region', { networkRegion: 'us-east-1', apiRegion: 'eu-west-1' }],
       ['the API is private', { api: 'PRIVATE' }],
       ['nothing in the caller names the API', { evidence: 'none' }],
+      ['the caller reaches the API through a regional custom domain (A alias)', { evidence: 'domain' }],
       ['the URL is a literal of an API the app does not define (rule 2)', { evidence: 'literal' }],
     ])('%s', (_, o) => {
       expect(findings(scenario(o).app, RULE)).toEqual([]);

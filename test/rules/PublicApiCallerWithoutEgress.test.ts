@@ -33,6 +33,7 @@ describe(RULE, () => {
       ['a CodeBuild project in isolated subnets', { caller: 'codebuild', subnets: 'isolated', privateDns: false }],
       ['an HTTP API caller in isolated subnets', { api: 'HTTP', subnets: 'isolated', privateDns: false }],
       ['a caller whose only evidence is an IAM grant', { evidence: 'grant', subnets: 'isolated', privateDns: false }],
+      ['a caller that calls the API through its custom domain', { evidence: 'domain', subnets: 'isolated' }],
     ])('%s', (_, o) => {
       const s = scenario(o);
       expect(findings(s.app, RULE)).toEqual([expect.objectContaining({ level: 'error', resource: expect.objectContaining({ path: s.callerPath }) })]);

@@ -1,0 +1,113 @@
+import { Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { IConstruct } from 'constructs';
+import { ApiReachability } from '../../src';
+import { graphOfApp } from '../../src/analyze';
+import { deriveFacts } from '../../src/facts';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings } from '../helpers';
+
+/** A VPC with a private-DNS execute-api endpoint, a public API, and one caller built by `make`. */
+function withCaller(make: (stack: Stack, vpc: ec2.Vpc, sg: ec2.SecurityGroup) => IConstruct) {
+  const app = newApp();
+  const stack = new Stack(app, 'Svc');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  vpc.addInterfaceEndpoint('Endpoint', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
+  const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+  const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+  api.root.addMethod('GET');
+  const caller = make(stack, vpc, sg);
+  ApiReachability.of(caller).declareCall(api);
+  return { app, caller };
+}
+
+const isolated = (vpc: ec2.Vpc) => vpc.isolatedSubnets.map((s) => s.subnetId);
+
+describe('callers the table knows', () => {
+  test.each<[string, (stack: Stack, vpc: ec2.Vpc, sg: ec2.SecurityGroup) => IConstruct, string]>([
+    [
+      'a Batch compute environment',
+      (stack, vpc, sg) =>
+        new batch.CfnComputeEnvironment(stack, 'Batch', {
+          type: 'MANAGED',
+          computeResources: { type: 'FARGATE', maxvCpus: 4, subnets: isolated(vpc), securityGroupIds: [sg.securityGroupId] },
+        }),
+      'Batch compute environment Svc/Batch',
+    ],
+    [
+      'a SageMaker notebook instance',
+      (stack, vpc, sg) =>
+        new sagemaker.CfnNotebookInstance(stack, 'Notebook', {
+          instanceType: 'ml.t3.medium',
+          roleArn: 'arn:aws:iam::123456789012:role/nb',
+          subnetId: vpc.isolatedSubnets[0].subnetId,
+          securityGroupIds: [sg.securityGroupId],
+          directInternetAccess: 'Disabled',
+        }),
+      'SageMaker notebook instance Svc/Notebook',
+    ],
+    [
+      'an EKS node group',
+      (stack, vpc) =>
+        new eks.CfnNodegroup(stack, 'Nodes', { clusterName: 'c', nodeRole: 'arn:aws:iam::123456789012:role/n', subnets: isolated(vpc) }),
+      'EKS node group Svc/Nodes',
+    ],
+    [
+      'an Auto Scaling group with a launch configuration',
+      (stack, vpc, sg) => {
+        const lc = new autoscaling.CfnLaunchConfiguration(stack, 'Lc', { imageId: 'ami-123', instanceType: 't3.micro', securityGroups: [sg.securityGroupId] });
+        return new autoscaling.CfnAutoScalingGroup(stack, 'Asg', { maxSize: '1', minSize: '1', launchConfigurationName: lc.ref, vpcZoneIdentifier: isolated(vpc) });
+      },
+      'Auto Scaling group Svc/Asg',
+    ],
+  ])('%s is a caller in its VPC, and a declared call through it is reported', (_, make, label) => {
+    const { app } = withCaller(make);
+    const f = findings(app, 'PrivateDnsShadowsPublicApi');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain(`${label} runs in VPC Svc/Vpc`);
+  });
+
+  test('callers whose public IP is unknown (Batch, EKS) stay silent for egress; Lambda-like ones without a public IP do not', () => {
+    const batchApp = withCaller((stack, vpc, sg) =>
+      new batch.CfnComputeEnvironment(stack, 'Batch', {
+        type: 'MANAGED',
+        computeResources: { type: 'FARGATE', maxvCpus: 4, subnets: vpc.publicSubnets.map((s) => s.subnetId), securityGroupIds: [sg.securityGroupId] },
+      }),
+    ).app;
+    expect(findings(batchApp, 'PublicApiCallerWithoutEgress')).toEqual([]);
+    const notebook = withCaller((stack, vpc, sg) =>
+      new sagemaker.CfnNotebookInstance(stack, 'Notebook', {
+        instanceType: 'ml.t3.medium',
+        roleArn: 'arn:aws:iam::123456789012:role/nb',
+        subnetId: vpc.publicSubnets[0].subnetId,
+        securityGroupIds: [sg.securityGroupId],
+        directInternetAccess: 'Disabled',
+      }),
+    ).app;
+    expect(findings(notebook, 'PublicApiCallerWithoutEgress')).toHaveLength(1);
+  });
+
+  test('an EC2 instance in a public subnet with an Elastic IP has egress even without MapPublicIpOnLaunch', () => {
+    const { app } = withCaller((stack, vpc, sg) => {
+      const subnet = new ec2.CfnSubnet(stack, 'NoMapSubnet', { vpcId: vpc.vpcId, cidrBlock: '10.0.200.0/24', mapPublicIpOnLaunch: false });
+      new ec2.CfnSubnetRouteTableAssociation(stack, 'Assoc', { subnetId: subnet.ref, routeTableId: vpc.publicSubnets[0].routeTable.routeTableId });
+      const instance = new ec2.CfnInstance(stack, 'Box', { imageId: 'ami-123', subnetId: subnet.ref, securityGroupIds: [sg.securityGroupId] });
+      new ec2.CfnEIP(stack, 'Eip', { instanceId: instance.ref });
+      return instance;
+    });
+    expect(findings(app, 'PublicApiCallerWithoutEgress')).toEqual([]);
+    const facts = deriveFacts(graphOfApp(app));
+    expect(facts.callers.map((c) => [c.kind, c.publicIp])).toEqual([['EC2 instance', 'yes']]);
+  });
+});
