@@ -42,7 +42,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
       coverageThreshold: { statements: 90, branches: 80, functions: 90, lines: 90 },
     },
   },
-  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', 'bench/**/*.ts'] },
   gitignore: ['cdk.out', '*.cdk.out', '/examples/**/cdk.out'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/docs/', '.ci/'] },

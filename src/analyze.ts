@@ -53,7 +53,10 @@ export function analyzeScope(scope: IConstruct, rules: ReadonlyArray<Rule> = RUL
   const result = analyzeGraph(graph, rules);
   const prefix = scope.node.path;
   if (prefix === '') return result;
-  return { ...result, findings: result.findings.filter((f) => f.resource.path === prefix || f.resource.path?.startsWith(`${prefix}/`)) };
+  return {
+    ...result,
+    findings: result.findings.filter((f) => f.resource.path === prefix || f.resource.path?.startsWith(`${prefix}/`)),
+  };
 }
 
 /** The findings of the app that holds `scope`, on resources under `scope`. */

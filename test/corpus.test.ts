@@ -58,7 +58,9 @@ maybe('the real-world template corpus', () => {
 
   test('every template that CDK can include is checked by both construct-tree doors without a crash', () => {
     // CfnInclude prints deprecation notes of the included L1s; they are CDK's, not ours.
-    const quiet = ['log', 'warn', 'error'].map((m) => jest.spyOn(console, m as 'log').mockImplementation(() => undefined));
+    const quiet = ['log', 'warn', 'error'].map((m) =>
+      jest.spyOn(console, m as 'log').mockImplementation(() => undefined),
+    );
     let included = 0;
     for (const e of entries) {
       const app = new App();

@@ -12,7 +12,9 @@ export function findings(app: App, ruleName?: string): Finding[] {
 export function findingsFromAssembly(app: App, ruleName?: string): Finding[] {
   const asm = app.synth({ force: true });
   try {
-    return analyzeCloudAssembly(asm.directory).findings.filter((f) => ruleName === undefined || f.ruleName === ruleName);
+    return analyzeCloudAssembly(asm.directory).findings.filter(
+      (f) => ruleName === undefined || f.ruleName === ruleName,
+    );
   } finally {
     fs.rmSync(asm.directory, { recursive: true, force: true });
   }
@@ -20,5 +22,12 @@ export function findingsFromAssembly(app: App, ruleName?: string): Finding[] {
 
 /** The comparable part of a finding (template files differ between the two paths). */
 export function summary(f: Finding) {
-  return { rule: f.rule, level: f.level, messageId: f.messageId, path: f.resource.path, findingId: f.findingId, message: f.message };
+  return {
+    rule: f.rule,
+    level: f.level,
+    messageId: f.messageId,
+    path: f.resource.path,
+    findingId: f.findingId,
+    message: f.message,
+  };
 }

@@ -3,13 +3,14 @@
  * "unknown", and the rules stay silent.
  */
 import * as path from 'path';
-import { CfnParameter, CustomResource, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, CfnResource, CustomResource, Fn, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { ApiReachabilityAspect, ApiReachabilityChecks } from '../src';
 import { analyzeGraph, graphOfApp } from '../src/analyze';
-import { defineRule } from '../src/rules';
+import * as factsModule from '../src/facts';
+import { defineRule, RULES } from '../src/rules';
 import { newApp, scenario } from './fixtures/apps/scenario';
 import { findings } from './helpers';
 
@@ -21,7 +22,8 @@ describe('unknown values keep the rules silent', () => {
   test('PrivateDnsEnabled from a parameter', () => {
     const s = scenario();
     const ep = endpointOf(s);
-    ep.privateDnsEnabled = new CfnParameter(Stack.of(ep), 'Dns', { type: 'String' }).valueAsString as unknown as boolean;
+    ep.privateDnsEnabled = new CfnParameter(Stack.of(ep), 'Dns', { type: 'String' })
+      .valueAsString as unknown as boolean;
     expect(findings(s.app, 'PrivateDnsShadowsPublicApi')).toEqual([]);
   });
 
@@ -45,13 +47,15 @@ describe('unknown values keep the rules silent', () => {
 
   test('a caller whose subnets are overridden with garbage', () => {
     const s = scenario();
-    (s.caller.node.defaultChild as lambda.CfnFunction).addPropertyOverride('VpcConfig.SubnetIds', { odd: [1, null, true] });
+    (s.caller.node.defaultChild as lambda.CfnFunction).addPropertyOverride('VpcConfig.SubnetIds', {
+      odd: [1, null, true],
+    });
     expect(() => findings(s.app)).not.toThrow();
   });
 
   test('an endpoint that exists only under a condition', () => {
     const s = scenario();
-    endpointOf(s).cfnOptions.condition = new (require('aws-cdk-lib').CfnCondition)(Stack.of(endpointOf(s)), 'WithEndpoint', {
+    endpointOf(s).cfnOptions.condition = new CfnCondition(Stack.of(endpointOf(s)), 'WithEndpoint', {
       expression: Fn.conditionEquals('a', 'b'),
     });
     expect(findings(s.app, 'PrivateDnsShadowsPublicApi')).toEqual([]);
@@ -63,7 +67,10 @@ describe('apps the engine does not understand never throw', () => {
     const s = scenario();
     new CustomResource(Stack.of(s.caller), 'Custom', {
       serviceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x',
-      properties: { Url: (s.api as unknown as { url: string }).url, Nested: { List: [Fn.getAzs(), Lazy.string({ produce: () => 'x' })] } },
+      properties: {
+        Url: (s.api as unknown as { url: string }).url,
+        Nested: { List: [Fn.getAzs(), Lazy.string({ produce: () => 'x' })] },
+      },
     });
     expect(findings(s.app, 'PrivateDnsShadowsPublicApi')).toHaveLength(1);
   });
@@ -78,9 +85,15 @@ describe('apps the engine does not understand never throw', () => {
     const s = scenario();
     const app = s.app;
     const other = new Stack(app, 'Broken');
-    new (require('aws-cdk-lib').CfnResource)(other, 'Odd', {
+    new CfnResource(other, 'Odd', {
       type: 'AWS::SQS::Queue',
-      properties: { QueueName: Lazy.string({ produce: () => { throw new Error('boom'); } }) },
+      properties: {
+        QueueName: Lazy.string({
+          produce: () => {
+            throw new Error('boom');
+          },
+        }),
+      },
     });
     expect(findings(app, 'PrivateDnsShadowsPublicApi')).toHaveLength(1);
     expect(() => new ApiReachabilityChecks().validateScope(app)).not.toThrow();
@@ -90,7 +103,9 @@ describe('apps the engine does not understand never throw', () => {
   test('a CfnInclude template is checked like any other', () => {
     const app = newApp();
     const stack = new Stack(app, 'Included');
-    new CfnInclude(stack, 'Template', { templateFile: path.join(__dirname, 'fixtures/templates/fails/private-dns-shadows-public-api.yaml') });
+    new CfnInclude(stack, 'Template', {
+      templateFile: path.join(__dirname, 'fixtures/templates/fails/private-dns-shadows-public-api.yaml'),
+    });
     expect(findings(app).map((f) => [f.ruleName, f.resource.path])).toEqual([
       ['PrivateDnsShadowsPublicApi', 'Included/Template/Fn'],
       ['PublicApiCallerWithoutEgress', 'Included/Template/Fn'],
@@ -111,7 +126,7 @@ describe('apps the engine does not understand never throw', () => {
         throw new Error('bug');
       },
     });
-    const result = analyzeGraph(graphOfApp(scenario().app), [broken, ...require('../src/rules').RULES]);
+    const result = analyzeGraph(graphOfApp(scenario().app), [broken, ...RULES]);
     expect(result.diagnostics).toEqual(['rule ApiReachability-Broken failed (bug); its findings are missing']);
     expect(result.findings.map((f) => f.ruleName)).toContain('PrivateDnsShadowsPublicApi');
   });
@@ -119,13 +134,15 @@ describe('apps the engine does not understand never throw', () => {
   test('the cdk-nag door turns a diagnostic into a warning, never an error', () => {
     const s = scenario({ privateDns: false });
     const checks = new ApiReachabilityChecks();
-    const spy = jest.spyOn(require('../src/facts'), 'deriveFacts').mockImplementation(() => {
+    const spy = jest.spyOn(factsModule, 'deriveFacts').mockImplementation(() => {
       throw new Error('bug');
     });
     try {
       const r = checks.validateScope(s.app);
       expect(r.success).toBe(true);
-      expect(r.violations).toEqual([expect.objectContaining({ ruleName: 'ApiReachability-InternalError', severity: 'warning' })]);
+      expect(r.violations).toEqual([
+        expect.objectContaining({ ruleName: 'ApiReachability-InternalError', severity: 'warning' }),
+      ]);
     } finally {
       spy.mockRestore();
     }
@@ -135,6 +152,7 @@ describe('apps the engine does not understand never throw', () => {
 describe('two copies of aws-cdk-lib', () => {
   test('constructs of another copy are recognised (static checks, never instanceof)', () => {
     let app: any;
+    /* eslint-disable @typescript-eslint/no-require-imports */
     jest.isolateModules(() => {
       // A fresh module registry is what a monorepo with two installed copies looks like at run time.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -148,9 +166,16 @@ describe('two copies of aws-cdk-lib', () => {
       vpc.addInterfaceEndpoint('Endpoint', { service: ec2b.InterfaceVpcEndpointAwsService.APIGATEWAY });
       const api = new apigwb.RestApi(stack, 'Api');
       api.root.addMethod('GET');
-      new lambdab.Function(stack, 'Fn', { runtime: lambdab.Runtime.NODEJS_24_X, handler: 'i.h', code: lambdab.Code.fromInline('x'), vpc, environment: { URL: api.url } });
+      new lambdab.Function(stack, 'Fn', {
+        runtime: lambdab.Runtime.NODEJS_24_X,
+        handler: 'i.h',
+        code: lambdab.Code.fromInline('x'),
+        vpc,
+        environment: { URL: api.url },
+      });
     });
     expect(require('aws-cdk-lib').Stack).not.toBe(app.node.children[0].constructor); // really another copy
+    /* eslint-enable @typescript-eslint/no-require-imports */
     expect(findings(app, 'PrivateDnsShadowsPublicApi').map((f) => f.resource.path)).toEqual(['Other/Fn/Resource']);
     Validations.of(app); // our copy's helpers accept the other copy's constructs
   });

@@ -40,7 +40,12 @@ export interface DomainFact {
   readonly apis: ApiFact[];
 }
 
-const API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::Serverless::Api', 'AWS::Serverless::HttpApi'];
+const API_TYPES = [
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::Serverless::Api',
+  'AWS::Serverless::HttpApi',
+];
 
 /** Reads the APIs of the app. */
 export function readApis(graph: ResourceGraph): ApiFact[] {
@@ -90,7 +95,11 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
   const domains: Array<DomainFact & { apis: ApiFact[] }> = [];
   const byKey = new Map<string, DomainFact & { apis: ApiFact[] }>();
   const byName = new Map<string, DomainFact & { apis: ApiFact[] }>();
-  for (const r of graph.ofType('AWS::ApiGateway::DomainName', 'AWS::ApiGatewayV2::DomainName', 'AWS::ApiGateway::DomainNameV2')) {
+  for (const r of graph.ofType(
+    'AWS::ApiGateway::DomainName',
+    'AWS::ApiGatewayV2::DomainName',
+    'AWS::ApiGateway::DomainNameV2',
+  )) {
     const name = literal(r.properties.DomainName)?.toLowerCase().replace(/\.$/, '');
     let version: DomainFact['version'] = 'v1';
     let endpointType: DomainFact['endpointType'];
@@ -102,7 +111,8 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
       endpointType = 'PRIVATE';
     } else {
       const types = at(r.properties.EndpointConfiguration, 'Types');
-      const t = types === undefined ? 'EDGE' : list(types).length === 1 ? literal(list(types)[0])?.toUpperCase() : undefined;
+      const t =
+        types === undefined ? 'EDGE' : list(types).length === 1 ? literal(list(types)[0])?.toUpperCase() : undefined;
       endpointType = t === 'EDGE' || t === 'REGIONAL' ? t : undefined;
     }
     const d = { resource: r, name, version, endpointType, region: r.stack.region, apis: [] as ApiFact[] };
@@ -120,9 +130,13 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
     const a = api instanceof ResRef ? apiByKey.get(api.key) : undefined;
     if (d && a && !d.apis.includes(a)) d.apis.push(a);
   };
-  for (const m of graph.ofType('AWS::ApiGateway::BasePathMapping')) map(m.properties.DomainName, m.properties.RestApiId);
+  for (const m of graph.ofType('AWS::ApiGateway::BasePathMapping')) {
+    map(m.properties.DomainName, m.properties.RestApiId);
+  }
   for (const m of graph.ofType('AWS::ApiGatewayV2::ApiMapping')) map(m.properties.DomainName, m.properties.ApiId);
-  for (const m of graph.ofType('AWS::ApiGateway::BasePathMappingV2')) map(m.properties.DomainNameArn, m.properties.RestApiId);
+  for (const m of graph.ofType('AWS::ApiGateway::BasePathMappingV2')) {
+    map(m.properties.DomainNameArn, m.properties.RestApiId);
+  }
   return domains;
 }
 

@@ -11,9 +11,9 @@
  * Unknown: a VPC that cannot be told from the subnets and security groups (the caller has no
  * `vpc`), a public IP that depends on something outside the app ('unknown').
  */
+import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, ValueObject, at, bool, isObject, list, literal } from '../graph/values';
-import { VpcIndex, VpcRef } from './vpcs';
 
 /** Whether a caller gets a public IP: never (Lambda, CodeBuild), yes, no, or unknown. */
 export type PublicIp = 'never' | 'yes' | 'no' | 'unknown' | 'subnet';
@@ -130,7 +130,10 @@ function ec2Instance(r: ResourceNode, g: ResourceGraph): Placement | undefined {
   const nics = list(p.NetworkInterfaces);
   const lt = launchTemplateOf(g, p.LaunchTemplate);
   const ltData = lt ? at(lt.properties, 'LaunchTemplateData') : undefined;
-  const subnets = [...(p.SubnetId !== undefined ? [p.SubnetId] : []), ...nics.map((n) => at(n, 'SubnetId')).filter(isDefined)];
+  const subnets = [
+    ...(p.SubnetId !== undefined ? [p.SubnetId] : []),
+    ...nics.map((n) => at(n, 'SubnetId')).filter(isDefined),
+  ];
   const securityGroups = [
     ...list(p.SecurityGroupIds),
     ...nics.flatMap((n) => list(at(n, 'GroupSet'))),
@@ -141,14 +144,27 @@ function ec2Instance(r: ResourceNode, g: ResourceGraph): Placement | undefined {
   if (lt && at(ltData, 'UserData') !== undefined) {
     config.push({ location: 'Properties.LaunchTemplateData.UserData', holder: lt, value: at(ltData, 'UserData')! });
   }
-  const associate = nics.length > 0 ? bool(at(nics[0], 'AssociatePublicIpAddress')) : bool(at(ltData, 'NetworkInterfaces', 0, 'AssociatePublicIpAddress'));
+  const associate =
+    nics.length > 0
+      ? bool(at(nics[0], 'AssociatePublicIpAddress'))
+      : bool(at(ltData, 'NetworkInterfaces', 0, 'AssociatePublicIpAddress'));
   const hasEip = instancesWithElasticIp(g).has(r.key);
   return {
     securityGroups,
     subnets,
-    publicIp: hasEip || associate === true ? 'yes' : associate === false ? 'no' : associate === 'unknown' ? 'unknown' : 'subnet',
+    publicIp:
+      hasEip || associate === true
+        ? 'yes'
+        : associate === false
+          ? 'no'
+          : associate === 'unknown'
+            ? 'unknown'
+            : 'subnet',
     config,
-    roles: instanceProfileRoles(g, p.IamInstanceProfile ?? at(ltData, 'IamInstanceProfile', 'Arn') ?? at(ltData, 'IamInstanceProfile', 'Name')),
+    roles: instanceProfileRoles(
+      g,
+      p.IamInstanceProfile ?? at(ltData, 'IamInstanceProfile', 'Arn') ?? at(ltData, 'IamInstanceProfile', 'Name'),
+    ),
   };
 }
 
@@ -160,7 +176,10 @@ function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefi
   let securityGroups: Value[] = [];
   let publicIp: PublicIp = 'subnet';
   let profile: Value | undefined;
-  const lt = launchTemplateOf(g, p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification'));
+  const lt = launchTemplateOf(
+    g,
+    p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification'),
+  );
   const lc = resolve(g, p.LaunchConfigurationName, 'AWS::AutoScaling::LaunchConfiguration');
   if (lt) {
     const data = at(lt.properties, 'LaunchTemplateData');
@@ -171,7 +190,9 @@ function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefi
     profile = at(data, 'IamInstanceProfile', 'Arn') ?? at(data, 'IamInstanceProfile', 'Name');
   } else if (lc) {
     securityGroups = list(lc.properties.SecurityGroups);
-    if (lc.properties.UserData !== undefined) config.push({ location: 'Properties.UserData', holder: lc, value: lc.properties.UserData });
+    if (lc.properties.UserData !== undefined) {
+      config.push({ location: 'Properties.UserData', holder: lc, value: lc.properties.UserData });
+    }
     publicIp = fromAssociate(bool(lc.properties.AssociatePublicIpAddress));
     profile = lc.properties.IamInstanceProfile;
   } else {
@@ -205,7 +226,13 @@ function codeBuild(r: ResourceNode): Placement | undefined {
 function batch(r: ResourceNode): Placement | undefined {
   const cr = r.properties.ComputeResources;
   if (!isObject(cr)) return undefined;
-  return { securityGroups: list(cr.SecurityGroupIds), subnets: list(cr.Subnets), publicIp: 'unknown', config: [], roles: [] };
+  return {
+    securityGroups: list(cr.SecurityGroupIds),
+    subnets: list(cr.Subnets),
+    publicIp: 'unknown',
+    config: [],
+    roles: [],
+  };
 }
 
 function sageMaker(r: ResourceNode): Placement | undefined {
@@ -225,7 +252,13 @@ function sageMaker(r: ResourceNode): Placement | undefined {
 function eksNodegroup(r: ResourceNode): Placement | undefined {
   const subnets = list(r.properties.Subnets);
   if (subnets.length === 0) return undefined;
-  return { securityGroups: [], subnets, publicIp: 'unknown', config: [], roles: r.properties.NodeRole !== undefined ? [r.properties.NodeRole] : [] };
+  return {
+    securityGroups: [],
+    subnets,
+    publicIp: 'unknown',
+    config: [],
+    roles: r.properties.NodeRole !== undefined ? [r.properties.NodeRole] : [],
+  };
 }
 
 function fromAssociate(b: boolean | 'unknown' | undefined): PublicIp {

@@ -11,12 +11,12 @@
  * else names the API. A grant on a wildcard resource names no particular API: not evidence.
  * Unknown: URLs whose hostname is not literal and not made from a resource of the app.
  */
-import { ResourceNode } from '../graph/resource-graph';
-import { ResRef, Value, list, literal, partsOf } from '../graph/values';
 import { ApiFact, DomainFact } from './apis';
 import { Caller } from './callers';
 import { RecordFact } from './records';
 import { RoleIndex, actionMatches } from './roles';
+import { ResourceNode } from '../graph/resource-graph';
+import { ResRef, Value, list, literal, partsOf } from '../graph/values';
 
 /** Metadata key under which hints are stored on a caller's CloudFormation resource. */
 export const HINTS_METADATA_KEY = 'cdk-api-reachability';
@@ -107,7 +107,9 @@ export class CallIndex {
       for (const s of this.roles.statementsOf(key)) {
         if (s.effect !== 'Allow' || !s.actions.some((a) => actionMatches(a, 'execute-api:Invoke'))) continue;
         for (const res of s.resources) {
-          for (const api of this.apisNamedIn(res)) add([{ api, via: 'iam' }], 'iam', s.holder, 'Properties.PolicyDocument');
+          for (const api of this.apisNamedIn(res)) {
+            add([{ api, via: 'iam' }], 'iam', s.holder, 'Properties.PolicyDocument');
+          }
         }
       }
     }
@@ -166,7 +168,9 @@ export class CallIndex {
   }
 
   private throughDomain(domain: DomainFact | undefined, record?: RecordFact): Hit[] {
-    if (domain && domain.apis.length > 0) return domain.apis.map((api) => ({ api, domain, record, via: 'domain' as const }));
+    if (domain && domain.apis.length > 0) {
+      return domain.apis.map((api) => ({ api, domain, record, via: 'domain' as const }));
+    }
     return [{ domain, record, via: 'domain' }];
   }
 
@@ -185,7 +189,10 @@ export class CallIndex {
 /** Reads the hints a user declared on a caller. */
 export function readHints(r: ResourceNode): { calls: string[]; externalCalls: string[] } {
   const raw = r.metadata[HINTS_METADATA_KEY] as HintsMetadata | undefined;
-  const strings = (v: unknown) => list(Array.isArray(v) ? (v as Value[]) : []).map((x) => literal(x)).filter((x): x is string => x !== undefined);
+  const strings = (v: unknown) =>
+    list(Array.isArray(v) ? (v as Value[]) : [])
+      .map((x) => literal(x))
+      .filter((x): x is string => x !== undefined);
   return { calls: strings(raw?.calls), externalCalls: strings(raw?.externalCalls) };
 }
 
@@ -207,7 +214,13 @@ function precedence(links: CallLink[]): CallLink[] {
     const k = l.api?.resource.key;
     if (k && l.via === 'bare-id' && urlApis.has(k)) return false;
     if (k && l.via === 'iam' && anyApis.has(k)) return false;
-    const id = [l.via, k ?? '', l.domain?.resource.key ?? '', l.record?.resource.key ?? '', l.external?.host ?? ''].join('|');
+    const id = [
+      l.via,
+      k ?? '',
+      l.domain?.resource.key ?? '',
+      l.record?.resource.key ?? '',
+      l.external?.host ?? '',
+    ].join('|');
     if (seen.has(id)) return false;
     seen.add(id);
     return true;

@@ -40,7 +40,13 @@ export class EgressIndex {
         if (graph.prop(r, 'DestinationIpv6CidrBlock') === '::/0') ipv6Only.add(table.key);
         continue;
       }
-      const target: SubnetEgress = r.conditional ? 'unknown' : literal(v4) === '0.0.0.0/0' ? this.targetOf(r.properties) : v4 instanceof Opaque ? 'unknown' : 'none';
+      const target: SubnetEgress = r.conditional
+        ? 'unknown'
+        : literal(v4) === '0.0.0.0/0'
+          ? this.targetOf(r.properties)
+          : v4 instanceof Opaque
+            ? 'unknown'
+            : 'none';
       if (target === 'none') continue;
       this.routeOfTable.set(table.key, merge(this.routeOfTable.get(table.key), target));
     }

@@ -10,9 +10,9 @@
  * Unknown: a parameter, `Fn::If` or other unresolvable value in `PrivateDnsEnabled`, `ServiceName`
  * or `VpcEndpointType` (the endpoint is then not listed, or its private DNS is 'unknown').
  */
+import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { bool, literal, partsOf } from '../graph/values';
-import { VpcIndex, VpcRef } from './vpcs';
 
 /** An execute-api interface endpoint. */
 export interface ExecuteApiEndpoint {

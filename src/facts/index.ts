@@ -1,7 +1,6 @@
 /**
  * The facts every rule shares, derived once per graph and indexed; rules only read them.
  */
-import { ResourceGraph } from '../graph/resource-graph';
 import { ApiFact, DomainFact, readApis, readDomains } from './apis';
 import { Caller, readCallers } from './callers';
 import { CallIndex, CallLink } from './calls';
@@ -10,6 +9,7 @@ import { ExecuteApiEndpoint, readExecuteApiEndpoints } from './endpoints';
 import { RecordFact, readRecords } from './records';
 import { RoleIndex } from './roles';
 import { VpcIndex, VpcRef } from './vpcs';
+import { ResourceGraph } from '../graph/resource-graph';
 
 export * from './apis';
 export * from './callers';
@@ -76,7 +76,9 @@ export function deriveFacts(graph: ResourceGraph): Facts {
     calls,
     shadowingEndpoint(vpc, region) {
       // Unknown (environment-agnostic) regions count as the same region as anything.
-      const here = (endpointsByVpc.get(vpc.id) ?? []).filter((e) => e.region === undefined || region === undefined || e.region === region);
+      const here = (endpointsByVpc.get(vpc.id) ?? []).filter(
+        (e) => e.region === undefined || region === undefined || e.region === region,
+      );
       const on = here.find((e) => e.privateDns === true && !e.resource.conditional);
       if (on) return on;
       return here.some((e) => e.privateDns !== false) ? 'unknown' : undefined;

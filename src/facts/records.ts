@@ -9,9 +9,9 @@
  * `{id}.execute-api.<region>…` hostname.
  * Unknown: values that are parameters or other unresolvable intrinsics (the record has no target).
  */
+import { ApiFact, DomainFact } from './apis';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, at, isObject, list, literal, partsOf } from '../graph/values';
-import { ApiFact, DomainFact } from './apis';
 
 /** What a record's value points at. */
 export interface RecordTarget {

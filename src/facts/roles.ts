@@ -24,7 +24,9 @@ export class RoleIndex {
 
   constructor(private readonly graph: ResourceGraph) {
     const managed = new Map<string, Statement[]>();
-    for (const p of graph.ofType('AWS::IAM::ManagedPolicy')) managed.set(p.key, statementsOf(p.properties.PolicyDocument, p));
+    for (const p of graph.ofType('AWS::IAM::ManagedPolicy')) {
+      managed.set(p.key, statementsOf(p.properties.PolicyDocument, p));
+    }
     for (const role of graph.ofType('AWS::IAM::Role')) {
       const own: Statement[] = [];
       list(role.properties.Policies).forEach((p) => own.push(...statementsOf(at(p, 'PolicyDocument'), role)));
@@ -34,7 +36,8 @@ export class RoleIndex {
       this.add(role.key, own);
     }
     for (const p of graph.ofType('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
-      const stmts = p.type === 'AWS::IAM::ManagedPolicy' ? managed.get(p.key)! : statementsOf(p.properties.PolicyDocument, p);
+      const stmts =
+        p.type === 'AWS::IAM::ManagedPolicy' ? managed.get(p.key)! : statementsOf(p.properties.PolicyDocument, p);
       for (const r of list(p.properties.Roles)) {
         const key = this.roleKeyOf(r);
         if (key) this.add(key, stmts);
@@ -73,6 +76,14 @@ function statementsOf(doc: Value | undefined, holder: ResourceNode): Statement[]
 export function actionMatches(pattern: Value, action: string): boolean {
   const p = literal(pattern);
   if (p === undefined) return false;
-  const re = new RegExp('^' + p.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$', 'i');
+  const re = new RegExp(
+    '^' +
+      p
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
+    'i',
+  );
   return re.test(action);
 }

@@ -58,7 +58,10 @@ function readAssembly(dir: string, out: RawStack[], depth: number): void {
   try {
     manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8')) as Manifest;
   } catch (e) {
-    throw new TemplateLoadError(manifestFile, `is not a readable cloud assembly manifest (${(e as Error).message.split('\n')[0]})`);
+    throw new TemplateLoadError(
+      manifestFile,
+      `is not a readable cloud assembly manifest (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   const artifacts = manifest.artifacts ?? {};
   for (const id of Object.keys(artifacts).sort()) {
@@ -68,7 +71,14 @@ function readAssembly(dir: string, out: RawStack[], depth: number): void {
       const template = loadTemplateFile(file);
       const env = parseEnvironment(a.environment);
       const key = a.displayName ?? id;
-      out.push({ key, name: a.properties.stackName ?? id, region: env.region, account: env.account, template, templateFile: file });
+      out.push({
+        key,
+        name: a.properties.stackName ?? id,
+        region: env.region,
+        account: env.account,
+        template,
+        templateFile: file,
+      });
       addNestedStacks(out, key, template, dir, 0, env);
     } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
       readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1);
@@ -97,7 +107,14 @@ function addNestedStacks(
       typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
         ? cdkPath.replace(/\.NestedStack\/.*$/, '')
         : `${parentKey}/${logicalId}`;
-    out.push({ key, region: env.region, account: env.account, parent: { key: parentKey, logicalId }, template: nested, templateFile: file });
+    out.push({
+      key,
+      region: env.region,
+      account: env.account,
+      parent: { key: parentKey, logicalId },
+      template: nested,
+      templateFile: file,
+    });
     addNestedStacks(out, key, nested, dir, depth + 1, env);
   }
 }
@@ -107,9 +124,14 @@ function addNestedStacks(
  * metadata is on, as the CDK CLI does), else from the asset hash in `TemplateURL`, looked up in the
  * assets manifests (`*.assets.json`) of the assembly.
  */
-function nestedTemplateFile(r: { Metadata?: Record<string, unknown>; Properties?: unknown }, dir: string): string | undefined {
+function nestedTemplateFile(
+  r: { Metadata?: Record<string, unknown>; Properties?: unknown },
+  dir: string,
+): string | undefined {
   const asset = r.Metadata?.['aws:asset:path'];
-  if (typeof asset === 'string' && /\.(json|ya?ml)$/i.test(asset) && fs.existsSync(path.join(dir, asset))) return path.join(dir, asset);
+  if (typeof asset === 'string' && /\.(json|ya?ml)$/i.test(asset) && fs.existsSync(path.join(dir, asset))) {
+    return path.join(dir, asset);
+  }
   const url = JSON.stringify((r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? '');
   const hash = /([a-f0-9]{64})\.json/.exec(url)?.[1];
   if (!hash) return undefined;
@@ -128,7 +150,10 @@ function assetManifests(dir: string): AssetManifest[] {
   let found = manifestCache?.get(dir);
   if (!found) {
     found = [];
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.assets.json')).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.assets.json'))
+      .sort()) {
       try {
         found.push(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf-8')) as AssetManifest);
       } catch {

@@ -86,7 +86,8 @@ class StackBuilder {
     const s = this.stack;
     const parentStack = s.nestedStackParent;
     const nestedResource = s.nestedStackResource;
-    const parentLogicalId = parentStack && nestedResource ? known(parentStack, (nestedResource as CfnElement).logicalId) : undefined;
+    const parentLogicalId =
+      parentStack && nestedResource ? known(parentStack, (nestedResource as CfnElement).logicalId) : undefined;
     return {
       key: s.node.path,
       name: known(s, s.stackName),
@@ -118,7 +119,11 @@ function withPath(def: object, el: CfnElement): object {
 function renderElement(el: CfnElement): Record<string, unknown> | undefined {
   try {
     const raw = (el as unknown as { _toCloudFormation(): object })._toCloudFormation();
-    const resolved = Tokenization.resolve(raw, { scope: el, resolver: new CrossStackAwareResolver(), preparing: false });
+    const resolved = Tokenization.resolve(raw, {
+      scope: el,
+      resolver: new CrossStackAwareResolver(),
+      preparing: false,
+    });
     return typeof resolved === 'object' && resolved !== null ? resolved : undefined;
   } catch {
     return undefined;

@@ -204,7 +204,9 @@ class Normalizer {
       attr = arg.slice(dot + 1);
     } else if (Array.isArray(arg) && arg.length >= 2) {
       [logicalId, attr] = arg;
-      if (arg.length > 2) attr = arg.slice(1).every((x) => typeof x === 'string') ? arg.slice(1).join('.') : stableText(arg.slice(1));
+      if (arg.length > 2) {
+        attr = arg.slice(1).every((x) => typeof x === 'string') ? arg.slice(1).join('.') : stableText(arg.slice(1));
+      }
     }
     if (typeof logicalId !== 'string') return new Opaque('intrinsic', `Fn::GetAtt:${stableText(arg)}`);
     const attrName = typeof attr === 'string' ? attr : stableText(this.norm(attr, ctx, depth + 1));

@@ -68,11 +68,17 @@ export function parseTemplate(text: string, file = '<template>'): RawTemplate {
     throw new TemplateLoadError(file, 'is not a CloudFormation template (the document is not a mapping)');
   }
   const t = value as Record<string, unknown>;
-  if (t.Resources !== undefined && (typeof t.Resources !== 'object' || t.Resources === null || Array.isArray(t.Resources))) {
+  if (
+    t.Resources !== undefined &&
+    (typeof t.Resources !== 'object' || t.Resources === null || Array.isArray(t.Resources))
+  ) {
     throw new TemplateLoadError(file, 'is not a CloudFormation template (Resources is not a mapping)');
   }
   if (t.Resources === undefined && t.AWSTemplateFormatVersion === undefined && t.Transform === undefined) {
-    throw new TemplateLoadError(file, 'is not a CloudFormation template (no Resources, AWSTemplateFormatVersion or Transform)');
+    throw new TemplateLoadError(
+      file,
+      'is not a CloudFormation template (no Resources, AWSTemplateFormatVersion or Transform)',
+    );
   }
   return t as RawTemplate;
 }
@@ -81,7 +87,13 @@ function parseYaml(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false, logLevel: 'error' });
+    doc = parseDocument(text, {
+      lineCounter,
+      uniqueKeys: false,
+      prettyErrors: false,
+      strict: false,
+      logLevel: 'error',
+    });
   } catch (e) {
     throw new TemplateLoadError(file, `is not valid YAML or JSON (${firstLine(String((e as Error).message))})`);
   }
@@ -93,7 +105,10 @@ function parseYaml(text: string, file: string): unknown {
     } catch (e) {
       const err = doc.errors[0];
       const pos = lineCounter.linePos(err.pos[0]);
-      const lenient = e instanceof jsyaml.YAMLException && e.mark ? ` / line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason}` : '';
+      const lenient =
+        e instanceof jsyaml.YAMLException && e.mark
+          ? ` / line ${e.mark.line + 1}, column ${e.mark.column + 1}: ${e.reason}`
+          : '';
       throw new TemplateLoadError(
         file,
         `is not valid YAML or JSON (line ${pos.line}, column ${pos.col}: ${firstLine(err.message)}${lenient})`,

@@ -13,7 +13,9 @@ export function isAcknowledged(construct: IConstruct | undefined, f: Finding): b
   const wanted = new Set([f.rule, `${f.rule}[${f.findingId}]`]);
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
     for (const entry of c.node.metadata) {
-      if (entry.type !== ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) continue;
+      if (entry.type !== ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
+        continue;
+      }
       for (const id of Object.keys(entry.data as object)) {
         if (wanted.has(id.replace(/^[A-Za-z0-9 _.-]*::/, ''))) return true;
       }

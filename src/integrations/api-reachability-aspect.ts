@@ -60,7 +60,10 @@ export class ApiReachabilityAspect implements IAspect {
       byPath.set(f.resource.path, [...(byPath.get(f.resource.path) ?? []), f]);
     }
     for (const d of analysis.diagnostics) {
-      Annotations.of(root).addWarningV2('ApiReachability-InternalError', `cdk-api-reachability could not finish a check: ${d}.`);
+      Annotations.of(root).addWarningV2(
+        'ApiReachability-InternalError',
+        `cdk-api-reachability could not finish a check: ${d}.`,
+      );
     }
     return byPath;
   }

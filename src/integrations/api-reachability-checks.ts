@@ -1,9 +1,4 @@
-import {
-  CfnResource,
-  IPolicyValidationContext,
-  PolicyValidationPluginReport,
-  PolicyViolation,
-} from 'aws-cdk-lib';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { constructAt, isAcknowledged } from './acknowledgements';
@@ -59,13 +54,19 @@ export class ApiReachabilityChecks extends NagPack {
     const stacks = (context.stackTemplates ?? []).map((s) => s.stackConstructPath);
     const inScope = (f: Finding) =>
       stacks.length === 0 || stacks.some((s) => f.resource.stack === s || f.resource.stack.startsWith(`${s}/`));
-    const templateOf = (f: Finding) => (context.stackTemplates ?? []).find((s) => s.stackConstructPath === f.resource.stack)?.templatePath;
+    const templateOf = (f: Finding) =>
+      (context.stackTemplates ?? []).find((s) => s.stackConstructPath === f.resource.stack)?.templatePath;
     return this.report(analysis, root, inScope, templateOf);
   }
 
   /** Checks a construct tree directly (tests, or CDK versions without `appConstruct`). */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return this.report(analyzeScope(scope), scope.node.root, () => true, () => undefined);
+    return this.report(
+      analyzeScope(scope),
+      scope.node.root,
+      () => true,
+      () => undefined,
+    );
   }
 
   /** The engine reads the whole app at once; there is nothing to do per resource. */

@@ -56,7 +56,9 @@ export class ApiReachability {
       host = '';
     }
     if (!host) {
-      throw new Error(`declareExternalCall on ${this.caller.node.path}: '${url}' is not a URL. Pass a full URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod.`);
+      throw new Error(
+        `declareExternalCall on ${this.caller.node.path}: '${url}' is not a URL. Pass a full URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod.`,
+      );
     }
     this.update((h) => ({ ...h, externalCalls: unique([...(h.externalCalls ?? []), url]) }));
   }

@@ -51,7 +51,8 @@ export default defineRule<Messages>({
       if (link.via !== 'default-host' && mappedApis.has(api.resource.key)) continue;
       const endpoint = facts.shadowingEndpoint(caller.vpc, api.region);
       if (!endpoint || endpoint === 'unknown') continue;
-      const messageId = link.via === 'default-host' ? 'shadowed' : link.via === 'bare-id' ? 'shadowedById' : 'shadowedByGrant';
+      const messageId =
+        link.via === 'default-host' ? 'shadowed' : link.via === 'bare-id' ? 'shadowedById' : 'shadowedByGrant';
       reports.push({
         messageId,
         level: link.via === 'default-host' ? 'error' : 'warning',

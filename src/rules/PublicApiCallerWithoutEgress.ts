@@ -11,7 +11,8 @@ export default defineRule<Messages>({
     'Public APIs are reached over the internet, also from inside a VPC: "resources in your VPC that connect to public APIs must have internet ' +
     'connectivity". A caller whose subnets have no default route to a NAT gateway (or to an internet gateway, for callers with a public IP; ' +
     'Lambda functions never have one) cannot reach the API at all: its calls time out instead of getting an answer.',
-  troubleshooting: 'Resources in your VPC that connect to public APIs must have internet connectivity (a timeout, not a 403)',
+  troubleshooting:
+    'Resources in your VPC that connect to public APIs must have internet connectivity (a timeout, not a 403)',
   sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html',
   since: '0.1.0',
   messages: {

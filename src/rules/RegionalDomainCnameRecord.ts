@@ -17,9 +17,10 @@ export default defineRule<Messages>({
   explanation:
     'A CNAME sends the resolver on to the target name d-….execute-api.<region>.amazonaws.com. Inside a VPC whose execute-api endpoint has ' +
     'private DNS on, that name resolves to the endpoint, which only reaches private APIs: calls through the custom domain get 403 Forbidden. ' +
-    'An A alias record is answered by Route 53 with the domain\'s own addresses, so the private zone never sees the name.',
+    "An A alias record is answered by Route 53 with the domain's own addresses, so the private zone never sees the name.",
   troubleshooting: 'VPC endpoint can only reach private APIs (403 Forbidden), through a custom domain',
-  sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html',
+  sourceUrl:
+    'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html',
   since: '0.1.0',
   messages: {
     cname: {
@@ -49,7 +50,11 @@ export default defineRule<Messages>({
       if (record.type !== 'CNAME' || record.alias || !t) continue;
       if (t.domain && t.domain.endpointType !== 'REGIONAL') continue; // edge targets are CloudFront names: a CNAME works
       const region = t.domain?.region ?? t.api?.region ?? t.hostRegion ?? record.resource.stack.region;
-      const target = t.domain ? `${domainLabel(t.domain)}'s regional name` : t.api ? `the default hostname of ${apiLabel(t.api)}` : t.host!;
+      const target = t.domain
+        ? `${domainLabel(t.domain)}'s regional name`
+        : t.api
+          ? `the default hostname of ${apiLabel(t.api)}`
+          : t.host!;
       const name = record.name ?? displayName(record.resource);
       const callers = [...(callsVia.get(record) ?? []), ...(t.domain ? (callsVia.get(t.domain) ?? []) : [])];
       let shadowed: Report<Messages> | undefined;
@@ -60,7 +65,14 @@ export default defineRule<Messages>({
         shadowed = {
           messageId: 'cnameShadowed',
           level: 'error',
-          data: { record: displayName(record.resource), name, target, caller: callerLabel(l.caller), vpc: l.caller.vpc.name, endpoint: displayName(endpoint.resource) },
+          data: {
+            record: displayName(record.resource),
+            name,
+            target,
+            caller: callerLabel(l.caller),
+            vpc: l.caller.vpc.name,
+            endpoint: displayName(endpoint.resource),
+          },
           resource: record.resource,
           related: [...(t.domain ? [t.domain.resource] : []), l.caller.resource, endpoint.resource],
           other: t.domain?.resource ?? t.api?.resource ?? t.host ?? name,

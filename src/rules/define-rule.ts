@@ -1,6 +1,6 @@
 import { Facts } from '../facts';
-import { ResourceNode } from '../graph/resource-graph';
 import { Finding, FindingLevel, findingIdOf, findingResource } from '../finding';
+import { ResourceNode } from '../graph/resource-graph';
 
 /** Prefix of every rule id. */
 export const RULE_PREFIX = 'ApiReachability';

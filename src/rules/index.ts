@@ -1,9 +1,9 @@
 /** Every rule, in alphabetical order. A rule file that is not listed here does not run (a test checks). */
+import { Rule } from './define-rule';
 import PrivateDnsShadowsPublicApi from './PrivateDnsShadowsPublicApi';
 import PrivateDnsShadowsUnknownApi from './PrivateDnsShadowsUnknownApi';
 import PublicApiCallerWithoutEgress from './PublicApiCallerWithoutEgress';
 import RegionalDomainCnameRecord from './RegionalDomainCnameRecord';
-import { Rule } from './define-rule';
 
 export const RULES: ReadonlyArray<Rule> = [
   PrivateDnsShadowsPublicApi,

@@ -11,7 +11,6 @@ import {
 import { Template } from 'aws-cdk-lib/assertions';
 import { ENV, handler, httpApi, privateRestApi, publicZone, restApi, vpc } from './helpers';
 import { analyzeApp } from '../../src/analyze';
-import { RULES } from '../../src/rules';
 import {
   EdgeCustomDomain,
   EdgeRecordType,
@@ -19,6 +18,7 @@ import {
   PrivateCustomDomain,
   RegionalCustomDomain,
 } from '../../src/constructs';
+import { RULES } from '../../src/rules';
 
 /** An app with one stack; `build` adds the resources. */
 function app(region: string, build: (stack: Stack) => void): App {

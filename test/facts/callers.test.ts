@@ -41,7 +41,12 @@ describe('callers the table knows', () => {
       (stack, vpc, sg) =>
         new batch.CfnComputeEnvironment(stack, 'Batch', {
           type: 'MANAGED',
-          computeResources: { type: 'FARGATE', maxvCpus: 4, subnets: isolated(vpc), securityGroupIds: [sg.securityGroupId] },
+          computeResources: {
+            type: 'FARGATE',
+            maxvCpus: 4,
+            subnets: isolated(vpc),
+            securityGroupIds: [sg.securityGroupId],
+          },
         }),
       'Batch compute environment Svc/Batch',
     ],
@@ -60,14 +65,27 @@ describe('callers the table knows', () => {
     [
       'an EKS node group',
       (stack, vpc) =>
-        new eks.CfnNodegroup(stack, 'Nodes', { clusterName: 'c', nodeRole: 'arn:aws:iam::123456789012:role/n', subnets: isolated(vpc) }),
+        new eks.CfnNodegroup(stack, 'Nodes', {
+          clusterName: 'c',
+          nodeRole: 'arn:aws:iam::123456789012:role/n',
+          subnets: isolated(vpc),
+        }),
       'EKS node group Svc/Nodes',
     ],
     [
       'an Auto Scaling group with a launch configuration',
       (stack, vpc, sg) => {
-        const lc = new autoscaling.CfnLaunchConfiguration(stack, 'Lc', { imageId: 'ami-123', instanceType: 't3.micro', securityGroups: [sg.securityGroupId] });
-        return new autoscaling.CfnAutoScalingGroup(stack, 'Asg', { maxSize: '1', minSize: '1', launchConfigurationName: lc.ref, vpcZoneIdentifier: isolated(vpc) });
+        const lc = new autoscaling.CfnLaunchConfiguration(stack, 'Lc', {
+          imageId: 'ami-123',
+          instanceType: 't3.micro',
+          securityGroups: [sg.securityGroupId],
+        });
+        return new autoscaling.CfnAutoScalingGroup(stack, 'Asg', {
+          maxSize: '1',
+          minSize: '1',
+          launchConfigurationName: lc.ref,
+          vpcZoneIdentifier: isolated(vpc),
+        });
       },
       'Auto Scaling group Svc/Asg',
     ],
@@ -79,30 +97,48 @@ describe('callers the table knows', () => {
   });
 
   test('callers whose public IP is unknown (Batch, EKS) stay silent for egress; Lambda-like ones without a public IP do not', () => {
-    const batchApp = withCaller((stack, vpc, sg) =>
-      new batch.CfnComputeEnvironment(stack, 'Batch', {
-        type: 'MANAGED',
-        computeResources: { type: 'FARGATE', maxvCpus: 4, subnets: vpc.publicSubnets.map((s) => s.subnetId), securityGroupIds: [sg.securityGroupId] },
-      }),
+    const batchApp = withCaller(
+      (stack, vpc, sg) =>
+        new batch.CfnComputeEnvironment(stack, 'Batch', {
+          type: 'MANAGED',
+          computeResources: {
+            type: 'FARGATE',
+            maxvCpus: 4,
+            subnets: vpc.publicSubnets.map((s) => s.subnetId),
+            securityGroupIds: [sg.securityGroupId],
+          },
+        }),
     ).app;
     expect(findings(batchApp, 'PublicApiCallerWithoutEgress')).toEqual([]);
-    const notebook = withCaller((stack, vpc, sg) =>
-      new sagemaker.CfnNotebookInstance(stack, 'Notebook', {
-        instanceType: 'ml.t3.medium',
-        roleArn: 'arn:aws:iam::123456789012:role/nb',
-        subnetId: vpc.publicSubnets[0].subnetId,
-        securityGroupIds: [sg.securityGroupId],
-        directInternetAccess: 'Disabled',
-      }),
+    const notebook = withCaller(
+      (stack, vpc, sg) =>
+        new sagemaker.CfnNotebookInstance(stack, 'Notebook', {
+          instanceType: 'ml.t3.medium',
+          roleArn: 'arn:aws:iam::123456789012:role/nb',
+          subnetId: vpc.publicSubnets[0].subnetId,
+          securityGroupIds: [sg.securityGroupId],
+          directInternetAccess: 'Disabled',
+        }),
     ).app;
     expect(findings(notebook, 'PublicApiCallerWithoutEgress')).toHaveLength(1);
   });
 
   test('an EC2 instance in a public subnet with an Elastic IP has egress even without MapPublicIpOnLaunch', () => {
     const { app } = withCaller((stack, vpc, sg) => {
-      const subnet = new ec2.CfnSubnet(stack, 'NoMapSubnet', { vpcId: vpc.vpcId, cidrBlock: '10.0.200.0/24', mapPublicIpOnLaunch: false });
-      new ec2.CfnSubnetRouteTableAssociation(stack, 'Assoc', { subnetId: subnet.ref, routeTableId: vpc.publicSubnets[0].routeTable.routeTableId });
-      const instance = new ec2.CfnInstance(stack, 'Box', { imageId: 'ami-123', subnetId: subnet.ref, securityGroupIds: [sg.securityGroupId] });
+      const subnet = new ec2.CfnSubnet(stack, 'NoMapSubnet', {
+        vpcId: vpc.vpcId,
+        cidrBlock: '10.0.200.0/24',
+        mapPublicIpOnLaunch: false,
+      });
+      new ec2.CfnSubnetRouteTableAssociation(stack, 'Assoc', {
+        subnetId: subnet.ref,
+        routeTableId: vpc.publicSubnets[0].routeTable.routeTableId,
+      });
+      const instance = new ec2.CfnInstance(stack, 'Box', {
+        imageId: 'ami-123',
+        subnetId: subnet.ref,
+        securityGroupIds: [sg.securityGroupId],
+      });
       new ec2.CfnEIP(stack, 'Eip', { instanceId: instance.ref });
       return instance;
     });

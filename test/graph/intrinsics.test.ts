@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
+import { analyzeGraph } from '../../src/analyze';
+import { deriveFacts } from '../../src/facts';
 import { RawStack, ResourceGraph } from '../../src/graph/resource-graph';
 import { Concat, Opaque, ResRef } from '../../src/graph/values';
-import { deriveFacts } from '../../src/facts';
-import { analyzeGraph } from '../../src/analyze';
 
 function graph(...stacks: RawStack[]): ResourceGraph {
   return ResourceGraph.fromStacks(stacks);
@@ -18,7 +18,13 @@ describe('normalizing intrinsics', () => {
   test('Ref and Fn::GetAtt (both forms) land on the resource', () => {
     const g = graph({
       key: 'S',
-      template: T({ A: { Type: 'X::A' }, B: { Type: 'X::B', Properties: { R: { Ref: 'A' }, G: { 'Fn::GetAtt': ['A', 'Arn'] }, D: { 'Fn::GetAtt': 'A.Out.Name' } } } }),
+      template: T({
+        A: { Type: 'X::A' },
+        B: {
+          Type: 'X::B',
+          Properties: { R: { Ref: 'A' }, G: { 'Fn::GetAtt': ['A', 'Arn'] }, D: { 'Fn::GetAtt': 'A.Out.Name' } },
+        },
+      }),
     });
     expect(prop(g, 'S|B', 'R')).toEqual(new ResRef('S|A'));
     expect(prop(g, 'S|B', 'G')).toEqual(new ResRef('S|A', 'Arn'));
@@ -31,13 +37,36 @@ describe('normalizing intrinsics', () => {
       name: 'my-stack',
       region: 'cn-north-1',
       account: '111',
-      template: T({ B: { Type: 'X', Properties: { V: { 'Fn::Join': ['|', [{ Ref: 'AWS::Region' }, { Ref: 'AWS::URLSuffix' }, { Ref: 'AWS::Partition' }, { Ref: 'AWS::AccountId' }, { Ref: 'AWS::StackName' }]] } } } }),
+      template: T({
+        B: {
+          Type: 'X',
+          Properties: {
+            V: {
+              'Fn::Join': [
+                '|',
+                [
+                  { Ref: 'AWS::Region' },
+                  { Ref: 'AWS::URLSuffix' },
+                  { Ref: 'AWS::Partition' },
+                  { Ref: 'AWS::AccountId' },
+                  { Ref: 'AWS::StackName' },
+                ],
+              ],
+            },
+          },
+        },
+      }),
     });
     expect(prop(g, 'S|B', 'V')).toBe('cn-north-1|amazonaws.com.cn|aws-cn|111|my-stack');
   });
 
   test('AWS::NoValue removes the key or element', () => {
-    const g = graph({ key: 'S', template: T({ B: { Type: 'X', Properties: { Gone: { Ref: 'AWS::NoValue' }, L: ['a', { Ref: 'AWS::NoValue' }] } } }) });
+    const g = graph({
+      key: 'S',
+      template: T({
+        B: { Type: 'X', Properties: { Gone: { Ref: 'AWS::NoValue' }, L: ['a', { Ref: 'AWS::NoValue' }] } },
+      }),
+    });
     expect(g.get('S|B')!.properties).toEqual({ L: ['a'] });
   });
 
@@ -49,14 +78,25 @@ describe('normalizing intrinsics', () => {
         B: { Type: 'X', Properties: { V: { 'Fn::Sub': ['https://${A}.x/${A.Arn}/${!Keep}/${V1}', { V1: 'one' }] } } },
       }),
     });
-    expect(prop(g, 'S|B', 'V')).toEqual(new Concat(['https://', new ResRef('S|A'), '.x/', new ResRef('S|A', 'Arn'), '/${Keep}/one']));
+    expect(prop(g, 'S|B', 'V')).toEqual(
+      new Concat(['https://', new ResRef('S|A'), '.x/', new ResRef('S|A', 'Arn'), '/${Keep}/one']),
+    );
   });
 
   test('Fn::Select and Fn::FindInMap evaluate when their inputs are known', () => {
     const g = graph({
       key: 'S',
       template: T(
-        { B: { Type: 'X', Properties: { S: { 'Fn::Select': ['1', ['a', 'b']] }, M: { 'Fn::FindInMap': ['Map', 'k1', 'k2'] }, U: { 'Fn::Select': [5, ['a']] } } } },
+        {
+          B: {
+            Type: 'X',
+            Properties: {
+              S: { 'Fn::Select': ['1', ['a', 'b']] },
+              M: { 'Fn::FindInMap': ['Map', 'k1', 'k2'] },
+              U: { 'Fn::Select': [5, ['a']] },
+            },
+          },
+        },
         { Mappings: { Map: { k1: { k2: 'found' } } } },
       ),
     });
@@ -66,14 +106,32 @@ describe('normalizing intrinsics', () => {
   });
 
   test('parameters are unknown values with a stable identity', () => {
-    const g = graph({ key: 'S', template: T({ B: { Type: 'X', Properties: { P: { Ref: 'VpcId' } } } }, { Parameters: { VpcId: { Type: 'String' } } }) });
+    const g = graph({
+      key: 'S',
+      template: T(
+        { B: { Type: 'X', Properties: { P: { Ref: 'VpcId' } } } },
+        { Parameters: { VpcId: { Type: 'String' } } },
+      ),
+    });
     expect(prop(g, 'S|B', 'P')).toEqual(new Opaque('param', 'S#VpcId'));
   });
 
   test('Fn::ImportValue follows the export to its producer; unknown exports keep their name as identity', () => {
     const g = graph(
-      { key: 'P', template: T({ A: { Type: 'X' } }, { Outputs: { O: { Value: { Ref: 'A' }, Export: { Name: { 'Fn::Sub': 'p-${AWS::StackName}' } } } } }), name: 'prod' },
-      { key: 'C', template: T({ B: { Type: 'X', Properties: { I: { 'Fn::ImportValue': 'p-prod' }, U: { 'Fn::ImportValue': 'elsewhere' } } } }) },
+      {
+        key: 'P',
+        template: T(
+          { A: { Type: 'X' } },
+          { Outputs: { O: { Value: { Ref: 'A' }, Export: { Name: { 'Fn::Sub': 'p-${AWS::StackName}' } } } } },
+        ),
+        name: 'prod',
+      },
+      {
+        key: 'C',
+        template: T({
+          B: { Type: 'X', Properties: { I: { 'Fn::ImportValue': 'p-prod' }, U: { 'Fn::ImportValue': 'elsewhere' } } },
+        }),
+      },
     );
     expect(prop(g, 'C|B', 'I')).toEqual(new ResRef('P|A'));
     expect(prop(g, 'C|B', 'U')).toEqual(new Opaque('import', 'elsewhere'));
@@ -81,8 +139,23 @@ describe('normalizing intrinsics', () => {
 
   test('Fn::GetStackOutput follows the output of the named stack', () => {
     const g = graph(
-      { key: 'P', name: 'producer', template: T({ A: { Type: 'X' } }, { Outputs: { O: { Value: { 'Fn::GetAtt': ['A', 'Arn'] } } } }) },
-      { key: 'C', template: T({ B: { Type: 'X', Properties: { V: { 'Fn::GetStackOutput': { StackName: 'producer', OutputName: 'O' } }, U: { 'Fn::GetStackOutput': { StackName: 'other', OutputName: 'O' } } } } }) },
+      {
+        key: 'P',
+        name: 'producer',
+        template: T({ A: { Type: 'X' } }, { Outputs: { O: { Value: { 'Fn::GetAtt': ['A', 'Arn'] } } } }),
+      },
+      {
+        key: 'C',
+        template: T({
+          B: {
+            Type: 'X',
+            Properties: {
+              V: { 'Fn::GetStackOutput': { StackName: 'producer', OutputName: 'O' } },
+              U: { 'Fn::GetStackOutput': { StackName: 'other', OutputName: 'O' } },
+            },
+          },
+        }),
+      },
     );
     expect(prop(g, 'C|B', 'V')).toEqual(new ResRef('P|A', 'Arn'));
     expect(prop(g, 'C|B', 'U')).toEqual(new Opaque('stack-output', 'other.O'));
@@ -101,7 +174,13 @@ describe('normalizing intrinsics', () => {
       {
         key: 'P/Nested',
         parent: { key: 'P', logicalId: 'Nested' },
-        template: T({ Fn: { Type: 'X', Properties: { V: { Ref: 'VpcRef' } } } }, { Parameters: { VpcRef: { Type: 'String' } }, Outputs: { FnArn: { Value: { 'Fn::GetAtt': ['Fn', 'Arn'] } } } }),
+        template: T(
+          { Fn: { Type: 'X', Properties: { V: { Ref: 'VpcRef' } } } },
+          {
+            Parameters: { VpcRef: { Type: 'String' } },
+            Outputs: { FnArn: { Value: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
+          },
+        ),
       },
     );
     expect(prop(g, 'P/Nested|Fn', 'V')).toEqual(new ResRef('P|Vpc'));
@@ -111,13 +190,22 @@ describe('normalizing intrinsics', () => {
   test('cycles of imports end as unknown, not in a loop', () => {
     const g = graph(
       { key: 'A', template: T({}, { Outputs: { O: { Value: { 'Fn::ImportValue': 'b' }, Export: { Name: 'a' } } } }) },
-      { key: 'B', template: T({ R: { Type: 'X', Properties: { V: { 'Fn::ImportValue': 'a' } } } }, { Outputs: { O: { Value: { 'Fn::ImportValue': 'a' }, Export: { Name: 'b' } } } }) },
+      {
+        key: 'B',
+        template: T(
+          { R: { Type: 'X', Properties: { V: { 'Fn::ImportValue': 'a' } } } },
+          { Outputs: { O: { Value: { 'Fn::ImportValue': 'a' }, Export: { Name: 'b' } } } },
+        ),
+      },
     );
     expect(prop(g, 'B|R', 'V')).toBeInstanceOf(Opaque);
   });
 
   test('other intrinsics are unknown', () => {
-    const g = graph({ key: 'S', template: T({ B: { Type: 'X', Properties: { I: { 'Fn::If': ['C', 1, 2] }, S: { 'Fn::Split': [',', 'a,b'] } } } }) });
+    const g = graph({
+      key: 'S',
+      template: T({ B: { Type: 'X', Properties: { I: { 'Fn::If': ['C', 1, 2] }, S: { 'Fn::Split': [',', 'a,b'] } } } }),
+    });
     expect(prop(g, 'S|B', 'I')).toBeInstanceOf(Opaque);
     expect(prop(g, 'S|B', 'S')).toBeInstanceOf(Opaque);
   });
@@ -144,21 +232,37 @@ const jsonValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 
-const TYPES = ['AWS::EC2::VPCEndpoint', 'AWS::Lambda::Function', 'AWS::ApiGateway::RestApi', 'AWS::EC2::Subnet', 'AWS::Route53::RecordSet', 'AWS::ECS::Service', 'AWS::IAM::Role', 'Custom::X'];
+const TYPES = [
+  'AWS::EC2::VPCEndpoint',
+  'AWS::Lambda::Function',
+  'AWS::ApiGateway::RestApi',
+  'AWS::EC2::Subnet',
+  'AWS::Route53::RecordSet',
+  'AWS::ECS::Service',
+  'AWS::IAM::Role',
+  'Custom::X',
+];
 
 /** A value that is sometimes well formed, sometimes anything. */
 const maybe = (good: fc.Arbitrary<unknown>) => fc.oneof(good, jsonValue);
-const ref = fc.constantFrom('Vpc', 'Subnet', 'Api', 'Fn', 'Endpoint', 'Role', 'Domain', 'Nope').map((r) => ({ Ref: r }));
+const ref = fc
+  .constantFrom('Vpc', 'Subnet', 'Api', 'Fn', 'Endpoint', 'Role', 'Domain', 'Nope')
+  .map((r) => ({ Ref: r }));
 const url = fc.oneof(
   fc.constant({ 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod' }),
   fc.constant('https://abc123defg.execute-api.us-east-1.amazonaws.com/x'),
-  fc.record({ 'Fn::GetAtt': fc.tuple(fc.constantFrom('Api', 'Domain'), fc.constantFrom('ApiEndpoint', 'RegionalDomainName')) }),
+  fc.record({
+    'Fn::GetAtt': fc.tuple(fc.constantFrom('Api', 'Domain'), fc.constantFrom('ApiEndpoint', 'RegionalDomainName')),
+  }),
   ref,
 );
 /** Resources of the shapes the facts read, with any value anywhere. */
 const plausible = fc.record({
   Vpc: fc.record({ Type: fc.constant('AWS::EC2::VPC'), Properties: maybe(fc.constant({})) }),
-  Subnet: fc.record({ Type: fc.constant('AWS::EC2::Subnet'), Properties: maybe(fc.record({ VpcId: maybe(ref), MapPublicIpOnLaunch: maybe(fc.boolean()) })) }),
+  Subnet: fc.record({
+    Type: fc.constant('AWS::EC2::Subnet'),
+    Properties: maybe(fc.record({ VpcId: maybe(ref), MapPublicIpOnLaunch: maybe(fc.boolean()) })),
+  }),
   Endpoint: fc.record({
     Type: fc.constant('AWS::EC2::VPCEndpoint'),
     Properties: maybe(
@@ -171,16 +275,80 @@ const plausible = fc.record({
       }),
     ),
   }),
-  Api: fc.record({ Type: fc.constantFrom('AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::Serverless::Api'), Properties: maybe(fc.record({ EndpointConfiguration: maybe(fc.record({ Types: maybe(fc.array(fc.constantFrom('REGIONAL', 'PRIVATE', 'EDGE'))) })) })) }),
-  Domain: fc.record({ Type: fc.constantFrom('AWS::ApiGateway::DomainName', 'AWS::ApiGatewayV2::DomainName'), Properties: maybe(fc.record({ DomainName: maybe(fc.constant('api.example.com')) })) }),
-  Record: fc.record({ Type: fc.constantFrom('AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup'), Properties: maybe(fc.record({ Name: maybe(fc.constant('api.example.com.')), Type: maybe(fc.constant('CNAME')), ResourceRecords: maybe(fc.array(url)), RecordSets: jsonValue })) }),
-  Role: fc.record({ Type: fc.constant('AWS::IAM::Role'), Properties: maybe(fc.record({ Policies: maybe(fc.array(fc.record({ PolicyDocument: maybe(fc.record({ Statement: maybe(fc.array(fc.record({ Effect: maybe(fc.constant('Allow')), Action: maybe(fc.constant('execute-api:*')), Resource: maybe(url) }))) })) }))) })) }),
-  Fn: fc.record({
-    Type: fc.constantFrom('AWS::Lambda::Function', 'AWS::CodeBuild::Project', 'AWS::EC2::Instance', 'AWS::ECS::Service', 'AWS::AutoScaling::AutoScalingGroup'),
+  Api: fc.record({
+    Type: fc.constantFrom('AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::Serverless::Api'),
     Properties: maybe(
       fc.record({
-        VpcConfig: maybe(fc.record({ SubnetIds: maybe(fc.array(ref)), SecurityGroupIds: maybe(fc.array(ref)), Subnets: maybe(fc.array(ref)) })),
-        Environment: maybe(fc.record({ Variables: maybe(fc.dictionary(fc.string({ maxLength: 4 }), url)), EnvironmentVariables: jsonValue })),
+        EndpointConfiguration: maybe(
+          fc.record({ Types: maybe(fc.array(fc.constantFrom('REGIONAL', 'PRIVATE', 'EDGE'))) }),
+        ),
+      }),
+    ),
+  }),
+  Domain: fc.record({
+    Type: fc.constantFrom('AWS::ApiGateway::DomainName', 'AWS::ApiGatewayV2::DomainName'),
+    Properties: maybe(fc.record({ DomainName: maybe(fc.constant('api.example.com')) })),
+  }),
+  Record: fc.record({
+    Type: fc.constantFrom('AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup'),
+    Properties: maybe(
+      fc.record({
+        Name: maybe(fc.constant('api.example.com.')),
+        Type: maybe(fc.constant('CNAME')),
+        ResourceRecords: maybe(fc.array(url)),
+        RecordSets: jsonValue,
+      }),
+    ),
+  }),
+  Role: fc.record({
+    Type: fc.constant('AWS::IAM::Role'),
+    Properties: maybe(
+      fc.record({
+        Policies: maybe(
+          fc.array(
+            fc.record({
+              PolicyDocument: maybe(
+                fc.record({
+                  Statement: maybe(
+                    fc.array(
+                      fc.record({
+                        Effect: maybe(fc.constant('Allow')),
+                        Action: maybe(fc.constant('execute-api:*')),
+                        Resource: maybe(url),
+                      }),
+                    ),
+                  ),
+                }),
+              ),
+            }),
+          ),
+        ),
+      }),
+    ),
+  }),
+  Fn: fc.record({
+    Type: fc.constantFrom(
+      'AWS::Lambda::Function',
+      'AWS::CodeBuild::Project',
+      'AWS::EC2::Instance',
+      'AWS::ECS::Service',
+      'AWS::AutoScaling::AutoScalingGroup',
+    ),
+    Properties: maybe(
+      fc.record({
+        VpcConfig: maybe(
+          fc.record({
+            SubnetIds: maybe(fc.array(ref)),
+            SecurityGroupIds: maybe(fc.array(ref)),
+            Subnets: maybe(fc.array(ref)),
+          }),
+        ),
+        Environment: maybe(
+          fc.record({
+            Variables: maybe(fc.dictionary(fc.string({ maxLength: 4 }), url)),
+            EnvironmentVariables: jsonValue,
+          }),
+        ),
         Role: maybe(fc.record({ 'Fn::GetAtt': fc.constant(['Role', 'Arn']) })),
         SubnetId: maybe(ref),
         UserData: maybe(url),
@@ -205,10 +373,16 @@ describe('property: any template', () => {
   test('builds a graph, derives facts and runs every rule without throwing', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.constantFrom('A', 'B', 'C', 'Vpc', 'Api', 'Fn'), fc.record({ Type: fc.constantFrom(...TYPES), Properties: jsonValue, Metadata: jsonValue }), { maxKeys: 6 }),
+        fc.dictionary(
+          fc.constantFrom('A', 'B', 'C', 'Vpc', 'Api', 'Fn'),
+          fc.record({ Type: fc.constantFrom(...TYPES), Properties: jsonValue, Metadata: jsonValue }),
+          { maxKeys: 6 },
+        ),
         jsonValue,
         (resources, outputs) => {
-          const g = ResourceGraph.fromStacks([{ key: 'S', template: { Resources: resources, Outputs: outputs as never } }]);
+          const g = ResourceGraph.fromStacks([
+            { key: 'S', template: { Resources: resources, Outputs: outputs as never } },
+          ]);
           deriveFacts(g);
           expect(analyzeGraph(g).diagnostics).toEqual([]);
         },

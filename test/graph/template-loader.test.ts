@@ -31,7 +31,15 @@ describe('the template loader', () => {
   });
 
   test('reads templates that CloudFormation accepts but strict YAML 1.2 does not', () => {
-    const text = ['Resources:', '  A:', '    Type: X', '    Properties:', '      P: {', '        "a": 1', '      }'].join('\n');
+    const text = [
+      'Resources:',
+      '  A:',
+      '    Type: X',
+      '    Properties:',
+      '      P: {',
+      '        "a": 1',
+      '      }',
+    ].join('\n');
     expect((parseTemplate(text).Resources as any).A.Properties.P).toEqual({ a: 1 });
   });
 

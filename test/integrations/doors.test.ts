@@ -12,10 +12,13 @@ import { scenario, Scenario } from '../fixtures/apps/scenario';
 function nagReport(app: App): Array<{ rule: string; path: string; severity: string }> {
   Validations.of(app).addPlugins(new ApiReachabilityChecks(app));
   let thrown: unknown;
+  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined); // CDK prints the report too
   try {
     app.synth();
   } catch (e) {
     thrown = e;
+  } finally {
+    quiet.mockRestore();
   }
   const file = path.join(app.outdir, 'validation-report.json');
   if (!fs.existsSync(file)) {
@@ -91,7 +94,10 @@ describe.each(DOORS)('the %s door', (_, report) => {
   describe('acknowledgements', () => {
     test('on the resource suppress its findings of that rule', () => {
       const s = scenario();
-      Validations.of(s.caller.node.defaultChild as IConstruct).acknowledge({ id: ApiReachabilityRule.PRIVATE_DNS_SHADOWS_PUBLIC_API, reason: 'test' });
+      Validations.of(s.caller.node.defaultChild as IConstruct).acknowledge({
+        id: ApiReachabilityRule.PRIVATE_DNS_SHADOWS_PUBLIC_API,
+        reason: 'test',
+      });
       expect(report(s.app)).toEqual([]);
     });
 
@@ -103,13 +109,19 @@ describe.each(DOORS)('the %s door', (_, report) => {
 
     test('on the stack suppress the findings of its resources', () => {
       const s = scenario();
-      Validations.of(Stack.of(s.caller)).acknowledge({ id: 'ApiReachability-PrivateDnsShadowsPublicApi', reason: 'test' });
+      Validations.of(Stack.of(s.caller)).acknowledge({
+        id: 'ApiReachability-PrivateDnsShadowsPublicApi',
+        reason: 'test',
+      });
       expect(report(s.app)).toEqual([]);
     });
 
     test('with [findingId] suppress only that finding', () => {
       const s = twoFindings();
-      Validations.of(s.caller).acknowledge({ id: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, reason: 'test' });
+      Validations.of(s.caller).acknowledge({
+        id: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`,
+        reason: 'test',
+      });
       expect(report(s.app)).toEqual([
         { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.httpPath}]`, path: s.callerPath, severity: 'error' },
       ]);
@@ -117,19 +129,28 @@ describe.each(DOORS)('the %s door', (_, report) => {
 
     test('in the form CDK suggests (with the plugin namespace) are honoured', () => {
       const s = scenario();
-      Validations.of(s.caller).acknowledge({ id: `ApiReachability::ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, reason: 'test' });
+      Validations.of(s.caller).acknowledge({
+        id: `ApiReachability::ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`,
+        reason: 'test',
+      });
       expect(report(s.app)).toEqual([]);
     });
 
     test('on stack A do not suppress findings in stack B', () => {
       const s = scenario();
-      Validations.of(s.app.node.findChild('Net')).acknowledge({ id: 'ApiReachability-PrivateDnsShadowsPublicApi', reason: 'test' });
+      Validations.of(s.app.node.findChild('Net')).acknowledge({
+        id: 'ApiReachability-PrivateDnsShadowsPublicApi',
+        reason: 'test',
+      });
       expect(report(s.app)).toHaveLength(1);
     });
 
     test('of another rule do not suppress', () => {
       const s = scenario();
-      Validations.of(s.caller).acknowledge({ id: ApiReachabilityRule.PUBLIC_API_CALLER_WITHOUT_EGRESS, reason: 'test' });
+      Validations.of(s.caller).acknowledge({
+        id: ApiReachabilityRule.PUBLIC_API_CALLER_WITHOUT_EGRESS,
+        reason: 'test',
+      });
       expect(report(s.app)).toHaveLength(1);
     });
   });
@@ -160,7 +181,12 @@ describe('ApiReachabilityChecks', () => {
         severity: 'error',
         fix: expect.stringContaining('RegionalCustomDomain'),
         ruleMetadata: expect.objectContaining({ findingId: s.apiPath, messageId: 'shadowed' }),
-        violatingResources: [expect.objectContaining({ constructPath: s.callerPath, locations: ['Properties/Environment/Variables/API_URL'] })],
+        violatingResources: [
+          expect.objectContaining({
+            constructPath: s.callerPath,
+            locations: ['Properties/Environment/Variables/API_URL'],
+          }),
+        ],
       }),
     ]);
   });
@@ -173,8 +199,16 @@ describe('ApiReachabilityChecks', () => {
   test('reads the synthesized templates when the context has no construct tree', () => {
     const s = scenario();
     const asm = s.app.synth();
-    const stacks = asm.stacks.map((st) => ({ stackConstructPath: st.hierarchicalId, templatePath: st.templateFullPath, accountId: undefined, region: undefined }));
-    const r = new ApiReachabilityChecks().validate({ templatePaths: stacks.map((x) => x.templatePath), stackTemplates: stacks } as any);
+    const stacks = asm.stacks.map((st) => ({
+      stackConstructPath: st.hierarchicalId,
+      templatePath: st.templateFullPath,
+      accountId: undefined,
+      region: undefined,
+    }));
+    const r = new ApiReachabilityChecks().validate({
+      templatePaths: stacks.map((x) => x.templatePath),
+      stackTemplates: stacks,
+    } as any);
     expect(r.violations.map((v) => v.ruleName)).toEqual([`ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`]);
   });
 

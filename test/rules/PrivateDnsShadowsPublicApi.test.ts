@@ -1,5 +1,5 @@
-import { findings, findingsFromAssembly, summary } from '../helpers';
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'PrivateDnsShadowsPublicApi';
 
@@ -47,7 +47,12 @@ describe(RULE, () => {
     ])('%s', (_, o) => {
       const s = scenario(o);
       expect(findings(s.app, RULE)).toEqual([
-        expect.objectContaining({ level: 'error', messageId: 'shadowed', findingId: s.apiPath, resource: expect.objectContaining({ path: s.callerPath }) }),
+        expect.objectContaining({
+          level: 'error',
+          messageId: 'shadowed',
+          findingId: s.apiPath,
+          resource: expect.objectContaining({ path: s.callerPath }),
+        }),
       ]);
     });
 
@@ -59,7 +64,11 @@ describe(RULE, () => {
     test('an IAM grant on the API as the only evidence, as a warning', () => {
       const s = scenario({ evidence: 'grant' });
       expect(findings(s.app, RULE)).toEqual([
-        expect.objectContaining({ level: 'warning', messageId: 'shadowedByGrant', location: 'Properties.PolicyDocument' }),
+        expect.objectContaining({
+          level: 'warning',
+          messageId: 'shadowedByGrant',
+          location: 'Properties.PolicyDocument',
+        }),
       ]);
     });
   });

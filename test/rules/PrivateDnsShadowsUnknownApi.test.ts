@@ -21,14 +21,19 @@ describe(RULE, () => {
           resource: expect.objectContaining({ path: s.callerPath }),
         }),
       ]);
-      expect(f[0].message).toContain('calls abc123defg.execute-api.us-east-1.amazonaws.com, an API this app does not define');
+      expect(f[0].message).toContain(
+        'calls abc123defg.execute-api.us-east-1.amazonaws.com, an API this app does not define',
+      );
       expect(f[0].relatedResources.map((r) => r.path)).toEqual([s.endpointPath]);
     });
 
     test('a call declared with declareExternalCall', () => {
       const s = scenario({ evidence: 'external-hint' });
       expect(findings(s.app, RULE)).toEqual([
-        expect.objectContaining({ messageId: 'shadowedUnknown', location: 'Metadata.cdk-api-reachability.externalCalls' }),
+        expect.objectContaining({
+          messageId: 'shadowedUnknown',
+          location: 'Metadata.cdk-api-reachability.externalCalls',
+        }),
       ]);
     });
 
@@ -50,7 +55,10 @@ describe(RULE, () => {
     });
 
     test.each([
-      ['an endpoint-specific hostname of a private API', 'https://abc123defg-vpce-0123456789abcdef0.execute-api.us-east-1.amazonaws.com/prod'],
+      [
+        'an endpoint-specific hostname of a private API',
+        'https://abc123defg-vpce-0123456789abcdef0.execute-api.us-east-1.amazonaws.com/prod',
+      ],
       ['a regional custom domain target name', 'https://d-abc123defg.execute-api.us-east-1.amazonaws.com'],
       ['a hostname of another service', 'https://sqs.us-east-1.amazonaws.com/123456789012/queue'],
     ])('the URL is %s', (_, url) => {

@@ -1,5 +1,5 @@
-import { findings, findingsFromAssembly, summary } from '../helpers';
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'PublicApiCallerWithoutEgress';
 
@@ -23,7 +23,10 @@ describe(RULE, () => {
 
     test('also when rule 1 fires for the same call (fixing one leaves the other)', () => {
       const s = scenario({ subnets: 'isolated' });
-      expect(findings(s.app).map((f) => f.ruleName)).toEqual(['PrivateDnsShadowsPublicApi', 'PublicApiCallerWithoutEgress']);
+      expect(findings(s.app).map((f) => f.ruleName)).toEqual([
+        'PrivateDnsShadowsPublicApi',
+        'PublicApiCallerWithoutEgress',
+      ]);
     });
 
     test.each<[string, ScenarioOptions]>([
@@ -36,7 +39,9 @@ describe(RULE, () => {
       ['a caller that calls the API through its custom domain', { evidence: 'domain', subnets: 'isolated' }],
     ])('%s', (_, o) => {
       const s = scenario(o);
-      expect(findings(s.app, RULE)).toEqual([expect.objectContaining({ level: 'error', resource: expect.objectContaining({ path: s.callerPath }) })]);
+      expect(findings(s.app, RULE)).toEqual([
+        expect.objectContaining({ level: 'error', resource: expect.objectContaining({ path: s.callerPath }) }),
+      ]);
     });
   });
 

@@ -44,7 +44,13 @@ function app(o: Options = {}) {
     domainName = d.domainName;
     target = d.domainNameAliasDomainName;
     domainNode = d;
-    if (o.record === 'alias') new route53.ARecord(stack, 'Record', { zone, recordName: 'api', target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(d)) });
+    if (o.record === 'alias') {
+      new route53.ARecord(stack, 'Record', {
+        zone,
+        recordName: 'api',
+        target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(d)),
+      });
+    }
   }
   let record: route53.CnameRecord | undefined;
   if (o.record !== 'alias') {
@@ -57,12 +63,19 @@ function app(o: Options = {}) {
     record = new route53.CnameRecord(stack, 'Record', { zone, recordName: 'api', domainName: value });
   }
   const vpc = new ec2.Vpc(stack, 'Vpc');
-  vpc.addInterfaceEndpoint('Endpoint', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY, privateDnsEnabled: o.privateDns });
+  vpc.addInterfaceEndpoint('Endpoint', {
+    service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
+    privateDnsEnabled: o.privateDns,
+  });
   const callerVpc = o.callerVpc === 'other' ? new ec2.Vpc(stack, 'OtherVpc') : vpc;
   const caller = o.caller ?? 'by-domain';
   if (caller !== 'none') {
     const url =
-      caller === 'by-domain' ? `https://${domainName}/v1` : caller === 'by-record' ? `https://${record!.domainName}/v1` : 'https://api.example.com/v1';
+      caller === 'by-domain'
+        ? `https://${domainName}/v1`
+        : caller === 'by-record'
+          ? `https://${record!.domainName}/v1`
+          : 'https://api.example.com/v1';
     new lambda.Function(stack, 'Fn', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
@@ -71,7 +84,11 @@ function app(o: Options = {}) {
       environment: { URL: url },
     });
   }
-  return { app: a, recordPath: 'Svc/Record/Resource', domainPath: (domainNode.node.defaultChild as { node: { path: string } }).node.path };
+  return {
+    app: a,
+    recordPath: 'Svc/Record/Resource',
+    domainPath: (domainNode.node.defaultChild as { node: { path: string } }).node.path,
+  };
 }
 
 describe(RULE, () => {
@@ -98,7 +115,9 @@ describe(RULE, () => {
       ['a caller that names the record', { caller: 'by-record' }],
       ['a caller that names the domain as a literal', { caller: 'literal-name' }],
     ])('an error for %s', (_, o) => {
-      expect(findings(app(o).app, RULE)).toEqual([expect.objectContaining({ level: 'error', messageId: 'cnameShadowed' })]);
+      expect(findings(app(o).app, RULE)).toEqual([
+        expect.objectContaining({ level: 'error', messageId: 'cnameShadowed' }),
+      ]);
     });
 
     test.each<[string, Options]>([

@@ -26,7 +26,10 @@ describe('the rule catalog', () => {
 
   test('every rule file is in the registry, and its name is the file name', () => {
     const dir = path.join(__dirname, '../../src/rules');
-    const files = fs.readdirSync(dir).filter((f) => /^[A-Z].*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ''));
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => /^[A-Z].*\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''));
     expect(files.sort()).toEqual(RULES.map((r) => r.name).sort());
     for (const name of files) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,7 +47,9 @@ describe('the rule catalog', () => {
       expect(r.explanation.length).toBeGreaterThan(40);
       expect(r.sourceUrl).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
       expect(r.since).toMatch(/^\d+\.\d+\.\d+$/);
-      expect(r.docs).toBe(`https://github.com/cdk-api-reachability/cdk-api-reachability/blob/main/docs/rules/${r.name}.md`);
+      expect(r.docs).toBe(
+        `https://github.com/cdk-api-reachability/cdk-api-reachability/blob/main/docs/rules/${r.name}.md`,
+      );
       expect(Object.keys(r.messages).length).toBeGreaterThan(0);
     }
   });

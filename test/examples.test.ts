@@ -1,0 +1,26 @@
+/** The bundled example (`npm run demo`): the broken app fails the checks, the fixed one passes. */
+import { buildBroken } from '../examples/payments/broken';
+import { buildFixed } from '../examples/payments/fixed';
+import { newApp } from './fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from './helpers';
+
+describe('the bundled example app', () => {
+  test('broken: the Lambda and the Fargate service are reported for both public APIs they call', () => {
+    const app = newApp();
+    buildBroken(app);
+    expect(findings(app).map((f) => [f.ruleName, f.level, f.resource.path, f.findingId])).toEqual([
+      ['PrivateDnsShadowsPublicApi', 'error', 'Svc/OrderSync/Resource', 'Svc/OrdersApi/Resource'],
+      ['PrivateDnsShadowsPublicApi', 'error', 'Svc/OrderSync/Resource', 'Svc/PaymentsApi/Resource'],
+      ['PrivateDnsShadowsPublicApi', 'error', 'Svc/Worker/Service', 'Svc/OrdersApi/Resource'],
+    ]);
+  });
+
+  test('fixed: no finding, from the construct tree and from the synthesized cloud assembly', () => {
+    const app = newApp();
+    buildFixed(app);
+    expect(findings(app)).toEqual([]);
+    const again = newApp();
+    buildFixed(again);
+    expect(findingsFromAssembly(again).map(summary)).toEqual([]);
+  });
+});
