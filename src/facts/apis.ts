@@ -12,6 +12,7 @@
  */
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { Opaque, ResRef, Value, at, isObject, list, literal } from '../graph/values';
+import { Policy, parsePolicy } from './policies';
 
 /** The kind of an API. */
 export type ApiKind = 'REST' | 'HTTP' | 'WEBSOCKET';
@@ -38,6 +39,24 @@ export interface DomainFact {
   readonly region?: string;
   /** The APIs mapped on it (by base path mapping or API mapping). */
   readonly apis: ApiFact[];
+  /** The mappings, with their base path and stage when literal. */
+  readonly mappings: DomainMapping[];
+  /** Whether the domain requires mutual TLS (`MutualTlsAuthentication`). */
+  readonly mtls: boolean;
+  /** A private domain's resource policy (`AWS::ApiGateway::DomainNameV2` `Policy`). */
+  readonly policy?: Policy;
+  /** Endpoint ids given access by `AWS::ApiGateway::DomainNameAccessAssociation`s of the app. */
+  readonly accessAssociations: Value[];
+}
+
+/** A base path mapping or API mapping of a domain. */
+export interface DomainMapping {
+  readonly resource: ResourceNode;
+  readonly api: ApiFact;
+  /** The base path ('' for the root); undefined when it is not literal. */
+  readonly basePath?: string;
+  /** The stage name, when literal or a Stage resource of the app; undefined otherwise. */
+  readonly stage?: string;
 }
 
 const API_TYPES = [
@@ -92,9 +111,10 @@ function endpointTypeOf(v: Value | undefined): ApiFact['endpointType'] {
 /** Reads the custom domain names of the app and what they map. */
 export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[] {
   const apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
-  const domains: Array<DomainFact & { apis: ApiFact[] }> = [];
-  const byKey = new Map<string, DomainFact & { apis: ApiFact[] }>();
-  const byName = new Map<string, DomainFact & { apis: ApiFact[] }>();
+  type Mutable = DomainFact & { apis: ApiFact[]; mappings: DomainMapping[]; accessAssociations: Value[] };
+  const domains: Mutable[] = [];
+  const byKey = new Map<string, Mutable>();
+  const byName = new Map<string, Mutable>();
   for (const r of graph.ofType(
     'AWS::ApiGateway::DomainName',
     'AWS::ApiGatewayV2::DomainName',
@@ -115,7 +135,18 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
         types === undefined ? 'EDGE' : list(types).length === 1 ? literal(list(types)[0])?.toUpperCase() : undefined;
       endpointType = t === 'EDGE' || t === 'REGIONAL' ? t : undefined;
     }
-    const d = { resource: r, name, version, endpointType, region: r.stack.region, apis: [] as ApiFact[] };
+    const d = {
+      resource: r,
+      name,
+      version,
+      endpointType,
+      region: r.stack.region,
+      apis: [] as ApiFact[],
+      mappings: [] as DomainMapping[],
+      mtls: r.properties.MutualTlsAuthentication !== undefined,
+      policy: parsePolicy(r.properties.Policy),
+      accessAssociations: [] as Value[],
+    };
     domains.push(d);
     byKey.set(r.key, d);
     if (name) byName.set(name, d);
@@ -125,19 +156,37 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
     const s = literal(v)?.toLowerCase().replace(/\.$/, '');
     return s ? byName.get(s) : undefined;
   };
-  const map = (domain: Value | undefined, api: Value | undefined) => {
+  const map = (m: ResourceNode, domain: Value | undefined, api: Value | undefined, basePath: Value | undefined, stage: Value | undefined) => {
     const d = domainOf(domain);
     const a = api instanceof ResRef ? apiByKey.get(api.key) : undefined;
-    if (d && a && !d.apis.includes(a)) d.apis.push(a);
+    if (!d || !a) return;
+    if (!d.apis.includes(a)) d.apis.push(a);
+    const path = basePath === undefined ? '' : literal(basePath)?.replace(/^\/|\/$/g, '');
+    d.mappings.push({ resource: m, api: a, basePath: path === '(none)' ? '' : path, stage: stageName(graph, stage) });
   };
   for (const m of graph.ofType('AWS::ApiGateway::BasePathMapping')) {
-    map(m.properties.DomainName, m.properties.RestApiId);
+    map(m, m.properties.DomainName, m.properties.RestApiId, m.properties.BasePath, m.properties.Stage);
   }
-  for (const m of graph.ofType('AWS::ApiGatewayV2::ApiMapping')) map(m.properties.DomainName, m.properties.ApiId);
+  for (const m of graph.ofType('AWS::ApiGatewayV2::ApiMapping')) {
+    map(m, m.properties.DomainName, m.properties.ApiId, m.properties.ApiMappingKey, m.properties.Stage);
+  }
   for (const m of graph.ofType('AWS::ApiGateway::BasePathMappingV2')) {
-    map(m.properties.DomainNameArn, m.properties.RestApiId);
+    map(m, m.properties.DomainNameArn, m.properties.RestApiId, m.properties.BasePath, m.properties.Stage);
+  }
+  for (const a of graph.ofType('AWS::ApiGateway::DomainNameAccessAssociation')) {
+    const d = domainOf(a.properties.DomainNameArn);
+    if (d && a.properties.AccessAssociationSource !== undefined) d.accessAssociations.push(a.properties.AccessAssociationSource);
   }
   return domains;
+}
+
+/** A stage value as a name: a literal, or the `StageName` of a Stage resource of the app. */
+export function stageName(graph: ResourceGraph, v: Value | undefined): string | undefined {
+  if (v instanceof ResRef && v.attr === undefined) {
+    const r = graph.get(v.key);
+    return r?.type === 'AWS::ApiGateway::Stage' || r?.type === 'AWS::ApiGatewayV2::Stage' ? literal(r.properties.StageName) : undefined;
+  }
+  return literal(v);
 }
 
 /** Whether a value is unknown (a parameter, an unresolvable intrinsic). */

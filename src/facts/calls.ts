@@ -16,7 +16,7 @@ import { Caller } from './callers';
 import { RecordFact } from './records';
 import { RoleIndex, actionMatches } from './roles';
 import { ResourceNode } from '../graph/resource-graph';
-import { ResRef, Value, list, literal, partsOf } from '../graph/values';
+import { Opaque, ResRef, Value, list, literal, partsOf } from '../graph/values';
 
 /** Metadata key under which hints are stored on a caller's CloudFormation resource. */
 export const HINTS_METADATA_KEY = 'cdk-api-reachability';
@@ -44,6 +44,11 @@ export interface CallLink {
   /** A literal default execute-api hostname of an API the app does not define. */
   readonly external?: { readonly host: string; readonly apiId: string; readonly region: string };
   readonly via: Via;
+  /**
+   * The path of the URL after the hostname, as segments (a literal, or a resource such as a Stage);
+   * undefined when the evidence has no URL or the path cannot be told.
+   */
+  readonly path?: PathSegment[];
   readonly evidence: 'hint' | 'config' | 'iam';
   /** Where the evidence is: the resource and property path. */
   readonly holder: ResourceNode;
@@ -54,6 +59,7 @@ const HOSTNAME = /[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0
 const DEFAULT_HOST = /^([a-z0-9]+)(-vpce-[a-z0-9]+)?\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
 interface Hit {
+  path?: PathSegment[];
   api?: ApiFact;
   domain?: DomainFact;
   record?: RecordFact;
@@ -122,9 +128,14 @@ export class CallIndex {
     const hits: Hit[] = [];
     parts.forEach((p, i) => {
       if (p instanceof ResRef) {
-        hits.push(...this.scanRef(p, parts[i + 1], parts[i + 2]));
+        const found = this.scanRef(p, parts[i + 1], parts[i + 2]);
+        const path = found.length > 0 ? pathAfter(parts, i, p.attr === 'ApiEndpoint' || found[0].via === 'domain' ? NO_HOST : DEFAULT_HOST_REST) : undefined;
+        hits.push(...found.map((h) => ({ ...h, path })));
       } else if (typeof p === 'string') {
-        hits.push(...this.scanText(p));
+        for (const { hits: found, end } of this.scanText(p)) {
+          const path = pathAfter([p.slice(end), ...parts.slice(i + 1)], -1, NO_HOST);
+          hits.push(...found.map((h) => ({ ...h, path })));
+        }
       }
     });
     return hits;
@@ -152,19 +163,21 @@ export class CallIndex {
     return [];
   }
 
-  private scanText(text: string): Hit[] {
-    const hits: Hit[] = [];
+  /** The hostnames in a literal text that name an API or a domain, with where each ends. */
+  private scanText(text: string): Array<{ hits: Hit[]; end: number }> {
+    const out: Array<{ hits: Hit[]; end: number }> = [];
     for (const m of text.toLowerCase().matchAll(HOSTNAME)) {
       const host = m[0];
+      const end = m.index! + host.length;
       const d = DEFAULT_HOST.exec(host);
       if (d) {
-        if (!d[2]) hits.push({ external: { host, apiId: d[1], region: d[3] }, via: 'default-host' });
+        if (!d[2]) out.push({ hits: [{ external: { host, apiId: d[1], region: d[3] }, via: 'default-host' }], end });
         continue;
       }
       const t = this.hostTargets.get(host);
-      if (t) hits.push(...this.throughDomain(t.domain, t.record));
+      if (t) out.push({ hits: this.throughDomain(t.domain, t.record), end });
     }
-    return hits;
+    return out;
   }
 
   private throughDomain(domain: DomainFact | undefined, record?: RecordFact): Hit[] {
@@ -184,6 +197,42 @@ export class CallIndex {
     }
     return out;
   }
+}
+
+/** One segment of a URL path: literal text, or a resource of the app (a Stage's `Ref` is its name), or unknown. */
+export type PathSegment = string | ResRef | Opaque;
+
+/** After an API's `Ref`: `.execute-api.<region>.<suffix>` is the rest of the default hostname. */
+const DEFAULT_HOST_REST = /^\.execute-api\.[^/]*/;
+/** The part is the whole hostname already. */
+const NO_HOST = /^/;
+
+/**
+ * The path segments of a URL whose hostname ends at part `index` plus what `host` matches of the
+ * following text. Non-literal parts stand alone in a segment, or make it unknown.
+ */
+function pathAfter(parts: ReadonlyArray<Value>, index: number, host: RegExp): PathSegment[] | undefined {
+  const rest = parts.slice(index + 1);
+  const holes: PathSegment[] = [];
+  const text = rest
+    .map((p) => {
+      if (typeof p === 'string') return p.replace(/\u0000/g, '');
+      holes.push(p instanceof ResRef || p instanceof Opaque ? p : new Opaque('intrinsic', 'path'));
+      return `\u0000${holes.length - 1}\u0000`;
+    })
+    .join('');
+  const m = host.exec(text);
+  if (!m) return undefined;
+  const path = text.slice(m[0].length).split(/[?#\s"']/)[0];
+  if (path !== '' && !path.startsWith('/')) return undefined;
+  return path
+    .split('/')
+    .filter((seg) => seg !== '')
+    .map((seg) => {
+      const only = /^\u0000(\d+)\u0000$/.exec(seg);
+      if (only) return holes[Number(only[1])];
+      return seg.includes('\u0000') ? new Opaque('intrinsic', 'path') : seg;
+    });
 }
 
 /** Reads the hints a user declared on a caller. */

@@ -10,6 +10,7 @@
  * Unknown: a parameter, `Fn::If` or other unresolvable value in `PrivateDnsEnabled`, `ServiceName`
  * or `VpcEndpointType` (the endpoint is then not listed, or its private DNS is 'unknown').
  */
+import { Policy, parsePolicy } from './policies';
 import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { bool, literal, partsOf } from '../graph/values';
@@ -22,6 +23,8 @@ export interface ExecuteApiEndpoint {
   readonly region?: string;
   /** Private DNS: on, off, or unknown. */
   readonly privateDns: boolean | 'unknown';
+  /** The endpoint's own policy (`PolicyDocument`); undefined = none (full access). */
+  readonly policy?: Policy;
 }
 
 /** Reads the execute-api endpoints of the app. */
@@ -36,6 +39,7 @@ export function readExecuteApiEndpoints(graph: ResourceGraph, vpcs: VpcIndex): E
       vpc: vpcs.vpcOf(graph.prop(r, 'VpcId')),
       region: service.region ?? r.stack.region,
       privateDns: bool(graph.prop(r, 'PrivateDnsEnabled')) ?? false,
+      policy: parsePolicy(graph.prop(r, 'PolicyDocument')),
     });
   }
   return out;

@@ -1,6 +1,7 @@
 /**
  * The facts every rule shares, derived once per graph and indexed; rules only read them.
  */
+import { ApiDetails, readApiDetails } from './api-details';
 import { ApiFact, DomainFact, readApis, readDomains } from './apis';
 import { Caller, readCallers } from './callers';
 import { CallIndex, CallLink } from './calls';
@@ -11,10 +12,12 @@ import { RoleIndex } from './roles';
 import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceGraph } from '../graph/resource-graph';
 
+export * from './api-details';
 export * from './apis';
 export * from './callers';
 export * from './calls';
 export * from './egress';
+export * from './policies';
 export * from './endpoints';
 export * from './records';
 export * from './roles';
@@ -34,6 +37,11 @@ export interface Facts {
   readonly records: RecordFact[];
   readonly callers: Caller[];
   readonly calls: CallLink[];
+  readonly roles: RoleIndex;
+  /** Policies, stages, methods and usage plans of each API, by the API's resource key. */
+  readonly apiDetails: ReadonlyMap<string, ApiDetails>;
+  /** The execute-api endpoints of a VPC that serve a region (unknown regions match any). */
+  endpointsOf(vpc: VpcRef, region: string | undefined): ExecuteApiEndpoint[];
   /**
    * The execute-api endpoint with private DNS on that resolves `*.execute-api.<region>` names
    * inside this VPC; 'unknown' when an endpoint there might (private DNS unknown, or conditional).
@@ -64,6 +72,11 @@ export function deriveFacts(graph: ResourceGraph): Facts {
     else endpointsByVpc.set(e.vpc.id, [e]);
   }
 
+  // Unknown (environment-agnostic) regions count as the same region as anything.
+  function endpointsOf(vpc: VpcRef, region: string | undefined): ExecuteApiEndpoint[] {
+    return (endpointsByVpc.get(vpc.id) ?? []).filter((e) => e.region === undefined || region === undefined || e.region === region);
+  }
+
   return {
     graph,
     vpcs,
@@ -74,11 +87,11 @@ export function deriveFacts(graph: ResourceGraph): Facts {
     records,
     callers,
     calls,
+    roles,
+    apiDetails: readApiDetails(graph, apis),
+    endpointsOf,
     shadowingEndpoint(vpc, region) {
-      // Unknown (environment-agnostic) regions count as the same region as anything.
-      const here = (endpointsByVpc.get(vpc.id) ?? []).filter(
-        (e) => e.region === undefined || region === undefined || e.region === region,
-      );
+      const here = endpointsOf(vpc, region);
       const on = here.find((e) => e.privateDns === true && !e.resource.conditional);
       if (on) return on;
       return here.some((e) => e.privateDns !== false) ? 'unknown' : undefined;

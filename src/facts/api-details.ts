@@ -1,0 +1,239 @@
+/**
+ * What an API says about who may call it and how: its resource policy, whether its default
+ * endpoint is disabled, the VPC endpoints associated with it, its stages, its methods (authorization
+ * type, API key), and the usage plans that cover it.
+ *
+ * Reads: AWS::ApiGateway::RestApi (`Policy`, `DisableExecuteApiEndpoint`,
+ * `EndpointConfiguration.VpcEndpointIds`, `Body` with the OpenAPI extensions
+ * `x-amazon-apigateway-policy`, `x-amazon-apigateway-endpoint-configuration`
+ * (`disableExecuteApiEndpoint`, `vpcEndpointIds`), `securityDefinitions` / `components.securitySchemes`
+ * with `x-amazon-apigateway-authtype`, `x-amazon-apigateway-auth`, `api_key` security),
+ * AWS::ApiGatewayV2::Api (`DisableExecuteApiEndpoint`), AWS::ApiGateway::Method,
+ * AWS::ApiGatewayV2::Route, AWS::ApiGateway::Stage, AWS::ApiGateway::Deployment (`StageName`),
+ * AWS::ApiGatewayV2::Stage, AWS::ApiGateway::UsagePlan (`ApiStages`), AWS::ApiGateway::UsagePlanKey,
+ * SAM's AWS::Serverless::Api (`StageName`, `DefinitionBody`).
+ * Unknown: a body in S3 (`BodyS3Location`, `DefinitionUri`): the policy, endpoint configuration and
+ * methods it may define are unknown; stage names that are not literal; usage plans whose API or
+ * stage is not literal or a resource of the app.
+ * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
+ */
+import { ResourceGraph, ResourceNode } from '../graph/resource-graph';
+import { ResRef, Value, at, bool, isObject, list, literal } from '../graph/values';
+import { ApiFact, stageName } from './apis';
+import { Policy, parsePolicy } from './policies';
+
+/** Authorization of a method. */
+export type Authorization = 'NONE' | 'AWS_IAM' | 'CUSTOM' | 'COGNITO_USER_POOLS' | 'JWT' | 'unknown';
+
+/** One method (REST) or route (HTTP / WebSocket) of an API. */
+export interface MethodFact {
+  /** The Method / Route resource; undefined for methods defined in an OpenAPI body. */
+  readonly resource?: ResourceNode;
+  /** `GET /pets`, or the route key. */
+  readonly name: string;
+  readonly authorization: Authorization;
+  readonly apiKeyRequired: boolean | 'unknown';
+}
+
+/** A stage of an API. */
+export interface StageFact {
+  /** The literal stage name; undefined when it is not literal. */
+  readonly name?: string;
+  /** The resource that creates it (Stage, Deployment, or the API itself for SAM / quick create). */
+  readonly resource: ResourceNode;
+}
+
+/** The details of one API. */
+export interface ApiDetails {
+  readonly api: ApiFact;
+  /** Undefined: no policy; 'unknown': cannot be known (not literal, or the body is in S3). */
+  readonly policy?: Policy;
+  /** Where the policy is, for findings. */
+  readonly policyLocation: string;
+  readonly defaultEndpointDisabled: boolean | 'unknown';
+  /** Endpoint ids associated with a private API (`EndpointConfiguration.VpcEndpointIds`). */
+  readonly vpcEndpointIds: Value[] | 'unknown';
+  readonly stages: StageFact[];
+  /** False when some stage name cannot be known. */
+  readonly stagesKnown: boolean;
+  readonly methods: MethodFact[];
+  /** False when some methods cannot be known (a body in S3). */
+  readonly methodsKnown: boolean;
+  /** Usage plans that name this API, with their stage (literal, or unknown) and whether a key is attached. */
+  readonly usagePlans: Array<{ readonly plan: ResourceNode; readonly stage?: string; readonly stageKnown: boolean; readonly hasKey: boolean }>;
+  /** True when some usage plan names an API that cannot be known: it might be this one. */
+  readonly usagePlansUncertain: boolean;
+}
+
+/** Reads the details of every API, keyed by the API's resource key. */
+export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<string, ApiDetails> {
+  const byKey = new Map<string, ApiDetails & { stages: StageFact[]; methods: MethodFact[]; usagePlans: ApiDetails['usagePlans'] }>();
+  const keyOf = (v: Value | undefined) => (v instanceof ResRef ? v.key : undefined);
+  for (const api of apis) byKey.set(api.resource.key, { ...baseDetails(api), stages: [], methods: [], usagePlans: [] });
+
+  const stagesUnknown = new Set<string>();
+  const addStage = (apiRef: Value | undefined, name: Value | undefined, resource: ResourceNode) => {
+    const d = byKey.get(keyOf(apiRef) ?? '');
+    if (!d) return;
+    const n = literal(name);
+    if (n === undefined) stagesUnknown.add(d.api.resource.key);
+    d.stages.push({ name: n, resource });
+  };
+  for (const s of graph.ofType('AWS::ApiGateway::Stage')) addStage(s.properties.RestApiId, s.properties.StageName, s);
+  for (const dpl of graph.ofType('AWS::ApiGateway::Deployment')) {
+    if (dpl.properties.StageName !== undefined) addStage(dpl.properties.RestApiId, dpl.properties.StageName, dpl);
+  }
+  for (const s of graph.ofType('AWS::ApiGatewayV2::Stage')) addStage(s.properties.ApiId, s.properties.StageName, s);
+  for (const d of byKey.values()) {
+    const r = d.api.resource;
+    if (r.type === 'AWS::Serverless::Api') d.stages.push({ name: literal(r.properties.StageName), resource: r }, { name: 'Stage', resource: r });
+    if (r.type === 'AWS::Serverless::HttpApi') d.stages.push({ name: literal(r.properties.StageName) ?? '$default', resource: r });
+    if (r.type === 'AWS::ApiGatewayV2::Api' && r.properties.Target !== undefined) d.stages.push({ name: '$default', resource: r });
+  }
+
+  for (const m of graph.ofType('AWS::ApiGateway::Method')) {
+    const d = byKey.get(keyOf(m.properties.RestApiId) ?? '');
+    if (!d) continue;
+    d.methods.push({
+      resource: m,
+      name: `${literal(m.properties.HttpMethod) ?? '?'} ${m.path ?? m.logicalId}`,
+      authorization: authorizationOf(m.properties.AuthorizationType),
+      apiKeyRequired: bool(m.properties.ApiKeyRequired) ?? false,
+    });
+  }
+  for (const rt of graph.ofType('AWS::ApiGatewayV2::Route')) {
+    const d = byKey.get(keyOf(rt.properties.ApiId) ?? '');
+    if (!d) continue;
+    d.methods.push({
+      resource: rt,
+      name: literal(rt.properties.RouteKey) ?? rt.logicalId,
+      authorization: authorizationOf(rt.properties.AuthorizationType),
+      apiKeyRequired: bool(rt.properties.ApiKeyRequired) ?? false,
+    });
+  }
+
+  const planHasKey = new Set<string>();
+  let keysUncertain = false;
+  for (const k of graph.ofType('AWS::ApiGateway::UsagePlanKey')) {
+    const plan = keyOf(k.properties.UsagePlanId);
+    if (plan) planHasKey.add(plan);
+    else keysUncertain = true;
+  }
+  let plansUncertain = false;
+  for (const plan of graph.ofType('AWS::ApiGateway::UsagePlan')) {
+    for (const s of list(plan.properties.ApiStages)) {
+      const d = byKey.get(keyOf(at(s, 'ApiId')) ?? '');
+      if (!d) {
+        plansUncertain = plansUncertain || !(at(s, 'ApiId') instanceof ResRef);
+        continue;
+      }
+      const name = stageName(graph, at(s, 'Stage'));
+      d.usagePlans.push({ plan, stage: name, stageKnown: name !== undefined, hasKey: planHasKey.has(plan.key) || keysUncertain });
+    }
+  }
+
+  const out = new Map<string, ApiDetails>();
+  for (const [k, d] of byKey) {
+    out.set(k, { ...d, stagesKnown: !stagesUnknown.has(k), usagePlansUncertain: plansUncertain });
+  }
+  return out;
+}
+
+function authorizationOf(v: Value | undefined): Authorization {
+  if (v === undefined) return 'NONE';
+  const s = literal(v)?.toUpperCase();
+  switch (s) {
+    case 'NONE':
+    case 'AWS_IAM':
+    case 'CUSTOM':
+    case 'COGNITO_USER_POOLS':
+    case 'JWT':
+      return s;
+    default:
+      return 'unknown';
+  }
+}
+
+function baseDetails(api: ApiFact): ApiDetails {
+  const r = api.resource;
+  const p = r.properties;
+  const inS3 = p.BodyS3Location !== undefined || p.DefinitionUri !== undefined;
+  const body = isObject(p.Body) ? p.Body : isObject(p.DefinitionBody) ? p.DefinitionBody : undefined;
+  const bodyUnknown = inS3 || (p.Body !== undefined && !isObject(p.Body)) || (p.DefinitionBody !== undefined && !isObject(p.DefinitionBody));
+  const samAuth = r.type === 'AWS::Serverless::Api' ? at(p, 'Auth', 'ResourcePolicy') : undefined;
+
+  // Policy: the property wins over the body's extension (CloudFormation applies Policy after the import).
+  let policy: Policy | undefined;
+  let policyLocation = 'Properties.Policy';
+  if (p.Policy !== undefined) policy = parsePolicy(p.Policy);
+  else if (body && body['x-amazon-apigateway-policy'] !== undefined) {
+    policy = parsePolicy(body['x-amazon-apigateway-policy']);
+    policyLocation = 'Properties.Body.x-amazon-apigateway-policy';
+  } else if (bodyUnknown || samAuth !== undefined) policy = 'unknown';
+
+  const bodyEndpoint = body ? at(body, 'x-amazon-apigateway-endpoint-configuration') : undefined;
+  const disabled = p.DisableExecuteApiEndpoint ?? at(bodyEndpoint, 'disableExecuteApiEndpoint');
+  const defaultEndpointDisabled = disabled === undefined ? (bodyUnknown ? 'unknown' : false) : (bool(disabled) ?? false);
+
+  const ids = at(p, 'EndpointConfiguration', 'VpcEndpointIds') ?? at(bodyEndpoint, 'vpcEndpointIds');
+  const vpcEndpointIds = ids === undefined ? (bodyUnknown ? 'unknown' : []) : Array.isArray(ids) ? ids : 'unknown';
+
+  const methods = body ? openApiMethods(body) : [];
+  return {
+    api,
+    policy,
+    policyLocation,
+    defaultEndpointDisabled,
+    vpcEndpointIds,
+    stages: [],
+    stagesKnown: true,
+    methods,
+    methodsKnown: !bodyUnknown,
+    usagePlans: [],
+    usagePlansUncertain: false,
+  };
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method'];
+
+/** The methods an OpenAPI (2 or 3) body defines, with their authorization and API-key requirement. */
+function openApiMethods(body: { [k: string]: Value }): MethodFact[] {
+  const schemes = isObject(body.securityDefinitions) ? body.securityDefinitions : isObject(at(body, 'components', 'securitySchemes')) ? (at(body, 'components', 'securitySchemes') as { [k: string]: Value }) : {};
+  const rootSecurity = body.security;
+  const out: MethodFact[] = [];
+  const paths = isObject(body.paths) ? body.paths : {};
+  for (const path of Object.keys(paths)) {
+    const item = paths[path];
+    if (!isObject(item)) continue;
+    for (const verb of Object.keys(item)) {
+      if (!HTTP_METHODS.includes(verb.toLowerCase())) continue;
+      const op = item[verb];
+      const { authorization, apiKeyRequired } = operationAuth(op, rootSecurity, schemes);
+      out.push({ name: `${verb === 'x-amazon-apigateway-any-method' ? 'ANY' : verb.toUpperCase()} ${path}`, authorization, apiKeyRequired });
+    }
+  }
+  return out;
+}
+
+function operationAuth(op: Value, rootSecurity: Value | undefined, schemes: { [k: string]: Value }): { authorization: Authorization; apiKeyRequired: boolean | 'unknown' } {
+  const ext = literal(at(op, 'x-amazon-apigateway-auth', 'type'))?.toUpperCase();
+  const security = at(op, 'security') ?? rootSecurity;
+  let authorization: Authorization = ext === 'AWS_IAM' ? 'AWS_IAM' : ext === 'NONE' ? 'NONE' : ext ? 'unknown' : 'NONE';
+  let apiKeyRequired: boolean | 'unknown' = false;
+  const requirements = list(security);
+  if (requirements.length > 1) return { authorization: 'unknown', apiKeyRequired: 'unknown' }; // alternatives
+  for (const req of requirements) {
+    if (!isObject(req)) return { authorization: 'unknown', apiKeyRequired: 'unknown' };
+    for (const name of Object.keys(req)) {
+      const scheme = schemes[name];
+      const authtype = literal(at(scheme, 'x-amazon-apigateway-authtype'))?.toLowerCase();
+      const type = literal(at(scheme, 'type'));
+      if (authtype === 'awssigv4') authorization = 'AWS_IAM';
+      else if (authtype === 'cognito_user_pools') authorization = 'COGNITO_USER_POOLS';
+      else if (authtype !== undefined || at(scheme, 'x-amazon-apigateway-authorizer') !== undefined) authorization = 'CUSTOM';
+      else if (type === 'apiKey' && literal(at(scheme, 'name'))?.toLowerCase() === 'x-api-key') apiKeyRequired = true;
+      else if (scheme === undefined) return { authorization: 'unknown', apiKeyRequired: 'unknown' };
+    }
+  }
+  return { authorization, apiKeyRequired };
+}

@@ -1,0 +1,329 @@
+/**
+ * Policy documents parsed into statements, and a small IAM evaluator over them.
+ *
+ * Reads: any policy document value (API resource policies, `x-amazon-apigateway-policy`, VPC
+ * endpoint policies, identity policies): `Statement` as a list or a single object; `Effect`;
+ * `Principal` / `NotPrincipal` (`*`, `{ AWS: … }`, `{ Service: … }`, `{ Federated: … }`);
+ * `Action` / `NotAction`; `Resource` / `NotResource`; `Condition` with `StringEquals`,
+ * `StringNotEquals`, `StringLike`, `StringNotLike`, `ArnEquals`, `ArnLike`, `ArnNotEquals`,
+ * `ArnNotLike`, `Bool`, `Null`, the `ForAnyValue:` / `ForAllValues:` prefixes and the `IfExists`
+ * suffix; single values and arrays.
+ * Unknown: a document that is not literal JSON (a parameter, `Fn::If`, a string policy that is not
+ * JSON), an operator or value that cannot be known. The evaluator answers 'unknown' where such a
+ * value decides the outcome; rules stay silent on 'unknown'.
+ * See: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+import { Opaque, ResRef, Value, at, isObject, list, literal, partsOf } from '../graph/values';
+
+/** One condition: `Operator: { key: values }`. */
+export interface Condition {
+  /** The operator without set prefix and `IfExists` suffix, e.g. `StringEquals`. */
+  readonly operator: string;
+  readonly set?: 'ForAnyValue' | 'ForAllValues';
+  readonly ifExists: boolean;
+  /** The condition key, lower case (keys are case-insensitive). */
+  readonly key: string;
+  readonly values: Value[];
+}
+
+/** The principals a statement names. */
+export interface Principals {
+  /** `*` or `{ AWS: '*' }`: everyone, anonymous callers included. */
+  readonly anyone: boolean;
+  /** AWS principals (accounts, roles, users) other than `*`. */
+  readonly aws: Value[];
+  /** Service and federated principals. */
+  readonly other: Value[];
+}
+
+/** One statement of a policy. */
+export interface PolicyStatement {
+  readonly effect: 'Allow' | 'Deny';
+  /** Undefined when the statement has no `Principal` (identity policies). */
+  readonly principal?: Principals;
+  /** True for `NotPrincipal` (its principals are the ones *not* covered). */
+  readonly notPrincipal: boolean;
+  readonly actions: Value[];
+  readonly notActions: boolean;
+  readonly resources: Value[];
+  readonly notResources: boolean;
+  readonly conditions: Condition[];
+  /** True when part of the statement could not be read: the evaluator treats it as unknown. */
+  readonly unreadable: boolean;
+}
+
+/** A parsed policy, or 'unknown' when the document cannot be read. */
+export type Policy = PolicyStatement[] | 'unknown';
+
+/** Parses a policy document value. Undefined (absent) stays undefined. */
+export function parsePolicy(doc: Value | undefined): Policy | undefined {
+  if (doc === undefined || doc === null) return undefined;
+  let d: Value = doc;
+  if (typeof d === 'string') {
+    try {
+      d = JSON.parse(d) as Value;
+    } catch {
+      return 'unknown';
+    }
+  }
+  if (!isObject(d)) return 'unknown';
+  const raw = d.Statement;
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) && !isObject(raw)) return 'unknown';
+  return list(raw).map(parseStatement);
+}
+
+function parseStatement(s: Value): PolicyStatement {
+  let unreadable = !isObject(s);
+  const effect = literal(at(s, 'Effect'));
+  if (effect !== 'Allow' && effect !== 'Deny') unreadable = true;
+  const principalValue = at(s, 'Principal') ?? at(s, 'NotPrincipal');
+  const principal = principalValue === undefined ? undefined : parsePrincipals(principalValue);
+  if (principal === 'unknown') unreadable = true;
+  const conditions: Condition[] = [];
+  const cond = at(s, 'Condition');
+  if (cond !== undefined) {
+    if (!isObject(cond)) unreadable = true;
+    else {
+      for (const op of Object.keys(cond)) {
+        const block = cond[op];
+        if (!isObject(block)) {
+          unreadable = true;
+          continue;
+        }
+        const m = /^(?:(ForAnyValue|ForAllValues):)?(.+?)(IfExists)?$/.exec(op)!;
+        for (const key of Object.keys(block)) {
+          conditions.push({
+            operator: m[2],
+            set: m[1] as Condition['set'],
+            ifExists: m[3] !== undefined,
+            key: key.toLowerCase(),
+            values: list(block[key]),
+          });
+        }
+      }
+    }
+  }
+  return {
+    effect: effect === 'Deny' ? 'Deny' : 'Allow',
+    principal: principal === 'unknown' ? undefined : principal,
+    notPrincipal: at(s, 'NotPrincipal') !== undefined,
+    actions: list(at(s, 'Action') ?? at(s, 'NotAction')),
+    notActions: at(s, 'NotAction') !== undefined,
+    resources: list(at(s, 'Resource') ?? at(s, 'NotResource')),
+    notResources: at(s, 'NotResource') !== undefined,
+    conditions,
+    unreadable,
+  };
+}
+
+function parsePrincipals(v: Value): Principals | 'unknown' {
+  if (v === '*') return { anyone: true, aws: [], other: [] };
+  if (!isObject(v)) return 'unknown';
+  const aws = list(v.AWS);
+  return {
+    anyone: aws.some((a) => a === '*'),
+    aws: aws.filter((a) => a !== '*'),
+    other: [...list(v.Service), ...list(v.Federated), ...list(v.CanonicalUser)],
+  };
+}
+
+/** A three-valued truth. */
+export type Tri = true | false | 'unknown';
+
+/** Who makes a request. */
+export type RequestPrincipal =
+  | { readonly kind: 'anonymous' }
+  /** A caller with an AWS identity; `identity` is what policies may name it by (a role resource). */
+  | { readonly kind: 'aws'; readonly identity?: Value };
+
+/** A request, as far as the app knows it. */
+export interface Request {
+  readonly action: string;
+  /**
+   * The resource, as a matcher: whether a `Resource` entry covers the request
+   * (true / false / 'unknown'). Rules build it for the API and method they ask about.
+   */
+  readonly resource: (pattern: Value) => Tri;
+  readonly principal: RequestPrincipal;
+  /**
+   * Values of condition keys (lower case). A key mapped to undefined is not in the request; a key
+   * mapped to 'unknown', or missing from the map, may have any value (except the principal keys of
+   * an anonymous request, which it never has).
+   */
+  readonly context: ReadonlyMap<string, ContextValue | 'unknown' | undefined>;
+}
+
+/** A context value: what it is, in the terms the app knows. */
+export interface ContextValue {
+  /** Equal ids are equal values (`res:<key>` for a resource of the app, `lit:<text>` for a literal). */
+  readonly ids: ReadonlyArray<string>;
+  /** A literal text, when one is known (for `StringLike` patterns). */
+  readonly text?: string;
+}
+
+/** The outcome of evaluating policies for a request. */
+export type Decision = 'allow' | 'explicit-deny' | 'implicit-deny' | 'unknown';
+
+/** Evaluates one policy for a request: Deny wins, then Allow, else implicit deny. */
+export function evaluate(policy: Policy, req: Request): Decision {
+  if (policy === 'unknown') return 'unknown';
+  let allow: Tri = false;
+  let deny: Tri = false;
+  for (const s of policy) {
+    const m = s.unreadable ? 'unknown' : matches(s, req);
+    if (s.effect === 'Deny') deny = or(deny, m);
+    else allow = or(allow, m);
+  }
+  if (deny === true) return 'explicit-deny';
+  if (deny === 'unknown') return 'unknown';
+  if (allow === true) return 'allow';
+  if (allow === 'unknown') return 'unknown';
+  return 'implicit-deny';
+}
+
+function matches(s: PolicyStatement, req: Request): Tri {
+  return and(principalMatches(s, req.principal), actionCovered(s, req.action), resourceCovered(s, req), conditionsHold(s.conditions, req));
+}
+
+function principalMatches(s: PolicyStatement, p: RequestPrincipal): Tri {
+  if (!s.principal) return true; // identity policy: the principal is whoever holds it
+  const covered = ((): Tri => {
+    if (s.principal.anyone) return true;
+    if (p.kind === 'anonymous') return false;
+    if (s.principal.aws.length === 0) return false;
+    // An AWS principal covers the caller if it names its role, or its account: without the account id, unknown.
+    if (p.identity && s.principal.aws.some((a) => sameIdentity(a, p.identity!))) return true;
+    return 'unknown';
+  })();
+  return s.notPrincipal ? not(covered) : covered;
+}
+
+function actionCovered(s: PolicyStatement, action: string): Tri {
+  const any = anyOf(s.actions.map((a) => wildcardMatch(a, action, true)));
+  return s.notActions ? not(any) : any;
+}
+
+function resourceCovered(s: PolicyStatement, req: Request): Tri {
+  if (s.resources.length === 0) return true; // an API resource policy may omit it: the API itself
+  const any = anyOf(s.resources.map((r) => req.resource(r)));
+  return s.notResources ? not(any) : any;
+}
+
+/** Condition keys that only an AWS identity has: an anonymous request has none of them. */
+const PRINCIPAL_KEYS = /^aws:(principal|userid|username|principaltag\/)/;
+
+function conditionsHold(conditions: ReadonlyArray<Condition>, req: Request): Tri {
+  return and(...conditions.map((c) => conditionHolds(c, req)));
+}
+
+function conditionHolds(c: Condition, req: Request): Tri {
+  let value: ContextValue | 'unknown' | undefined;
+  if (req.context.has(c.key)) value = req.context.get(c.key); // undefined: the rule says the key is absent
+  else if (req.principal.kind === 'anonymous' && PRINCIPAL_KEYS.test(c.key)) value = undefined; // anonymous has none
+  else value = 'unknown';
+  if (c.operator === 'Null') {
+    if (value === 'unknown') return 'unknown';
+    const absent = value === undefined;
+    return anyOf(c.values.map((v) => (literal(v)?.toLowerCase() === 'true' ? absent : literal(v)?.toLowerCase() === 'false' ? !absent : 'unknown')));
+  }
+  if (value === undefined) {
+    // The key is not in the request: IfExists and negated operators hold, ForAllValues holds
+    // vacuously, the rest fail. See the "Condition keys that are not present" part of the IAM guide.
+    if (c.ifExists) return true;
+    return /Not/.test(c.operator) || c.set === 'ForAllValues';
+  }
+  if (value === 'unknown') return 'unknown';
+  const positive = positiveOperator(c.operator);
+  if (!positive) return 'unknown';
+  const known = value;
+  const eq = anyOf(c.values.map((v) => valueMatches(v, known, positive.like)));
+  return positive.negated ? not(eq) : eq;
+}
+
+function positiveOperator(op: string): { like: boolean; negated: boolean } | undefined {
+  switch (op) {
+    case 'StringEquals':
+    case 'StringEqualsIgnoreCase':
+    case 'ArnEquals':
+    case 'Bool':
+      return { like: false, negated: false };
+    case 'StringLike':
+    case 'ArnLike':
+      return { like: true, negated: false };
+    case 'StringNotEquals':
+    case 'StringNotEqualsIgnoreCase':
+    case 'ArnNotEquals':
+      return { like: false, negated: true };
+    case 'StringNotLike':
+    case 'ArnNotLike':
+      return { like: true, negated: true };
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a policy value matches a context value. */
+function valueMatches(pattern: Value, value: ContextValue, like: boolean): Tri {
+  const text = literal(pattern);
+  if (text !== undefined) {
+    if (value.ids.includes(`lit:${text}`)) return true;
+    if (like && value.text !== undefined && /[*?]/.test(text)) return wildcardMatch(text, value.text, false);
+    if (value.text !== undefined) return text === value.text;
+    // A literal against a value known only as a resource of the app (a vpce id CloudFormation assigns).
+    return like && text === '*' ? true : 'unknown';
+  }
+  const id = patternIdentity(pattern);
+  if (id && value.ids.includes(id)) return true;
+  if (id?.startsWith('res:') && value.ids.some((v) => v.startsWith('res:'))) return false; // two different resources
+  return 'unknown';
+}
+
+function patternIdentity(v: Value): string | undefined {
+  if (v instanceof ResRef) return `res:${v.key}`;
+  if (v instanceof Opaque && (v.kind === 'param' || v.kind === 'import' || v.kind === 'stack-output')) return `${v.kind}:${v.id}`;
+  return undefined;
+}
+
+function sameIdentity(a: Value, b: Value): boolean {
+  const ia = patternIdentity(a) ?? (literal(a) !== undefined ? `lit:${literal(a)}` : undefined);
+  const ib = patternIdentity(b) ?? (literal(b) !== undefined ? `lit:${literal(b)}` : undefined);
+  return ia !== undefined && ia === ib;
+}
+
+/** Whether a pattern with `*` and `?` matches a text (case-insensitive for actions). */
+export function wildcardMatch(pattern: Value, text: string, ignoreCase: boolean): Tri {
+  const p = literal(pattern);
+  if (p === undefined) {
+    const parts = partsOf(pattern);
+    return parts ? 'unknown' : false;
+  }
+  const re = new RegExp(
+    '^' +
+      p
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
+    ignoreCase ? 'i' : '',
+  );
+  return re.test(text);
+}
+
+export function and(...xs: Tri[]): Tri {
+  if (xs.includes(false)) return false;
+  return xs.includes('unknown') ? 'unknown' : true;
+}
+
+export function or(...xs: Tri[]): Tri {
+  if (xs.includes(true)) return true;
+  return xs.includes('unknown') ? 'unknown' : false;
+}
+
+export function not(x: Tri): Tri {
+  return x === 'unknown' ? 'unknown' : !x;
+}
+
+function anyOf(xs: Tri[]): Tri {
+  return or(...xs);
+}
