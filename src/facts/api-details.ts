@@ -17,10 +17,10 @@
  * stage is not literal or a resource of the app.
  * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
  */
-import { ResourceGraph, ResourceNode } from '../graph/resource-graph';
-import { ResRef, Value, at, bool, isObject, list, literal } from '../graph/values';
 import { ApiFact, stageName } from './apis';
 import { Policy, parsePolicy } from './policies';
+import { ResourceGraph, ResourceNode } from '../graph/resource-graph';
+import { ResRef, Value, at, bool, isObject, list, literal } from '../graph/values';
 
 /** Authorization of a method. */
 export type Authorization = 'NONE' | 'AWS_IAM' | 'CUSTOM' | 'COGNITO_USER_POOLS' | 'JWT' | 'unknown';
@@ -60,14 +60,22 @@ export interface ApiDetails {
   /** False when some methods cannot be known (a body in S3). */
   readonly methodsKnown: boolean;
   /** Usage plans that name this API, with their stage (literal, or unknown) and whether a key is attached. */
-  readonly usagePlans: Array<{ readonly plan: ResourceNode; readonly stage?: string; readonly stageKnown: boolean; readonly hasKey: boolean }>;
+  readonly usagePlans: Array<{
+    readonly plan: ResourceNode;
+    readonly stage?: string;
+    readonly stageKnown: boolean;
+    readonly hasKey: boolean;
+  }>;
   /** True when some usage plan names an API that cannot be known: it might be this one. */
   readonly usagePlansUncertain: boolean;
 }
 
 /** Reads the details of every API, keyed by the API's resource key. */
 export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<string, ApiDetails> {
-  const byKey = new Map<string, ApiDetails & { stages: StageFact[]; methods: MethodFact[]; usagePlans: ApiDetails['usagePlans'] }>();
+  const byKey = new Map<
+    string,
+    ApiDetails & { stages: StageFact[]; methods: MethodFact[]; usagePlans: ApiDetails['usagePlans'] }
+  >();
   const keyOf = (v: Value | undefined) => (v instanceof ResRef ? v.key : undefined);
   for (const api of apis) byKey.set(api.resource.key, { ...baseDetails(api), stages: [], methods: [], usagePlans: [] });
 
@@ -86,9 +94,15 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
   for (const s of graph.ofType('AWS::ApiGatewayV2::Stage')) addStage(s.properties.ApiId, s.properties.StageName, s);
   for (const d of byKey.values()) {
     const r = d.api.resource;
-    if (r.type === 'AWS::Serverless::Api') d.stages.push({ name: literal(r.properties.StageName), resource: r }, { name: 'Stage', resource: r });
-    if (r.type === 'AWS::Serverless::HttpApi') d.stages.push({ name: literal(r.properties.StageName) ?? '$default', resource: r });
-    if (r.type === 'AWS::ApiGatewayV2::Api' && r.properties.Target !== undefined) d.stages.push({ name: '$default', resource: r });
+    if (r.type === 'AWS::Serverless::Api') {
+      d.stages.push({ name: literal(r.properties.StageName), resource: r }, { name: 'Stage', resource: r });
+    }
+    if (r.type === 'AWS::Serverless::HttpApi') {
+      d.stages.push({ name: literal(r.properties.StageName) ?? '$default', resource: r });
+    }
+    if (r.type === 'AWS::ApiGatewayV2::Api' && r.properties.Target !== undefined) {
+      d.stages.push({ name: '$default', resource: r });
+    }
   }
 
   for (const m of graph.ofType('AWS::ApiGateway::Method')) {
@@ -128,7 +142,12 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
         continue;
       }
       const name = stageName(graph, at(s, 'Stage'));
-      d.usagePlans.push({ plan, stage: name, stageKnown: name !== undefined, hasKey: planHasKey.has(plan.key) || keysUncertain });
+      d.usagePlans.push({
+        plan,
+        stage: name,
+        stageKnown: name !== undefined,
+        hasKey: planHasKey.has(plan.key) || keysUncertain,
+      });
     }
   }
 
@@ -159,21 +178,28 @@ function baseDetails(api: ApiFact): ApiDetails {
   const p = r.properties;
   const inS3 = p.BodyS3Location !== undefined || p.DefinitionUri !== undefined;
   const body = isObject(p.Body) ? p.Body : isObject(p.DefinitionBody) ? p.DefinitionBody : undefined;
-  const bodyUnknown = inS3 || (p.Body !== undefined && !isObject(p.Body)) || (p.DefinitionBody !== undefined && !isObject(p.DefinitionBody));
+  const bodyUnknown =
+    inS3 ||
+    (p.Body !== undefined && !isObject(p.Body)) ||
+    (p.DefinitionBody !== undefined && !isObject(p.DefinitionBody));
   const samAuth = r.type === 'AWS::Serverless::Api' ? at(p, 'Auth', 'ResourcePolicy') : undefined;
 
   // Policy: the property wins over the body's extension (CloudFormation applies Policy after the import).
   let policy: Policy | undefined;
   let policyLocation = 'Properties.Policy';
-  if (p.Policy !== undefined) policy = parsePolicy(p.Policy);
-  else if (body && body['x-amazon-apigateway-policy'] !== undefined) {
+  if (p.Policy !== undefined) {
+    policy = parsePolicy(p.Policy);
+  } else if (body && body['x-amazon-apigateway-policy'] !== undefined) {
     policy = parsePolicy(body['x-amazon-apigateway-policy']);
     policyLocation = 'Properties.Body.x-amazon-apigateway-policy';
-  } else if (bodyUnknown || samAuth !== undefined) policy = 'unknown';
+  } else if (bodyUnknown || samAuth !== undefined) {
+    policy = 'unknown';
+  }
 
   const bodyEndpoint = body ? at(body, 'x-amazon-apigateway-endpoint-configuration') : undefined;
   const disabled = p.DisableExecuteApiEndpoint ?? at(bodyEndpoint, 'disableExecuteApiEndpoint');
-  const defaultEndpointDisabled = disabled === undefined ? (bodyUnknown ? 'unknown' : false) : (bool(disabled) ?? false);
+  const defaultEndpointDisabled =
+    disabled === undefined ? (bodyUnknown ? 'unknown' : false) : (bool(disabled) ?? false);
 
   const ids = at(p, 'EndpointConfiguration', 'VpcEndpointIds') ?? at(bodyEndpoint, 'vpcEndpointIds');
   const vpcEndpointIds = ids === undefined ? (bodyUnknown ? 'unknown' : []) : Array.isArray(ids) ? ids : 'unknown';
@@ -198,7 +224,11 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 
 /** The methods an OpenAPI (2 or 3) body defines, with their authorization and API-key requirement. */
 function openApiMethods(body: { [k: string]: Value }): MethodFact[] {
-  const schemes = isObject(body.securityDefinitions) ? body.securityDefinitions : isObject(at(body, 'components', 'securitySchemes')) ? (at(body, 'components', 'securitySchemes') as { [k: string]: Value }) : {};
+  const schemes = isObject(body.securityDefinitions)
+    ? body.securityDefinitions
+    : isObject(at(body, 'components', 'securitySchemes'))
+      ? (at(body, 'components', 'securitySchemes') as { [k: string]: Value })
+      : {};
   const rootSecurity = body.security;
   const out: MethodFact[] = [];
   const paths = isObject(body.paths) ? body.paths : {};
@@ -209,13 +239,21 @@ function openApiMethods(body: { [k: string]: Value }): MethodFact[] {
       if (!HTTP_METHODS.includes(verb.toLowerCase())) continue;
       const op = item[verb];
       const { authorization, apiKeyRequired } = operationAuth(op, rootSecurity, schemes);
-      out.push({ name: `${verb === 'x-amazon-apigateway-any-method' ? 'ANY' : verb.toUpperCase()} ${path}`, authorization, apiKeyRequired });
+      out.push({
+        name: `${verb === 'x-amazon-apigateway-any-method' ? 'ANY' : verb.toUpperCase()} ${path}`,
+        authorization,
+        apiKeyRequired,
+      });
     }
   }
   return out;
 }
 
-function operationAuth(op: Value, rootSecurity: Value | undefined, schemes: { [k: string]: Value }): { authorization: Authorization; apiKeyRequired: boolean | 'unknown' } {
+function operationAuth(
+  op: Value,
+  rootSecurity: Value | undefined,
+  schemes: { [k: string]: Value },
+): { authorization: Authorization; apiKeyRequired: boolean | 'unknown' } {
   const ext = literal(at(op, 'x-amazon-apigateway-auth', 'type'))?.toUpperCase();
   const security = at(op, 'security') ?? rootSecurity;
   let authorization: Authorization = ext === 'AWS_IAM' ? 'AWS_IAM' : ext === 'NONE' ? 'NONE' : ext ? 'unknown' : 'NONE';
@@ -228,11 +266,17 @@ function operationAuth(op: Value, rootSecurity: Value | undefined, schemes: { [k
       const scheme = schemes[name];
       const authtype = literal(at(scheme, 'x-amazon-apigateway-authtype'))?.toLowerCase();
       const type = literal(at(scheme, 'type'));
-      if (authtype === 'awssigv4') authorization = 'AWS_IAM';
-      else if (authtype === 'cognito_user_pools') authorization = 'COGNITO_USER_POOLS';
-      else if (authtype !== undefined || at(scheme, 'x-amazon-apigateway-authorizer') !== undefined) authorization = 'CUSTOM';
-      else if (type === 'apiKey' && literal(at(scheme, 'name'))?.toLowerCase() === 'x-api-key') apiKeyRequired = true;
-      else if (scheme === undefined) return { authorization: 'unknown', apiKeyRequired: 'unknown' };
+      if (authtype === 'awssigv4') {
+        authorization = 'AWS_IAM';
+      } else if (authtype === 'cognito_user_pools') {
+        authorization = 'COGNITO_USER_POOLS';
+      } else if (authtype !== undefined || at(scheme, 'x-amazon-apigateway-authorizer') !== undefined) {
+        authorization = 'CUSTOM';
+      } else if (type === 'apiKey' && literal(at(scheme, 'name'))?.toLowerCase() === 'x-api-key') {
+        apiKeyRequired = true;
+      } else if (scheme === undefined) {
+        return { authorization: 'unknown', apiKeyRequired: 'unknown' };
+      }
     }
   }
   return { authorization, apiKeyRequired };

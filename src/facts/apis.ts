@@ -10,9 +10,9 @@
  * Unknown: an endpoint type that is a parameter or `Fn::If` (`isPublic` undefined); mappings whose
  * API or domain is not a resource or literal of the app.
  */
+import { Policy, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { Opaque, ResRef, Value, at, isObject, list, literal } from '../graph/values';
-import { Policy, parsePolicy } from './policies';
 
 /** The kind of an API. */
 export type ApiKind = 'REST' | 'HTTP' | 'WEBSOCKET';
@@ -47,6 +47,10 @@ export interface DomainFact {
   readonly policy?: Policy;
   /** Endpoint ids given access by `AWS::ApiGateway::DomainNameAccessAssociation`s of the app. */
   readonly accessAssociations: Value[];
+  /** Every mapping resource that names this domain, also those whose API is not known. */
+  readonly mappingResources: ResourceNode[];
+  /** True when some mapping of the app names a domain that cannot be known: it may be this one. */
+  readonly mappingsUncertain: boolean;
 }
 
 /** A base path mapping or API mapping of a domain. */
@@ -111,7 +115,13 @@ function endpointTypeOf(v: Value | undefined): ApiFact['endpointType'] {
 /** Reads the custom domain names of the app and what they map. */
 export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[] {
   const apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
-  type Mutable = DomainFact & { apis: ApiFact[]; mappings: DomainMapping[]; accessAssociations: Value[] };
+  type Mutable = DomainFact & {
+    apis: ApiFact[];
+    mappings: DomainMapping[];
+    accessAssociations: Value[];
+    mappingResources: ResourceNode[];
+    mappingsUncertain: boolean;
+  };
   const domains: Mutable[] = [];
   const byKey = new Map<string, Mutable>();
   const byName = new Map<string, Mutable>();
@@ -146,6 +156,8 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
       mtls: r.properties.MutualTlsAuthentication !== undefined,
       policy: parsePolicy(r.properties.Policy),
       accessAssociations: [] as Value[],
+      mappingResources: [] as ResourceNode[],
+      mappingsUncertain: false,
     };
     domains.push(d);
     byKey.set(r.key, d);
@@ -156,8 +168,17 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
     const s = literal(v)?.toLowerCase().replace(/\.$/, '');
     return s ? byName.get(s) : undefined;
   };
-  const map = (m: ResourceNode, domain: Value | undefined, api: Value | undefined, basePath: Value | undefined, stage: Value | undefined) => {
+  let uncertain = false;
+  const map = (
+    m: ResourceNode,
+    domain: Value | undefined,
+    api: Value | undefined,
+    basePath: Value | undefined,
+    stage: Value | undefined,
+  ) => {
     const d = domainOf(domain);
+    if (!d && !(domain instanceof ResRef) && literal(domain) === undefined) uncertain = true;
+    d?.mappingResources.push(m);
     const a = api instanceof ResRef ? apiByKey.get(api.key) : undefined;
     if (!d || !a) return;
     if (!d.apis.includes(a)) d.apis.push(a);
@@ -175,8 +196,11 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
   }
   for (const a of graph.ofType('AWS::ApiGateway::DomainNameAccessAssociation')) {
     const d = domainOf(a.properties.DomainNameArn);
-    if (d && a.properties.AccessAssociationSource !== undefined) d.accessAssociations.push(a.properties.AccessAssociationSource);
+    if (d && a.properties.AccessAssociationSource !== undefined) {
+      d.accessAssociations.push(a.properties.AccessAssociationSource);
+    }
   }
+  for (const d of domains) d.mappingsUncertain = uncertain;
   return domains;
 }
 
@@ -184,7 +208,9 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
 export function stageName(graph: ResourceGraph, v: Value | undefined): string | undefined {
   if (v instanceof ResRef && v.attr === undefined) {
     const r = graph.get(v.key);
-    return r?.type === 'AWS::ApiGateway::Stage' || r?.type === 'AWS::ApiGatewayV2::Stage' ? literal(r.properties.StageName) : undefined;
+    return r?.type === 'AWS::ApiGateway::Stage' || r?.type === 'AWS::ApiGatewayV2::Stage'
+      ? literal(r.properties.StageName)
+      : undefined;
   }
   return literal(v);
 }

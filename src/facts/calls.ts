@@ -129,7 +129,10 @@ export class CallIndex {
     parts.forEach((p, i) => {
       if (p instanceof ResRef) {
         const found = this.scanRef(p, parts[i + 1], parts[i + 2]);
-        const path = found.length > 0 ? pathAfter(parts, i, p.attr === 'ApiEndpoint' || found[0].via === 'domain' ? NO_HOST : DEFAULT_HOST_REST) : undefined;
+        const path =
+          found.length > 0
+            ? pathAfter(parts, i, p.attr === 'ApiEndpoint' || found[0].via === 'domain' ? NO_HOST : DEFAULT_HOST_REST)
+            : undefined;
         hits.push(...found.map((h) => ({ ...h, path })));
       } else if (typeof p === 'string') {
         for (const { hits: found, end } of this.scanText(p)) {

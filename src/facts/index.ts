@@ -13,6 +13,7 @@ import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceGraph } from '../graph/resource-graph';
 
 export * from './api-details';
+export * from './access';
 export * from './apis';
 export * from './callers';
 export * from './calls';
@@ -74,7 +75,9 @@ export function deriveFacts(graph: ResourceGraph): Facts {
 
   // Unknown (environment-agnostic) regions count as the same region as anything.
   function endpointsOf(vpc: VpcRef, region: string | undefined): ExecuteApiEndpoint[] {
-    return (endpointsByVpc.get(vpc.id) ?? []).filter((e) => e.region === undefined || region === undefined || e.region === region);
+    return (endpointsByVpc.get(vpc.id) ?? []).filter(
+      (e) => e.region === undefined || region === undefined || e.region === region,
+    );
   }
 
   return {

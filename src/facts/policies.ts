@@ -83,8 +83,9 @@ function parseStatement(s: Value): PolicyStatement {
   const conditions: Condition[] = [];
   const cond = at(s, 'Condition');
   if (cond !== undefined) {
-    if (!isObject(cond)) unreadable = true;
-    else {
+    if (!isObject(cond)) {
+      unreadable = true;
+    } else {
       for (const op of Object.keys(cond)) {
         const block = cond[op];
         if (!isObject(block)) {
@@ -134,6 +135,8 @@ export type Tri = true | false | 'unknown';
 /** Who makes a request. */
 export type RequestPrincipal =
   | { readonly kind: 'anonymous' }
+  /** Someone the app does not know: in another account, named by no policy. */
+  | { readonly kind: 'stranger' }
   /** A caller with an AWS identity; `identity` is what policies may name it by (a role resource). */
   | { readonly kind: 'aws'; readonly identity?: Value };
 
@@ -160,6 +163,8 @@ export interface ContextValue {
   readonly ids: ReadonlyArray<string>;
   /** A literal text, when one is known (for `StringLike` patterns). */
   readonly text?: string;
+  /** A value no policy of the app names (another account's endpoint, VPC or organization). */
+  readonly stranger?: boolean;
 }
 
 /** The outcome of evaluating policies for a request. */
@@ -183,14 +188,19 @@ export function evaluate(policy: Policy, req: Request): Decision {
 }
 
 function matches(s: PolicyStatement, req: Request): Tri {
-  return and(principalMatches(s, req.principal), actionCovered(s, req.action), resourceCovered(s, req), conditionsHold(s.conditions, req));
+  return and(
+    principalMatches(s, req.principal),
+    actionCovered(s, req.action),
+    resourceCovered(s, req),
+    conditionsHold(s.conditions, req),
+  );
 }
 
 function principalMatches(s: PolicyStatement, p: RequestPrincipal): Tri {
   if (!s.principal) return true; // identity policy: the principal is whoever holds it
   const covered = ((): Tri => {
     if (s.principal.anyone) return true;
-    if (p.kind === 'anonymous') return false;
+    if (p.kind === 'anonymous' || p.kind === 'stranger') return false;
     if (s.principal.aws.length === 0) return false;
     // An AWS principal covers the caller if it names its role, or its account: without the account id, unknown.
     if (p.identity && s.principal.aws.some((a) => sameIdentity(a, p.identity!))) return true;
@@ -219,13 +229,23 @@ function conditionsHold(conditions: ReadonlyArray<Condition>, req: Request): Tri
 
 function conditionHolds(c: Condition, req: Request): Tri {
   let value: ContextValue | 'unknown' | undefined;
-  if (req.context.has(c.key)) value = req.context.get(c.key); // undefined: the rule says the key is absent
-  else if (req.principal.kind === 'anonymous' && PRINCIPAL_KEYS.test(c.key)) value = undefined; // anonymous has none
-  else value = 'unknown';
+  if (req.context.has(c.key)) {
+    value = req.context.get(c.key);
+  } // undefined: the rule says the key is absent
+  else if (req.principal.kind === 'anonymous' && PRINCIPAL_KEYS.test(c.key)) {
+    value = undefined;
+  } // anonymous has none
+  else {
+    value = 'unknown';
+  }
   if (c.operator === 'Null') {
     if (value === 'unknown') return 'unknown';
     const absent = value === undefined;
-    return anyOf(c.values.map((v) => (literal(v)?.toLowerCase() === 'true' ? absent : literal(v)?.toLowerCase() === 'false' ? !absent : 'unknown')));
+    return anyOf(
+      c.values.map((v) =>
+        literal(v)?.toLowerCase() === 'true' ? absent : literal(v)?.toLowerCase() === 'false' ? !absent : 'unknown',
+      ),
+    );
   }
   if (value === undefined) {
     // The key is not in the request: IfExists and negated operators hold, ForAllValues holds
@@ -266,6 +286,9 @@ function positiveOperator(op: string): { like: boolean; negated: boolean } | und
 /** Whether a policy value matches a context value. */
 function valueMatches(pattern: Value, value: ContextValue, like: boolean): Tri {
   const text = literal(pattern);
+  if (value.stranger) {
+    return like && text !== undefined && /[*?]/.test(text) ? wildcardMatch(text, 'stranger-0000', false) : false;
+  }
   if (text !== undefined) {
     if (value.ids.includes(`lit:${text}`)) return true;
     if (like && value.text !== undefined && /[*?]/.test(text)) return wildcardMatch(text, value.text, false);
@@ -281,7 +304,9 @@ function valueMatches(pattern: Value, value: ContextValue, like: boolean): Tri {
 
 function patternIdentity(v: Value): string | undefined {
   if (v instanceof ResRef) return `res:${v.key}`;
-  if (v instanceof Opaque && (v.kind === 'param' || v.kind === 'import' || v.kind === 'stack-output')) return `${v.kind}:${v.id}`;
+  if (v instanceof Opaque && (v.kind === 'param' || v.kind === 'import' || v.kind === 'stack-output')) {
+    return `${v.kind}:${v.id}`;
+  }
   return undefined;
 }
 

@@ -6,8 +6,12 @@
  * Unknown: imported roles and AWS managed policies (their statements are not in the app; a role
  * that is not a resource of the app has no entry).
  */
+import { Policy, PolicyStatement, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, at, list, literal } from '../graph/values';
+
+/** Stands for a policy document whose statements the app does not show. */
+const UNKNOWN_DOCUMENT = 'cdk-api-reachability:unknown-document';
 
 /** One statement of an identity policy. */
 export interface Statement {
@@ -21,6 +25,7 @@ export interface Statement {
 /** Indexes the identity-policy statements of every role of the app. */
 export class RoleIndex {
   private readonly statements = new Map<string, Statement[]>();
+  private readonly documents = new Map<string, Value[]>();
 
   constructor(private readonly graph: ResourceGraph) {
     const managed = new Map<string, Statement[]>();
@@ -29,18 +34,31 @@ export class RoleIndex {
     }
     for (const role of graph.ofType('AWS::IAM::Role')) {
       const own: Statement[] = [];
-      list(role.properties.Policies).forEach((p) => own.push(...statementsOf(at(p, 'PolicyDocument'), role)));
+      const docs: Value[] = [];
+      list(role.properties.Policies).forEach((p) => {
+        own.push(...statementsOf(at(p, 'PolicyDocument'), role));
+        docs.push(at(p, 'PolicyDocument') ?? null);
+      });
       for (const arn of list(role.properties.ManagedPolicyArns)) {
-        if (arn instanceof ResRef) own.push(...(managed.get(arn.key) ?? []));
+        const m = arn instanceof ResRef ? graph.get(arn.key) : undefined;
+        if (m?.type === 'AWS::IAM::ManagedPolicy') {
+          own.push(...(managed.get(m.key) ?? []));
+          docs.push(m.properties.PolicyDocument ?? null);
+        } else {
+          docs.push(UNKNOWN_DOCUMENT); // an AWS managed policy, or one of another app: its statements are unknown
+        }
       }
       this.add(role.key, own);
+      this.documents.set(role.key, docs);
     }
     for (const p of graph.ofType('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
       const stmts =
         p.type === 'AWS::IAM::ManagedPolicy' ? managed.get(p.key)! : statementsOf(p.properties.PolicyDocument, p);
       for (const r of list(p.properties.Roles)) {
         const key = this.roleKeyOf(r);
-        if (key) this.add(key, stmts);
+        if (!key) continue;
+        this.add(key, stmts);
+        this.documents.set(key, [...(this.documents.get(key) ?? []), p.properties.PolicyDocument ?? null]);
       }
     }
   }
@@ -50,6 +68,21 @@ export class RoleIndex {
     if (!(v instanceof ResRef)) return undefined;
     const r = this.graph.get(v.key);
     return r?.type === 'AWS::IAM::Role' && (v.attr === undefined || v.attr === 'Arn') ? r.key : undefined;
+  }
+
+  /**
+   * All identity-policy statements of a role of the app, for the evaluator; 'unknown' when some
+   * policy attached to it cannot be read (an AWS managed policy, a document that is not literal).
+   */
+  public identityPolicy(roleKey: string): Policy {
+    const out: PolicyStatement[] = [];
+    for (const doc of this.documents.get(roleKey) ?? []) {
+      if (doc === UNKNOWN_DOCUMENT) return 'unknown';
+      const p = parsePolicy(doc);
+      if (p === 'unknown') return 'unknown';
+      out.push(...(p ?? []));
+    }
+    return out;
   }
 
   /** The statements of a role's identity policies. */

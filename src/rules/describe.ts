@@ -1,5 +1,5 @@
 /** Shared wording of rule messages, so that every rule names things the same way. */
-import { ApiFact, CallLink, Caller, DomainFact } from '../facts';
+import { ApiFact, CallLink, Caller, DomainFact, RequestPrincipal } from '../facts';
 import { displayName, ResourceNode } from '../graph/resource-graph';
 import { ResRef, Value, describe } from '../graph/values';
 
@@ -31,4 +31,10 @@ export function evidenceLabel(l: CallLink): string {
 /** The resources a list of values names, for messages. */
 export function namesOf(values: Value[], get: (key: string) => ResourceNode | undefined): string {
   return values.map((v) => (v instanceof ResRef && get(v.key) ? displayName(get(v.key)!) : describe(v))).join(', ');
+}
+
+/** The principal a caller's requests carry: anonymous for APIs whose methods are all unsigned, else its role. */
+export function principalOf(c: Caller, methodsAllUnsigned: boolean): RequestPrincipal {
+  if (methodsAllUnsigned || c.roles.length === 0) return { kind: 'anonymous' };
+  return { kind: 'aws', identity: c.roles[0] };
 }

@@ -1,0 +1,85 @@
+/**
+ * Requests to an API as the rules ask about them: which `Resource` entries of a policy cover "a call
+ * to this API", and the condition context of a call that comes through an execute-api endpoint.
+ *
+ * Reads: policy `Resource` values in both forms API Gateway accepts — relative to the API
+ * (`execute-api:/{stage}/{method}/{path}`, in resource policies) and full ARNs
+ * (`arn:{partition}:execute-api:{region}:{account}:{api-id}/{stage}/{method}/{path}`).
+ * Unknown: a resource that names a particular stage, method or path (whether it covers the call
+ * depends on what the caller calls), an ARN whose API id is a literal (the ids of APIs created by
+ * the app are not known at synth time).
+ * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html
+ */
+import { ApiFact } from './apis';
+import { ExecuteApiEndpoint } from './endpoints';
+import { ContextValue, Tri } from './policies';
+import { VpcRef } from './vpcs';
+import { Opaque, ResRef, Value, partsOf } from '../graph/values';
+
+/** Whether a policy `Resource` entry covers every call to `api`. */
+export function coversApi(api: ApiFact): (pattern: Value) => Tri {
+  return (pattern) => {
+    const parts = partsOf(pattern);
+    if (!parts) return 'unknown';
+    const holes: Array<ResRef | Opaque> = [];
+    const text = parts
+      .map((p) => {
+        if (typeof p === 'string') return p;
+        holes.push(p);
+        return `\u0000${holes.length - 1}\u0000`;
+      })
+      .join('');
+    if (text === '*') return true;
+    if (text.startsWith('execute-api:/')) return allWildcards(text.slice('execute-api:/'.length));
+    const m = /^arn:[^:]*:execute-api:[^:]*:[^:]*:([^/]*)(\/.*)?$/.exec(text);
+    if (!m) return text.includes('execute-api') ? 'unknown' : false;
+    const id = m[1];
+    const hole = /^\u0000(\d+)\u0000$/.exec(id);
+    if (hole) {
+      const ref = holes[Number(hole[1])];
+      if (ref instanceof ResRef) {
+        return ref.key === api.resource.key && ref.attr === undefined ? allWildcards(m[2] ?? '') : false;
+      }
+      return 'unknown';
+    }
+    if (id === '*') return allWildcards(m[2] ?? '');
+    return 'unknown';
+  };
+}
+
+function allWildcards(rest: string): Tri {
+  const segments = rest.split('/').filter((s) => s !== '');
+  return segments.every((s) => s === '*') ? true : 'unknown';
+}
+
+/** The condition context of a call made through an execute-api endpoint from a VPC. */
+export function throughEndpoint(
+  endpoint: ExecuteApiEndpoint | undefined,
+  vpc: VpcRef | undefined,
+): Map<string, ContextValue | 'unknown' | undefined> {
+  const ctx = new Map<string, ContextValue | 'unknown' | undefined>();
+  ctx.set('aws:sourcevpce', endpoint ? { ids: [`res:${endpoint.resource.key}`] } : 'unknown');
+  ctx.set(
+    'aws:sourcevpc',
+    vpc ? { ids: [vpc.id], text: vpc.id.startsWith('lit:') ? vpc.id.slice(4) : undefined } : 'unknown',
+  );
+  return ctx;
+}
+
+/** The condition context of a call from a stranger: an endpoint, VPC, account and organization no policy of the app names. */
+export function fromStranger(): Map<string, ContextValue | 'unknown' | undefined> {
+  const stranger: ContextValue = { ids: [], stranger: true };
+  const ctx = new Map<string, ContextValue | 'unknown' | undefined>();
+  for (const key of [
+    'aws:sourcevpce',
+    'aws:sourcevpc',
+    'aws:principalorgid',
+    'aws:sourceaccount',
+    'aws:principalaccount',
+    'aws:sourceorgid',
+    'aws:principalarn',
+  ]) {
+    ctx.set(key, stranger);
+  }
+  return ctx;
+}

@@ -1,0 +1,56 @@
+import { defineRule, Report } from './define-rule';
+import { apiLabel, callerLabel, domainLabel } from './describe';
+
+type Messages = 'stageInPath';
+
+export default defineRule<Messages>({
+  name: 'CustomDomainUrlIncludesStage',
+  level: 'warning',
+  summary: "A caller's URL puts the stage name after a custom domain whose mapping already selects that stage.",
+  explanation:
+    'A base path mapping selects the API and the stage: the path after the base path is the resource path. A URL that repeats the stage ' +
+    '(https://api.example.com/v1/prod/orders for a mapping of v1 to stage prod) asks for a resource /prod/orders that does not exist, ' +
+    'and API Gateway answers 403 "Missing Authentication Token".',
+  troubleshooting: 'Missing Authentication Token (the stage name is in the custom-domain URL)',
+  sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html',
+  since: '0.2.0',
+  messages: {
+    stageInPath: {
+      message:
+        '{caller} calls {domain} with the stage name "{stage}" in the path ({location}), but the mapping of "/{basePath}" to {api} already selects stage ' +
+        '{stage}: API Gateway looks for a resource /{stage}/… and answers 403 "Missing Authentication Token".',
+      fix: 'Drop the stage from the URL: https://{host}/{basePath} is already stage {stage} (RegionalCustomDomain.urlFor(basePath) builds it).',
+    },
+  },
+  check(facts) {
+    const reports: Array<Report<Messages>> = [];
+    for (const link of facts.calls) {
+      const { caller, domain, api, path } = link;
+      if (link.via !== 'domain' || !domain || !api || !path || caller.resource.conditional) continue;
+      for (const m of domain.mappings) {
+        if (m.api !== api || m.basePath === undefined || m.stage === undefined) continue;
+        const base = m.basePath === '' ? [] : m.basePath.split('/');
+        if (path.length <= base.length || base.some((b, i) => path[i] !== b)) continue;
+        if (path[base.length] !== m.stage) continue;
+        reports.push({
+          messageId: 'stageInPath',
+          data: {
+            caller: callerLabel(caller),
+            domain: domainLabel(domain),
+            stage: m.stage,
+            basePath: m.basePath,
+            api: apiLabel(api),
+            host: domain.name ?? 'domain',
+            location: link.location,
+          },
+          resource: caller.resource,
+          related: [domain.resource, api.resource],
+          other: domain.resource,
+          location: link.location,
+        });
+        break;
+      }
+    }
+    return reports;
+  },
+});

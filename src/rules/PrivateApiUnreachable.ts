@@ -1,0 +1,80 @@
+import { defineRule, Report } from './define-rule';
+import { apiLabel, callerLabel, evidenceLabel } from './describe';
+import { displayName } from '../graph/resource-graph';
+
+type Messages = 'noEndpoint' | 'privateDnsOff';
+
+export default defineRule<Messages>({
+  name: 'PrivateApiUnreachable',
+  level: 'error',
+  summary:
+    'A caller calls a private API on its default hostname from a VPC whose execute-api endpoint has private DNS off, or from a VPC with no execute-api endpoint.',
+  explanation:
+    "A private API's default hostname {api-id}.execute-api.{region}.amazonaws.com only leads to the API through an execute-api endpoint with " +
+    'private DNS on. Without it the name resolves to public addresses, where API Gateway does not serve the private API: the call fails ' +
+    '(403 Forbidden). With private DNS off, use the endpoint-specific hostname {api-id}-{vpce-id}.execute-api.{region}.amazonaws.com, the Host or ' +
+    'x-apigw-api-id header, or a Route 53 alias.',
+  troubleshooting: 'Invoking a private API using public DNS names incorrectly',
+  sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-test-invoke-url.html',
+  since: '0.2.0',
+  messages: {
+    noEndpoint: {
+      message:
+        '{caller} calls private {api} on its default hostname ({evidence}), but VPC {vpc} has no execute-api interface endpoint: the name resolves ' +
+        'to public addresses, where the private API cannot be called.',
+      fix: "Add an execute-api endpoint to VPC {vpc} (PrivateApiAccess), allow it in the API's resource policy, and call the URL that allow(api) returns.",
+    },
+    privateDnsOff: {
+      message:
+        '{caller} calls private {api} on its default hostname ({evidence}), but the execute-api endpoint {endpoint} of VPC {vpc} has private DNS off: ' +
+        'the name resolves to public addresses, where the private API cannot be called.',
+      fix:
+        'Call the endpoint-specific hostname instead (PrivateApiAccess.allow(api) returns it: https://{api-id}-{vpce-id}.execute-api.{region}.amazonaws.com/{stage}/), ' +
+        'or turn private DNS on for {endpoint} if no caller in the VPC calls public APIs on their default hostname.',
+    },
+  },
+  check(facts) {
+    const reports: Array<Report<Messages>> = [];
+    for (const link of facts.calls) {
+      const { caller, api } = link;
+      if (
+        !api ||
+        api.endpointType !== 'PRIVATE' ||
+        link.via !== 'default-host' ||
+        !caller.vpc ||
+        caller.resource.conditional
+      ) {
+        continue;
+      }
+      const endpoints = facts.endpointsOf(caller.vpc, api.region);
+      const data = {
+        caller: callerLabel(caller),
+        api: apiLabel(api),
+        evidence: evidenceLabel(link),
+        vpc: caller.vpc.name,
+      };
+      if (endpoints.length === 0) {
+        // Only a VPC of the app shows all its endpoints; an imported VPC may have one made elsewhere.
+        if (!caller.vpc.id.startsWith('res:')) continue;
+        reports.push({
+          messageId: 'noEndpoint',
+          data,
+          resource: caller.resource,
+          related: [api.resource],
+          other: api.resource,
+          location: link.location,
+        });
+      } else if (endpoints.every((e) => e.privateDns === false && !e.resource.conditional)) {
+        reports.push({
+          messageId: 'privateDnsOff',
+          data: { ...data, endpoint: endpoints.map((e) => displayName(e.resource)).join(', ') },
+          resource: caller.resource,
+          related: [api.resource, ...endpoints.map((e) => e.resource)],
+          other: api.resource,
+          location: link.location,
+        });
+      }
+    }
+    return reports;
+  },
+});

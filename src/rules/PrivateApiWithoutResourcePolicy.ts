@@ -1,0 +1,43 @@
+import { defineRule, Report } from './define-rule';
+import { apiLabel } from './describe';
+
+type Messages = 'noPolicy';
+
+export default defineRule<Messages>({
+  name: 'PrivateApiWithoutResourcePolicy',
+  level: 'error',
+  summary: 'A private REST API has no resource policy.',
+  explanation:
+    'A private API can only be invoked when its resource policy allows it: without one, API Gateway denies every request, ' +
+    'from every VPC endpoint, with 403 "User: anonymous is not authorized to perform: execute-api:Invoke".',
+  troubleshooting: 'User: anonymous is not authorized to perform: execute-api:Invoke on resource',
+  sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-create.html',
+  since: '0.2.0',
+  messages: {
+    noPolicy: {
+      message:
+        'Private {api} has no resource policy. API Gateway denies every call to a private API that no resource policy allows: ' +
+        'callers get 403 "User: anonymous is not authorized to perform: execute-api:Invoke".',
+      fix:
+        'Give {api} a resource policy that allows execute-api:Invoke from your execute-api endpoints: PrivateApiAccess.allow(api), ' +
+        'or api.grantInvokeFromVpcEndpointsOnly([endpoint]), or a policy statement with a condition on aws:SourceVpce.',
+    },
+  },
+  check(facts) {
+    const reports: Array<Report<Messages>> = [];
+    for (const api of facts.apis) {
+      if (api.endpointType !== 'PRIVATE' || api.resource.conditional) continue;
+      const d = facts.apiDetails.get(api.resource.key);
+      if (!d || d.policy !== undefined) continue; // a policy, or one that cannot be known
+      reports.push({
+        messageId: 'noPolicy',
+        data: { api: apiLabel(api) },
+        resource: api.resource,
+        related: [],
+        other: api.resource,
+        location: 'Properties.Policy',
+      });
+    }
+    return reports;
+  },
+});
