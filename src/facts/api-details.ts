@@ -110,7 +110,7 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
     if (!d) continue;
     d.methods.push({
       resource: m,
-      name: `${literal(m.properties.HttpMethod) ?? '?'} ${m.path ?? m.logicalId}`,
+      name: `${literal(m.properties.HttpMethod) ?? '?'} ${resourcePath(graph, m.properties.ResourceId) ?? m.path ?? m.logicalId}`,
       authorization: authorizationOf(m.properties.AuthorizationType),
       apiKeyRequired: bool(m.properties.ApiKeyRequired) ?? false,
     });
@@ -156,6 +156,17 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
     out.set(k, { ...d, stagesKnown: !stagesUnknown.has(k), usagePlansUncertain: plansUncertain });
   }
   return out;
+}
+
+/** `/pets/{id}` from the `AWS::ApiGateway::Resource` chain; undefined when a part cannot be told. */
+function resourcePath(graph: ResourceGraph, id: Value | undefined, depth = 0): string | undefined {
+  if (!(id instanceof ResRef) || depth > 50) return undefined;
+  if (id.attr === 'RootResourceId') return '/';
+  const r = graph.get(id.key);
+  const part = r?.type === 'AWS::ApiGateway::Resource' ? literal(r.properties.PathPart) : undefined;
+  if (part === undefined) return undefined;
+  const parent = resourcePath(graph, r!.properties.ParentId, depth + 1);
+  return parent === undefined ? undefined : `${parent === '/' ? '' : parent}/${part}`;
 }
 
 function authorizationOf(v: Value | undefined): Authorization {

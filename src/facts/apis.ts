@@ -47,6 +47,8 @@ export interface DomainFact {
   readonly policy?: Policy;
   /** Endpoint ids given access by `AWS::ApiGateway::DomainNameAccessAssociation`s of the app. */
   readonly accessAssociations: Value[];
+  /** True when some access association of the app names a domain that cannot be known: it may be this one. */
+  readonly accessAssociationsUncertain: boolean;
   /** Every mapping resource that names this domain, also those whose API is not known. */
   readonly mappingResources: ResourceNode[];
   /** True when some mapping of the app names a domain that cannot be known: it may be this one. */
@@ -119,6 +121,7 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
     apis: ApiFact[];
     mappings: DomainMapping[];
     accessAssociations: Value[];
+    accessAssociationsUncertain: boolean;
     mappingResources: ResourceNode[];
     mappingsUncertain: boolean;
   };
@@ -156,6 +159,7 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
       mtls: r.properties.MutualTlsAuthentication !== undefined,
       policy: parsePolicy(r.properties.Policy),
       accessAssociations: [] as Value[],
+      accessAssociationsUncertain: false,
       mappingResources: [] as ResourceNode[],
       mappingsUncertain: false,
     };
@@ -194,13 +198,19 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
   for (const m of graph.ofType('AWS::ApiGateway::BasePathMappingV2')) {
     map(m, m.properties.DomainNameArn, m.properties.RestApiId, m.properties.BasePath, m.properties.Stage);
   }
+  let associationsUncertain = false;
   for (const a of graph.ofType('AWS::ApiGateway::DomainNameAccessAssociation')) {
-    const d = domainOf(a.properties.DomainNameArn);
+    const d = a.properties.DomainNameArn instanceof ResRef ? byKey.get(a.properties.DomainNameArn.key) : undefined;
     if (d && a.properties.AccessAssociationSource !== undefined) {
       d.accessAssociations.push(a.properties.AccessAssociationSource);
+    } else if (!(a.properties.DomainNameArn instanceof ResRef) || a.properties.AccessAssociationSource === undefined) {
+      associationsUncertain = true; // an ARN the app cannot tie to one of its domains: it may be any of them
     }
   }
-  for (const d of domains) d.mappingsUncertain = uncertain;
+  for (const d of domains) {
+    d.mappingsUncertain = uncertain;
+    d.accessAssociationsUncertain = associationsUncertain;
+  }
   return domains;
 }
 

@@ -8,7 +8,7 @@
  */
 import { Policy, PolicyStatement, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
-import { ResRef, Value, at, list, literal } from '../graph/values';
+import { Opaque, ResRef, Value, at, list, literal, partsOf } from '../graph/values';
 
 /** Stands for a policy document whose statements the app does not show. */
 const UNKNOWN_DOCUMENT = 'cdk-api-reachability:unknown-document';
@@ -44,7 +44,7 @@ export class RoleIndex {
         if (m?.type === 'AWS::IAM::ManagedPolicy') {
           own.push(...(managed.get(m.key) ?? []));
           docs.push(m.properties.PolicyDocument ?? null);
-        } else {
+        } else if (!grantsNoApiAccess(arn)) {
           docs.push(UNKNOWN_DOCUMENT); // an AWS managed policy, or one of another app: its statements are unknown
         }
       }
@@ -103,6 +103,38 @@ function statementsOf(doc: Value | undefined, holder: ResourceNode): Statement[]
     if (effect !== 'Allow' && effect !== 'Deny') return [];
     return [{ effect, actions: list(at(s, 'Action')), resources: list(at(s, 'Resource')), holder }];
   });
+}
+
+/**
+ * AWS managed policies that CDK and common templates attach to callers' roles and that allow no
+ * API Gateway action (checked against their published documents): they cannot grant
+ * execute-api:Invoke, so they leave the evaluation known. Every other AWS managed policy is unknown.
+ * See: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/policy-list.html
+ */
+const NO_API_ACCESS_POLICIES = new Set([
+  'service-role/AWSLambdaBasicExecutionRole',
+  'service-role/AWSLambdaVPCAccessExecutionRole',
+  'service-role/AmazonECSTaskExecutionRolePolicy',
+  'AmazonSSMManagedInstanceCore',
+  'CloudWatchAgentServerPolicy',
+  'AWSXRayDaemonWriteAccess',
+  'AmazonEC2ContainerRegistryReadOnly',
+]);
+
+function grantsNoApiAccess(arn: Value): boolean {
+  const parts = partsOf(arn);
+  const last = parts?.[parts.length - 1];
+  if (typeof last !== 'string') return false;
+  const m = /:iam::aws:policy\/(.+)$/.exec(last);
+  return (
+    m !== null &&
+    NO_API_ACCESS_POLICIES.has(m[1]) &&
+    parts!.slice(0, -1).every((p) => typeof p === 'string' || isPartition(p))
+  );
+}
+
+function isPartition(p: Value): boolean {
+  return p instanceof Opaque && p.kind === 'pseudo' && /Partition/.test(p.id);
 }
 
 /** Whether an IAM action pattern (with `*` and `?`) covers the given action. */

@@ -6,19 +6,24 @@ import { RULES } from '../../src/rules';
 describe('the rule catalog', () => {
   test('pins every public id with its level (renaming a rule means editing this test)', () => {
     expect(RULES.map((r) => [r.id, r.level])).toEqual([
+      ['ApiReachability-ApiKeyWithoutUsagePlan', 'error'],
       ['ApiReachability-CustomDomainUrlIncludesStage', 'warning'],
       ['ApiReachability-CustomDomainWithoutMapping', 'error'],
       ['ApiReachability-DefaultEndpointDisabledButCalled', 'error'],
       ['ApiReachability-ExecuteApiEndpointPolicyBlocks', 'error'],
+      ['ApiReachability-IamAuthCallerNotGranted', 'error'],
+      ['ApiReachability-MutualTlsDefaultEndpointOpen', 'warning'],
       ['ApiReachability-PrivateApiPolicyAllowsAnyEndpoint', 'warning'],
       ['ApiReachability-PrivateApiPolicyExcludesCaller', 'error'],
       ['ApiReachability-PrivateApiUnreachable', 'error'],
       ['ApiReachability-PrivateApiWithoutResourcePolicy', 'error'],
       ['ApiReachability-PrivateDnsShadowsPublicApi', 'error'],
       ['ApiReachability-PrivateDnsShadowsUnknownApi', 'warning'],
+      ['ApiReachability-PrivateDomainWithoutAccessAssociation', 'error'],
       ['ApiReachability-PublicApiCallerWithoutEgress', 'error'],
       ['ApiReachability-RegionalDomainCnameRecord', 'warning'],
       ['ApiReachability-ResourcePolicyDeniesAll', 'error'],
+      ['ApiReachability-ResourcePolicyExcludesAnonymous', 'error'],
       ['ApiReachability-UnknownStageInUrl', 'error'],
     ]);
   });

@@ -1,0 +1,123 @@
+import { defineRule, Report } from './define-rule';
+import { callerLabel, domainLabel, evidenceLabel, principalOf } from './describe';
+import { Tri, evaluate, throughEndpoint } from '../facts';
+import { DomainFact } from '../facts/apis';
+import { displayName } from '../graph/resource-graph';
+import { ResRef, Value, partsOf } from '../graph/values';
+
+type Messages = 'noAssociation' | 'policyExcludes';
+
+export default defineRule<Messages>({
+  name: 'PrivateDomainWithoutAccessAssociation',
+  level: 'error',
+  summary:
+    "A caller uses a private custom domain name through an execute-api endpoint that has no access association with that domain, or that the domain's own policy leaves out.",
+  explanation:
+    'A private custom domain name (AWS::ApiGateway::DomainNameV2, endpoint type PRIVATE) starts closed: API Gateway serves it only to ' +
+    'execute-api endpoints that have a DomainNameAccessAssociation with it, and only for requests that its own resource policy allows. ' +
+    'A request through any other endpoint is answered with 403 Forbidden.',
+  troubleshooting:
+    'Forbidden from a private custom domain name (no access association, or its policy denies the endpoint)',
+  sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html',
+  since: '0.2.0',
+  messages: {
+    noAssociation: {
+      message:
+        '{caller} calls private {domain} ({evidence}) from VPC {vpc}, but its execute-api endpoint {endpoint} has no access association with the ' +
+        'domain: API Gateway answers 403 Forbidden to every request through that endpoint.',
+      fix:
+        'Associate {endpoint} with the domain: PrivateCustomDomain with the endpoint in its endpoints, or a ' +
+        'CfnDomainNameAccessAssociation (accessAssociationSourceType VPCE, accessAssociationSource the endpoint id).',
+    },
+    policyExcludes: {
+      message:
+        "{caller} calls private {domain} ({evidence}) from VPC {vpc}, but the domain's resource policy does not allow calls through its execute-api " +
+        'endpoint {endpoint}: API Gateway answers 403 Forbidden.',
+      fix: "Allow {endpoint} in the domain's policy (execute-api:Invoke with aws:SourceVpce), as PrivateCustomDomain writes for its endpoints.",
+    },
+  },
+  check(facts) {
+    const reports: Array<Report<Messages>> = [];
+    const seen = new Set<string>();
+    for (const link of facts.calls) {
+      const { caller, domain } = link;
+      if (!domain || domain.version !== 'private' || !caller.vpc || caller.resource.conditional) continue;
+      if (domain.resource.conditional || domain.accessAssociationsUncertain) continue;
+      const endpoints = facts.endpointsOf(caller.vpc, domain.region).filter((e) => !e.resource.conditional);
+      if (endpoints.length === 0) continue;
+      const key = `${caller.resource.key}|${domain.resource.key}`;
+      if (seen.has(key)) continue;
+      const data = {
+        caller: callerLabel(caller),
+        domain: domainLabel(domain),
+        evidence: evidenceLabel(link),
+        vpc: caller.vpc.name,
+        endpoint: endpoints.map((e) => displayName(e.resource)).join(', '),
+      };
+      const base = { resource: caller.resource, other: domain.resource, location: link.location };
+      const associated = endpoints.map((e) => associatedWith(domain, e.resource.key));
+      if (associated.every((a) => a === false)) {
+        seen.add(key);
+        reports.push({
+          ...base,
+          messageId: 'noAssociation',
+          data,
+          related: [domain.resource, ...endpoints.map((e) => e.resource)],
+        });
+        continue;
+      }
+      if (domain.policy === 'unknown') continue;
+      const unsigned = principalOf(caller, true);
+      const decisions = endpoints.map((e) =>
+        domain.policy === undefined
+          ? 'implicit-deny'
+          : evaluate(domain.policy, {
+              action: 'execute-api:Invoke',
+              resource: coversDomain(domain),
+              principal: unsigned,
+              context: throughEndpoint(e, caller.vpc),
+            }),
+      );
+      if (decisions.every((x) => x === 'implicit-deny' || x === 'explicit-deny')) {
+        seen.add(key);
+        reports.push({
+          ...base,
+          messageId: 'policyExcludes',
+          data,
+          related: [domain.resource, ...endpoints.map((e) => e.resource)],
+        });
+      }
+    }
+    return reports;
+  },
+});
+
+/** Whether a domain's access associations name an endpoint of the app. */
+function associatedWith(domain: DomainFact, endpointKey: string): Tri {
+  let unknown = false;
+  for (const source of domain.accessAssociations) {
+    if (source instanceof ResRef) {
+      if (source.key === endpointKey && source.attr === undefined) return true;
+    } else {
+      unknown = true; // a literal vpce id or an import: it may be this endpoint
+    }
+  }
+  return unknown ? 'unknown' : false;
+}
+
+/** Whether a `Resource` entry of a private domain's policy covers every call to it. */
+function coversDomain(domain: DomainFact): (pattern: Value) => Tri {
+  return (pattern) => {
+    const parts = partsOf(pattern);
+    if (!parts) return 'unknown';
+    if (parts.length === 1 && typeof parts[0] === 'string') {
+      const text = parts[0];
+      if (text === '*' || text === 'execute-api:/*') return true;
+      return text.includes('execute-api') ? 'unknown' : false;
+    }
+    // The domain's own ARN (Fn::GetAtt Domain.DomainNameArn), possibly with a wildcard suffix.
+    const ref = parts.find((p): p is ResRef => p instanceof ResRef);
+    if (ref && ref.key === domain.resource.key) return true;
+    return 'unknown';
+  };
+}
