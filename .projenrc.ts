@@ -57,4 +57,12 @@ project.addTask('bench', {
   exec: 'ts-node --prefer-ts-exts bench/bench.ts',
 });
 
+// The rule pages show real, tested example apps, and docs/rules/README.md is the catalog: both are
+// generated from the code (see projenrc/docgen-rules.ts); test/docs.test.ts fails when they are stale.
+const docgenRules = project.addTask('docgen:rules', {
+  description: 'Copy the rule examples into docs/rules/<Rule>.md and regenerate the rule catalog',
+  exec: 'ts-node --transpile-only projenrc/docgen-rules.ts',
+});
+project.postCompileTask.spawn(docgenRules);
+
 project.synth();
