@@ -1,5 +1,8 @@
 /**
- * Callers: resources that run code inside a VPC and use its DNS resolver.
+ * Callers: resources that run code and call APIs; most rules need the ones inside a VPC, which use
+ * its DNS resolver. Lambda functions and CodeBuild projects outside a VPC are callers too (`inVpc`
+ * false, no `vpc`): the rules about the API itself (disabled default endpoint, stages, IAM grants,
+ * custom-domain paths) apply to them as well.
  *
  * Reads, per caller type (one table entry each): where its subnets and security groups are, the
  * configuration that may name a URL (Lambda environment, container environment of the ECS task
@@ -27,11 +30,14 @@ export interface ConfigValue {
   readonly value: Value;
 }
 
-/** A caller in a VPC. */
+/** A caller: a resource that runs code, in a VPC or not. */
 export interface Caller {
   readonly resource: ResourceNode;
   /** How messages name its kind ("Lambda function"). */
   readonly kind: string;
+  /** False for a Lambda function or CodeBuild project that runs outside any VPC. */
+  readonly inVpc: boolean;
+  /** Its VPC; absent outside a VPC or when the VPC cannot be told. */
   readonly vpc?: VpcRef;
   readonly subnets: Value[];
   /** Public IP: 'subnet' means "as the subnet's MapPublicIpOnLaunch says". */
@@ -42,6 +48,8 @@ export interface Caller {
 }
 
 interface Placement {
+  /** False when the resource runs outside any VPC. */
+  inVpc?: boolean;
   securityGroups: Value[];
   subnets: Value[];
   vpcId?: Value;
@@ -65,18 +73,21 @@ const CALLER_TYPES: { [type: string]: { kind: string; read: Reader } } = {
   'AWS::EKS::Nodegroup': { kind: 'EKS node group', read: eksNodegroup },
 };
 
-/** Reads every caller of the app that sits in a VPC. */
+/** Reads every caller of the app: those in a VPC, and Lambda functions and CodeBuild projects outside one. */
 export function readCallers(graph: ResourceGraph, vpcs: VpcIndex): Caller[] {
   const out: Caller[] = [];
   for (const type of Object.keys(CALLER_TYPES)) {
     const { kind, read } = CALLER_TYPES[type];
     for (const r of graph.ofType(type)) {
       const p = read(r, graph);
-      if (!p || (p.subnets.length === 0 && p.securityGroups.length === 0)) continue;
+      if (!p) continue;
+      const inVpc = p.inVpc !== false;
+      if (inVpc && p.subnets.length === 0 && p.securityGroups.length === 0) continue;
       out.push({
         resource: r,
         kind,
-        vpc: vpcs.placementVpc(p.securityGroups, p.subnets, p.vpcId),
+        inVpc,
+        vpc: inVpc ? vpcs.placementVpc(p.securityGroups, p.subnets, p.vpcId) : undefined,
         subnets: p.subnets,
         publicIp: p.publicIp,
         config: p.config,
@@ -89,10 +100,11 @@ export function readCallers(graph: ResourceGraph, vpcs: VpcIndex): Caller[] {
 
 function lambda(r: ResourceNode): Placement | undefined {
   const vpc = r.properties.VpcConfig;
-  if (!isObject(vpc)) return undefined;
+  if (vpc !== undefined && !isObject(vpc)) return undefined; // a token or Fn::If: placement unknown
   return {
-    securityGroups: list(vpc.SecurityGroupIds),
-    subnets: list(vpc.SubnetIds),
+    inVpc: vpc !== undefined,
+    securityGroups: list(at(vpc, 'SecurityGroupIds')),
+    subnets: list(at(vpc, 'SubnetIds')),
     publicIp: 'never', // Lambda never gets a public IP in a VPC.
     config: entries(r, at(r.properties, 'Environment', 'Variables'), 'Properties.Environment.Variables'),
     roles: r.properties.Role !== undefined ? [r.properties.Role] : [],
@@ -203,7 +215,7 @@ function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefi
 
 function codeBuild(r: ResourceNode): Placement | undefined {
   const vpc = r.properties.VpcConfig;
-  if (!isObject(vpc)) return undefined;
+  if (vpc !== undefined && !isObject(vpc)) return undefined; // a token or Fn::If: placement unknown
   const config: ConfigValue[] = [];
   list(at(r.properties, 'Environment', 'EnvironmentVariables')).forEach((e, i) => {
     const type = literal(at(e, 'Type')) ?? 'PLAINTEXT';
@@ -214,9 +226,10 @@ function codeBuild(r: ResourceNode): Placement | undefined {
     }
   });
   return {
-    securityGroups: list(vpc.SecurityGroupIds),
-    subnets: list(vpc.Subnets),
-    vpcId: vpc.VpcId,
+    inVpc: vpc !== undefined,
+    securityGroups: list(at(vpc, 'SecurityGroupIds')),
+    subnets: list(at(vpc, 'Subnets')),
+    vpcId: at(vpc, 'VpcId'),
     publicIp: 'never', // CodeBuild in a VPC never gets a public IP.
     config,
     roles: r.properties.ServiceRole !== undefined ? [r.properties.ServiceRole] : [],
