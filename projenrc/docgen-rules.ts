@@ -19,7 +19,10 @@ export const EXAMPLES_DIR = path.join(ROOT, 'test', 'fixtures', 'rule-examples')
 
 const EXAMPLE = /(<!-- example:([\w-]+) -->\n)[\s\S]*?(<!-- \/example -->)/g;
 
-/** The text of an example as the page shows it: imports of the library by its package name. */
+/**
+ * The text of an example as the page shows it: without its leading doc comment (the page shows it as prose)
+ * and with the library imported by its package name.
+ */
 export function exampleText(rule: string, file: string): string {
   const p = path.join(EXAMPLES_DIR, rule, `${file}.ts`);
   if (!fs.existsSync(p)) {
@@ -27,6 +30,7 @@ export function exampleText(rule: string, file: string): string {
   }
   return fs
     .readFileSync(p, 'utf8')
+    .replace(/^\/\*\*[\s\S]*?\*\/\n/, '')
     .replace(/from '(\.\.\/)+src(\/index)?'/g, "from 'cdk-api-reachability'")
     .trimEnd();
 }

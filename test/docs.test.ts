@@ -38,7 +38,12 @@ function readPage(name: string): Page {
 
 function examplesOf(name: string): string[] {
   const dir = path.join(EXAMPLES_DIR, name);
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => f.replace(/\.ts$/, ''))
+    : [];
 }
 
 function run(name: string, example: string) {
@@ -72,14 +77,15 @@ describe('the rule pages', () => {
   });
 
   describe.each(RULES.map((r) => [r.name, r] as const))('%s', (name, rule) => {
-    test('has front matter equal to the rule metadata, and its summary first', () => {
+    test('has front matter equal to the rule metadata, its name as title and its summary first', () => {
       const page = readPage(name);
       expect(page.front.id).toBe(rule.id);
       expect(page.front.level.toLowerCase().startsWith(rule.level)).toBe(true);
       expect(page.front.since).toBe(rule.since);
       expect(page.front.troubleshooting).toBe(rule.troubleshooting);
-      const firstLine = page.body.split('\n').find((l) => l.trim() !== '');
-      expect(firstLine).toBe(rule.summary);
+      const lines = page.body.split('\n').filter((l) => l.trim() !== '');
+      expect(lines[0]).toBe(`# ${name}`);
+      expect(lines[1]).toBe(rule.summary);
       expect(fs.readFileSync(path.join(DOCS_DIR, `${name}.md`), 'utf8')).toContain(rule.sourceUrl);
     });
 
