@@ -229,3 +229,29 @@ export function stageName(graph: ResourceGraph, v: Value | undefined): string | 
 export function isUnknown(v: Value | undefined): boolean {
   return v instanceof Opaque;
 }
+
+/** Which APIs some custom domain maps, whether the app defines that domain or imports it. */
+export interface MappedApis {
+  /** Resource keys of the APIs that a base path or API mapping of the app names. */
+  readonly keys: ReadonlySet<string>;
+  /** True when a mapping names its API by a value the app cannot tie to one of its APIs. */
+  readonly uncertain: boolean;
+}
+
+/** Reads the APIs mapped by `BasePathMapping`, `BasePathMappingV2` and `ApiMapping` resources. */
+export function readMappedApis(graph: ResourceGraph, apis: ApiFact[]): MappedApis {
+  const known = new Set(apis.map((a) => a.resource.key));
+  const keys = new Set<string>();
+  let uncertain = false;
+  for (const m of graph.ofType(
+    'AWS::ApiGateway::BasePathMapping',
+    'AWS::ApiGateway::BasePathMappingV2',
+    'AWS::ApiGatewayV2::ApiMapping',
+  )) {
+    if (m.conditional) continue;
+    const api = m.properties.RestApiId ?? m.properties.ApiId;
+    if (api instanceof ResRef && known.has(api.key)) keys.add(api.key);
+    else uncertain = true;
+  }
+  return { keys, uncertain };
+}

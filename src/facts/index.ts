@@ -2,7 +2,7 @@
  * The facts every rule shares, derived once per graph and indexed; rules only read them.
  */
 import { ApiDetails, readApiDetails } from './api-details';
-import { ApiFact, DomainFact, readApis, readDomains } from './apis';
+import { ApiFact, DomainFact, MappedApis, readApis, readDomains, readMappedApis } from './apis';
 import { Caller, readCallers } from './callers';
 import { CallIndex, CallLink } from './calls';
 import { EgressIndex } from './egress';
@@ -35,6 +35,8 @@ export interface Facts {
   readonly endpoints: ExecuteApiEndpoint[];
   readonly apis: ApiFact[];
   readonly domains: DomainFact[];
+  /** The APIs mapped on some custom domain, also one the app imports. */
+  readonly mappedApis: MappedApis;
   readonly records: RecordFact[];
   readonly callers: Caller[];
   readonly calls: CallLink[];
@@ -87,6 +89,7 @@ export function deriveFacts(graph: ResourceGraph): Facts {
     endpoints,
     apis,
     domains,
+    mappedApis: readMappedApis(graph, apis),
     records,
     callers,
     calls,

@@ -41,10 +41,17 @@ export default defineRule<Messages>({
         location: link.location,
       });
     }
-    const mapped = new Set(facts.domains.flatMap((d) => d.apis.map((a) => a.resource.key)));
-    const uncertain = facts.domains.some((d) => d.mappingsUncertain || d.mappingResources.length > d.mappings.length);
+    const mapped = facts.mappedApis.keys;
+    const uncertain = facts.mappedApis.uncertain;
     for (const api of facts.apis) {
-      if (!disabled(api.resource.key) || mapped.has(api.resource.key) || uncertain || api.resource.conditional) {
+      const byTransform = facts.apiDetails.get(api.resource.key)?.mappedByTransform === true;
+      if (
+        !disabled(api.resource.key) ||
+        mapped.has(api.resource.key) ||
+        byTransform ||
+        uncertain ||
+        api.resource.conditional
+      ) {
         continue;
       }
       reports.push({
