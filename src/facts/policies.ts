@@ -181,6 +181,7 @@ export function evaluate(policy: Policy, req: Request): Decision {
     else allow = or(allow, m);
   }
   if (deny === true) return 'explicit-deny';
+  if (allow === false) return 'implicit-deny'; // denied whether or not an uncertain Deny applies
   if (deny === 'unknown') return 'unknown';
   if (allow === true) return 'allow';
   if (allow === 'unknown') return 'unknown';
