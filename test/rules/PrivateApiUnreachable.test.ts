@@ -1,0 +1,68 @@
+import { App, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { PrivateApiAccess } from '../../src';
+import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
+import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+
+const RULE = 'PrivateApiUnreachable';
+
+function build(endpoint: 'dns-off' | 'dns-on' | 'none', url: 'default' | 'access' = 'default') {
+  const stack = newStack(undefined, newApp());
+  const v = vpc(stack);
+  const api = privateRestApi(stack, 'Internal');
+  let apiUrl = api.url;
+  if (endpoint !== 'none') {
+    const access = new PrivateApiAccess(stack, 'Access', { vpc: v, privateDnsEnabled: endpoint === 'dns-on' });
+    const allowed = access.allow(api);
+    if (url === 'access') apiUrl = allowed;
+  }
+  handler(stack, 'Caller', { vpc: v, environment: { API_URL: apiUrl } });
+  return stack.node.root as App;
+}
+
+describe(RULE, () => {
+  test('reports the default URL from a VPC whose endpoint has private DNS off, on the caller, in both doors', () => {
+    const app = build('dns-off');
+    const f = findings(app, RULE);
+    expect(f).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        messageId: 'privateDnsOff',
+        resource: expect.objectContaining({ path: 'Stack/Caller/Resource' }),
+        findingId: 'Stack/Internal/Resource',
+      }),
+    ]);
+    expect(f[0].fix).toContain('PrivateApiAccess.allow(api)');
+    expect(findingsFromAssembly(app, RULE).map(summary)).toEqual(f.map(summary));
+  });
+
+  test('reports the default URL from a VPC with no execute-api endpoint', () => {
+    expect(findings(build('none'), RULE).map((f) => f.messageId)).toEqual(['noEndpoint']);
+  });
+
+  test('passes with the URL that PrivateApiAccess.allow returns', () => {
+    expect(findings(build('dns-off', 'access'), RULE)).toEqual([]);
+  });
+
+  test('stays silent when the endpoint has private DNS on', () => {
+    expect(findings(build('dns-on'), RULE)).toEqual([]);
+  });
+
+  test('stays silent for an imported VPC (it may have endpoints the app does not show)', () => {
+    const stack = newStack();
+    const v = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-1a'],
+      privateSubnetIds: ['subnet-0123456789abcdef0'],
+    });
+    const api = privateRestApi(stack, 'Internal');
+    handler(stack, 'Caller', { vpc: v, environment: { API_URL: api.url } });
+    expect(findings(stack.node.root as App, RULE)).toEqual([]);
+  });
+
+  test('stays silent for a caller outside any VPC', () => {
+    const stack = newStack();
+    const api = privateRestApi(stack, 'Internal');
+    handler(stack, 'Caller', { environment: { API_URL: api.url } });
+    expect(findings(stack.node.root as App, RULE)).toEqual([]);
+  });
+});
