@@ -80,7 +80,61 @@ export function parseTemplate(text: string, file = '<template>'): RawTemplate {
       'is not a CloudFormation template (no Resources, AWSTemplateFormatVersion or Transform)',
     );
   }
-  return t as RawTemplate;
+  return applySamGlobals(t) as RawTemplate;
+}
+
+/** SAM's `Globals` sections and the resource types they apply to. */
+const SAM_GLOBALS: { [section: string]: string } = {
+  Function: 'AWS::Serverless::Function',
+  Api: 'AWS::Serverless::Api',
+  HttpApi: 'AWS::Serverless::HttpApi',
+  SimpleTable: 'AWS::Serverless::SimpleTable',
+  StateMachine: 'AWS::Serverless::StateMachine',
+  LayerVersion: 'AWS::Serverless::LayerVersion',
+};
+
+/**
+ * Applies a SAM template's `Globals` to its resources, as the SAM transform does: a resource's own
+ * value wins over a global primitive, mappings are merged, lists are added to. Without it, a VPC
+ * placement, an environment or a custom domain given once under `Globals` would be invisible.
+ * See: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html
+ */
+function applySamGlobals(t: Record<string, unknown>): Record<string, unknown> {
+  // Only SAM reads Globals; a template with SAM resources is one even when it omits its Transform line.
+  if (!isMapping(t.Globals) || !isMapping(t.Resources)) return t;
+  const globals = t.Globals;
+  const resources: Record<string, unknown> = {};
+  for (const [id, r] of Object.entries(t.Resources)) {
+    const section = isMapping(r) ? Object.keys(SAM_GLOBALS).find((k) => SAM_GLOBALS[k] === r.Type) : undefined;
+    const g = section !== undefined ? globals[section] : undefined;
+    if (!isMapping(r) || !isMapping(g)) {
+      resources[id] = r;
+      continue;
+    }
+    const own = isMapping(r.Properties) ? r.Properties : {};
+    resources[id] = { ...r, Properties: mergeGlobal(g, own) };
+  }
+  return { ...t, Resources: resources };
+}
+
+function mergeGlobal(global: unknown, own: unknown): unknown {
+  if (own === undefined) return global;
+  if (Array.isArray(global) && Array.isArray(own)) return [...global, ...own];
+  if (isMapping(global) && isMapping(own) && !isIntrinsic(global) && !isIntrinsic(own)) {
+    const out: Record<string, unknown> = { ...global };
+    for (const [k, v] of Object.entries(own)) out[k] = mergeGlobal(global[k], v);
+    return out;
+  }
+  return own;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIntrinsic(v: Record<string, unknown>): boolean {
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
 function parseYaml(text: string, file: string): unknown {

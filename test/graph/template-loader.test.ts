@@ -60,3 +60,54 @@ describe('the template loader', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 });
+
+describe("SAM's Globals", () => {
+  const template = (globals: object, resources: object) =>
+    parseTemplate(JSON.stringify({ Transform: 'AWS::Serverless-2016-10-31', Globals: globals, Resources: resources }));
+
+  test('apply to the resources of their section: own primitives win, mappings merge, lists add up', () => {
+    const t = template(
+      {
+        Function: {
+          Runtime: 'nodejs20.x',
+          Timeout: 10,
+          VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+          Environment: {
+            Variables: { API_URL: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/', STAGE: 'prod' },
+          },
+          Layers: ['layer-a'],
+        },
+      },
+      {
+        Fn: {
+          Type: 'AWS::Serverless::Function',
+          Properties: { Timeout: 30, Environment: { Variables: { STAGE: 'dev' } }, Layers: ['layer-b'] },
+        },
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+      },
+    );
+    expect((t.Resources as any).Fn.Properties).toEqual({
+      Runtime: 'nodejs20.x',
+      Timeout: 30,
+      VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+      Environment: {
+        Variables: { API_URL: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/', STAGE: 'dev' },
+      },
+      Layers: ['layer-a', 'layer-b'],
+    });
+    expect((t.Resources as any).Table.Properties).toEqual({});
+  });
+
+  test('an intrinsic function is a value, not a mapping to merge', () => {
+    const t = template(
+      { HttpApi: { Domain: { DomainName: { Ref: 'Name' } } } },
+      { Api: { Type: 'AWS::Serverless::HttpApi', Properties: { Domain: { DomainName: { 'Fn::Sub': 'x.${Zone}' } } } } },
+    );
+    expect((t.Resources as any).Api.Properties.Domain).toEqual({ DomainName: { 'Fn::Sub': 'x.${Zone}' } });
+  });
+
+  test('a resource without Properties gets the globals', () => {
+    const t = template({ Api: { StageName: 'v1' } }, { Api: { Type: 'AWS::Serverless::Api' } });
+    expect((t.Resources as any).Api.Properties).toEqual({ StageName: 'v1' });
+  });
+});
