@@ -2,8 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
 import { ApiReachability } from '../../src';
@@ -145,5 +147,35 @@ describe('callers the table knows', () => {
     expect(findings(app, 'PublicApiCallerWithoutEgress')).toEqual([]);
     const facts = deriveFacts(graphOfApp(app));
     expect(facts.callers.map((c) => [c.kind, c.publicIp])).toEqual([['EC2 instance', 'yes']]);
+  });
+});
+
+describe('callers outside a VPC', () => {
+  test.each<[string, (stack: Stack) => IConstruct]>([
+    [
+      'a Lambda function',
+      (stack) =>
+        new lambda.Function(stack, 'Caller', {
+          runtime: lambda.Runtime.NODEJS_24_X,
+          handler: 'index.handler',
+          code: lambda.Code.fromInline('exports.handler = async () => 1'),
+        }),
+    ],
+    [
+      'a CodeBuild project',
+      (stack) =>
+        new codebuild.Project(stack, 'Caller', {
+          buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { build: { commands: ['curl $API'] } } }),
+        }),
+    ],
+  ])('%s is a caller with no VPC: API rules see it, VPC rules stay silent', (_, make) => {
+    const { app, caller } = withCaller(make);
+    const facts = deriveFacts(graphOfApp(app));
+    const c = facts.callers.find((x) => x.resource.path === `${caller.node.path}/Resource`);
+    expect(c).toEqual(expect.objectContaining({ inVpc: false, vpc: undefined, subnets: [] }));
+    expect(facts.calls.filter((l) => l.caller === c)).toHaveLength(1);
+    // The VPC has a private-DNS endpoint and isolated subnets, but the caller is not in it.
+    expect(findings(app, 'PrivateDnsShadowsPublicApi')).toEqual([]);
+    expect(findings(app, 'PublicApiCallerWithoutEgress')).toEqual([]);
   });
 });
