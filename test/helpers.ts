@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { App } from 'aws-cdk-lib';
+import { App, aws_iam as iam } from 'aws-cdk-lib';
 import { analyzeApp, analyzeCloudAssembly } from '../src/analyze';
 import { Finding } from '../src/finding';
 
@@ -35,4 +35,19 @@ export function summary(f: Finding) {
 /** An app whose templates carry construct paths, as the CDK CLI asks for (needed to compare the doors). */
 export function newApp(): App {
   return new App({ context: { 'aws:cdk:enable-path-metadata': true } });
+}
+
+/** A statement on `execute-api:Invoke` over the whole API (`execute-api:/*`) for everyone, unless told otherwise. */
+export function invokeStatement(props: Partial<iam.PolicyStatementProps> = {}): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    principals: [new iam.AnyPrincipal()],
+    actions: ['execute-api:Invoke'],
+    resources: ['execute-api:/*'],
+    ...props,
+  });
+}
+
+/** A resource policy of such statements. */
+export function invokePolicy(...statements: Array<Partial<iam.PolicyStatementProps>>): iam.PolicyDocument {
+  return new iam.PolicyDocument({ statements: statements.map(invokeStatement) });
 }

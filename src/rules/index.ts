@@ -42,4 +42,5 @@ export const RULES: ReadonlyArray<Rule> = [
   UnknownStageInUrl,
 ];
 
-export { Rule, RuleMeta, defineRule, RULE_PREFIX, DOCS_BASE } from './define-rule';
+export type { Rule, RuleMeta } from './define-rule';
+export { defineRule, RULE_PREFIX, DOCS_BASE } from './define-rule';

@@ -1,21 +1,11 @@
 import { App, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, invokeStatement, newApp, summary } from '../helpers';
 
 const RULE = 'ExecuteApiEndpointPolicyBlocks';
 
 /** A resource policy that admits the VPC (not the endpoint: the endpoint's policy names the APIs, no cycle). */
-const fromVpc = (v: ec2.IVpc) =>
-  new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        principals: [new iam.AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: ['execute-api:/*'],
-        conditions: { StringEquals: { 'aws:SourceVpc': v.vpcId } },
-      }),
-    ],
-  });
+const fromVpc = (v: ec2.IVpc) => invokePolicy({ conditions: { StringEquals: { 'aws:SourceVpc': v.vpcId } } });
 
 function build(...statements: Array<(api: string, other: string) => iam.PolicyStatement>) {
   const stack = newStack(undefined, newApp());
@@ -28,8 +18,10 @@ function build(...statements: Array<(api: string, other: string) => iam.PolicySt
   return stack.node.root as App;
 }
 
-const allowOn = (...resources: string[]) =>
-  new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['execute-api:Invoke'], resources });
+const allowOn = (...resources: string[]) => invokeStatement({ resources });
+const denyOn = (arn: string, props: Partial<iam.PolicyStatementProps> = {}) =>
+  invokeStatement({ effect: iam.Effect.DENY, resources: [arn], ...props });
+const outsideOffice = { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } };
 
 describe(RULE, () => {
   test('reports a policy that names another API of the app only, on the endpoint, in both doors', () => {
@@ -47,15 +39,7 @@ describe(RULE, () => {
   });
 
   test('reports an explicit Deny on the API', () => {
-    const app = build(
-      (arn) =>
-        new iam.PolicyStatement({
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['execute-api:*'],
-          resources: [arn],
-        }),
-    );
+    const app = build((arn) => denyOn(arn, { actions: ['execute-api:*'] }));
     expect(findings(app, RULE)).toHaveLength(1);
   });
 
@@ -72,16 +56,7 @@ describe(RULE, () => {
   });
 
   test('reports a policy with only a conditional Deny (nothing is allowed)', () => {
-    const app = build(
-      (arn) =>
-        new iam.PolicyStatement({
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['execute-api:Invoke'],
-          resources: [arn],
-          conditions: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
-        }),
-    );
+    const app = build((arn) => denyOn(arn, { conditions: outsideOffice }));
     expect(findings(app, RULE).map((f) => f.messageId)).toEqual(['blocked']);
   });
 
@@ -97,14 +72,7 @@ describe(RULE, () => {
   test('stays silent when a Deny has a condition the app cannot know', () => {
     const app = build(
       () => allowOn('*'),
-      (arn) =>
-        new iam.PolicyStatement({
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['execute-api:Invoke'],
-          resources: [arn],
-          conditions: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
-        }),
+      (arn) => denyOn(arn, { conditions: outsideOffice }),
     );
     expect(findings(app, RULE)).toEqual([]);
   });

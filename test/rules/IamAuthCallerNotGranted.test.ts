@@ -1,6 +1,6 @@
 import { App, Stack, aws_apigateway as apigw, aws_iam as iam, aws_lambda as lambda } from 'aws-cdk-lib';
 import { handler, newStack } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
 
 const RULE = 'IamAuthCallerNotGranted';
 
@@ -104,15 +104,7 @@ describe(RULE, () => {
   test('stays silent when the API has a resource policy (it may allow the caller)', () => {
     const stack = newStack();
     const { api } = iamApi(stack, {
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            principals: [new iam.AccountRootPrincipal()],
-            actions: ['execute-api:Invoke'],
-            resources: ['execute-api:/*'],
-          }),
-        ],
-      }),
+      policy: invokePolicy({ principals: [new iam.AccountRootPrincipal()] }),
     });
     handler(stack, 'Caller', { environment: { API_URL: api.url } });
     expect(findings(stack.node.root as App, RULE)).toEqual([]);

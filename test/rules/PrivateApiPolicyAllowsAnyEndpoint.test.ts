@@ -1,20 +1,11 @@
 import { App, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { newStack, privateRestApi, restApi } from '../constructs/helpers';
-import { findings } from '../helpers';
+import { findings, invokePolicy } from '../helpers';
 
 const RULE = 'PrivateApiPolicyAllowsAnyEndpoint';
 
 function policy(conditions?: { [op: string]: unknown }, principal: iam.IPrincipal = new iam.AnyPrincipal()) {
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        principals: [principal],
-        actions: ['execute-api:Invoke'],
-        resources: ['execute-api:/*'],
-        conditions,
-      }),
-    ],
-  });
+  return invokePolicy({ principals: [principal], conditions });
 }
 
 function run(props: apigw.RestApiProps, make = privateRestApi) {

@@ -1,6 +1,6 @@
 import { App, Stack, aws_apigateway as apigw, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
 
 const RULE = 'PrivateApiPolicyExcludesCaller';
 
@@ -25,19 +25,7 @@ function setup(
   return { stack, endpoint, api };
 }
 
-function statement(conditions: { [op: string]: unknown }, effect = iam.Effect.ALLOW): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    effect,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['execute-api:Invoke'],
-    resources: ['execute-api:/*'],
-    conditions,
-  });
-}
-
-function allow(conditions: { [op: string]: unknown }): iam.PolicyDocument {
-  return new iam.PolicyDocument({ statements: [statement(conditions)] });
-}
+const allow = (conditions: { [op: string]: unknown }) => invokePolicy({ conditions });
 
 const app = (s: Setup) => s.stack.node.root as App;
 
@@ -59,14 +47,11 @@ describe(RULE, () => {
     });
 
     test('a Deny on every endpoint but the other one (as grantInvokeFromVpcEndpointsOnly writes)', () => {
-      const s = setup(
-        (_e, _v, other) =>
-          new iam.PolicyDocument({
-            statements: [
-              statement({ StringNotEquals: { 'aws:SourceVpce': [other.vpcEndpointId] } }, iam.Effect.DENY),
-              statement({}),
-            ],
-          }),
+      const s = setup((_e, _v, other) =>
+        invokePolicy(
+          { effect: iam.Effect.DENY, conditions: { StringNotEquals: { 'aws:SourceVpce': [other.vpcEndpointId] } } },
+          {},
+        ),
       );
       expect(findings(app(s), RULE).map((f) => f.messageId)).toEqual(['denied']);
     });

@@ -1,7 +1,7 @@
-import { App, CfnParameter, Fn, Stack, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { PrivateApiAccess } from '../../src';
 import { newStack, privateRestApi, restApi, vpc } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
 
 const RULE = 'PrivateApiWithoutResourcePolicy';
 
@@ -88,16 +88,7 @@ describe(RULE, () => {
     test('the policy is given as a PolicyDocument prop', () => {
       const stack = newStack();
       privateRestApi(stack, 'Internal', {
-        policy: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              principals: [new iam.AnyPrincipal()],
-              actions: ['execute-api:Invoke'],
-              resources: ['execute-api:/*'],
-              conditions: { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } },
-            }),
-          ],
-        }),
+        policy: invokePolicy({ conditions: { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } } }),
       });
       expect(findings(stack.node.root as App, RULE)).toEqual([]);
     });

@@ -1,6 +1,6 @@
 import { App, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { newStack, restApi } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
 
 const RULE = 'ResourcePolicyDeniesAll';
 
@@ -8,22 +8,7 @@ function run(deny: Partial<iam.PolicyStatementProps>) {
   const stack = newStack(undefined, newApp());
   restApi(stack, 'Api', {
     endpointTypes: [apigw.EndpointType.REGIONAL],
-    policy: new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          principals: [new iam.AnyPrincipal()],
-          actions: ['execute-api:Invoke'],
-          resources: ['execute-api:/*'],
-        }),
-        new iam.PolicyStatement({
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['execute-api:Invoke'],
-          resources: ['execute-api:/*'],
-          ...deny,
-        }),
-      ],
-    }),
+    policy: invokePolicy({}, { effect: iam.Effect.DENY, ...deny }),
   });
   return stack.node.root as App;
 }

@@ -1,6 +1,6 @@
 import { App, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
 
 const RULE = 'ResourcePolicyExcludesAnonymous';
 
@@ -13,16 +13,7 @@ function build(
   const stack = newStack(undefined, app);
   const api = new apigw.RestApi(stack, 'Api', {
     endpointTypes: [apigw.EndpointType.REGIONAL],
-    policy: new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          principals: [principal],
-          actions: ['execute-api:Invoke'],
-          resources: ['execute-api:/*'],
-          conditions,
-        }),
-      ],
-    }),
+    policy: invokePolicy({ principals: [principal], conditions }),
   });
   api.root.addResource('pets').addMethod('GET', undefined, method);
   return stack.node.root as App;
@@ -57,15 +48,7 @@ describe(RULE, () => {
   test('stays silent for methods behind a Lambda authorizer', () => {
     const stack = newStack();
     const api = new apigw.RestApi(stack, 'Api', {
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            principals: [new iam.AccountRootPrincipal()],
-            actions: ['execute-api:Invoke'],
-            resources: ['execute-api:/*'],
-          }),
-        ],
-      }),
+      policy: invokePolicy({ principals: [new iam.AccountRootPrincipal()] }),
     });
     const authorizer = new apigw.TokenAuthorizer(stack, 'Authorizer', { handler: handler(stack, 'AuthFn') });
     api.root.addMethod('GET', undefined, { authorizer });
