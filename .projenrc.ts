@@ -65,4 +65,12 @@ const docgenRules = project.addTask('docgen:rules', {
 });
 project.postCompileTask.spawn(docgenRules);
 
+// ts-jest runs the tests with isolated modules and does not report type errors: check the tests,
+// their fixtures and the rule examples (shown in the docs) before they run.
+const typecheckTests = project.addTask('typecheck:test', {
+  description: 'Type-check the tests, fixtures and rule examples',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheckTests);
+
 project.synth();
