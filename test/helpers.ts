@@ -32,11 +32,6 @@ export function summary(f: Finding) {
   };
 }
 
-/** An app whose templates carry construct paths, as the CDK CLI asks for (needed to compare the doors). */
-export function newApp(): App {
-  return new App({ context: { 'aws:cdk:enable-path-metadata': true } });
-}
-
 /** A statement on `execute-api:Invoke` over the whole API (`execute-api:/*`) for everyone, unless told otherwise. */
 export function invokeStatement(props: Partial<iam.PolicyStatementProps> = {}): iam.PolicyStatement {
   return new iam.PolicyStatement({

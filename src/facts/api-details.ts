@@ -68,11 +68,6 @@ export interface ApiDetails {
   }>;
   /** True when some usage plan names an API that cannot be known: it might be this one. */
   readonly usagePlansUncertain: boolean;
-  /**
-   * True when a custom domain that the app's resources do not show maps the API: SAM's `Domain`
-   * property on `AWS::Serverless::Api` / `HttpApi` creates the domain name and its mapping on transform.
-   */
-  readonly mappedByTransform: boolean;
 }
 
 /** Reads the details of every API, keyed by the API's resource key. */
@@ -233,7 +228,6 @@ function baseDetails(api: ApiFact): ApiDetails {
     methodsKnown: !bodyUnknown,
     usagePlans: [],
     usagePlansUncertain: false,
-    mappedByTransform: r.type.startsWith('AWS::Serverless::') && p.Domain !== undefined,
   };
 }
 

@@ -114,8 +114,19 @@ function endpointTypeOf(v: Value | undefined): ApiFact['endpointType'] {
   return s === 'EDGE' || s === 'REGIONAL' || s === 'PRIVATE' ? s : undefined;
 }
 
-/** Reads the custom domain names of the app and what they map. */
-export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[] {
+/** Which APIs some custom domain maps, whether the app defines that domain or imports it. */
+export interface MappedApis {
+  /**
+   * Resource keys of the APIs that a base path or API mapping of the app names, and of SAM APIs whose
+   * `Domain` property makes the domain and its mapping on transform.
+   */
+  readonly keys: ReadonlySet<string>;
+  /** True when a mapping names its API by a value the app cannot tie to one of its APIs. */
+  readonly uncertain: boolean;
+}
+
+/** Reads the custom domain names of the app and what they map, and which APIs any domain maps. */
+export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: DomainFact[]; mappedApis: MappedApis } {
   const apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
   type Mutable = DomainFact & {
     apis: ApiFact[];
@@ -173,6 +184,8 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
     return s ? byName.get(s) : undefined;
   };
   let uncertain = false;
+  const mappedKeys = new Set<string>();
+  let mappedUncertain = false;
   const map = (
     m: ResourceNode,
     domain: Value | undefined,
@@ -184,6 +197,8 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
     if (!d && !(domain instanceof ResRef) && literal(domain) === undefined) uncertain = true;
     d?.mappingResources.push(m);
     const a = api instanceof ResRef ? apiByKey.get(api.key) : undefined;
+    if (a) mappedKeys.add(a.resource.key);
+    else mappedUncertain = true; // it may map any API of the app
     if (!d || !a) return;
     if (!d.apis.includes(a)) d.apis.push(a);
     const path = basePath === undefined ? '' : literal(basePath)?.replace(/^\/|\/$/g, '');
@@ -211,7 +226,12 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): DomainFact[]
     d.mappingsUncertain = uncertain;
     d.accessAssociationsUncertain = associationsUncertain;
   }
-  return domains;
+  for (const a of apis) {
+    if (a.resource.type.startsWith('AWS::Serverless::') && a.resource.properties.Domain !== undefined) {
+      mappedKeys.add(a.resource.key);
+    }
+  }
+  return { domains, mappedApis: { keys: mappedKeys, uncertain: mappedUncertain } };
 }
 
 /** A stage value as a name: a literal, or the `StageName` of a Stage resource of the app. */
@@ -228,30 +248,4 @@ export function stageName(graph: ResourceGraph, v: Value | undefined): string | 
 /** Whether a value is unknown (a parameter, an unresolvable intrinsic). */
 export function isUnknown(v: Value | undefined): boolean {
   return v instanceof Opaque;
-}
-
-/** Which APIs some custom domain maps, whether the app defines that domain or imports it. */
-export interface MappedApis {
-  /** Resource keys of the APIs that a base path or API mapping of the app names. */
-  readonly keys: ReadonlySet<string>;
-  /** True when a mapping names its API by a value the app cannot tie to one of its APIs. */
-  readonly uncertain: boolean;
-}
-
-/** Reads the APIs mapped by `BasePathMapping`, `BasePathMappingV2` and `ApiMapping` resources. */
-export function readMappedApis(graph: ResourceGraph, apis: ApiFact[]): MappedApis {
-  const known = new Set(apis.map((a) => a.resource.key));
-  const keys = new Set<string>();
-  let uncertain = false;
-  for (const m of graph.ofType(
-    'AWS::ApiGateway::BasePathMapping',
-    'AWS::ApiGateway::BasePathMappingV2',
-    'AWS::ApiGatewayV2::ApiMapping',
-  )) {
-    if (m.conditional) continue;
-    const api = m.properties.RestApiId ?? m.properties.ApiId;
-    if (api instanceof ResRef && known.has(api.key)) keys.add(api.key);
-    else uncertain = true;
-  }
-  return { keys, uncertain };
 }

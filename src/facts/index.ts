@@ -2,7 +2,7 @@
  * The facts every rule shares, derived once per graph and indexed; rules only read them.
  */
 import { ApiDetails, readApiDetails } from './api-details';
-import { ApiFact, DomainFact, MappedApis, readApis, readDomains, readMappedApis } from './apis';
+import { ApiFact, DomainFact, MappedApis, readApis, readDomains } from './apis';
 import { Caller, readCallers } from './callers';
 import { CallIndex, CallLink } from './calls';
 import { EgressIndex } from './egress';
@@ -61,7 +61,7 @@ export function deriveFacts(graph: ResourceGraph): Facts {
   const roles = new RoleIndex(graph);
   const endpoints = readExecuteApiEndpoints(graph, vpcs);
   const apis = readApis(graph);
-  const domains = readDomains(graph, apis);
+  const { domains, mappedApis } = readDomains(graph, apis);
   const records = readRecords(graph, apis, domains);
   const callers = readCallers(graph, vpcs);
   const callIndex = new CallIndex(apis, domains, records, roles);
@@ -89,7 +89,7 @@ export function deriveFacts(graph: ResourceGraph): Facts {
     endpoints,
     apis,
     domains,
-    mappedApis: readMappedApis(graph, apis),
+    mappedApis,
     records,
     callers,
     calls,

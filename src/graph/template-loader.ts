@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from 'yaml';
 import { RawTemplate } from './resource-graph';
+import { isObject } from './values';
 
 /** A template that cannot be read; the message is one line that says what to change. */
 export class TemplateLoadError extends Error {
@@ -101,17 +102,17 @@ const SAM_GLOBALS: { [section: string]: string } = {
  */
 function applySamGlobals(t: Record<string, unknown>): Record<string, unknown> {
   // Only SAM reads Globals; a template with SAM resources is one even when it omits its Transform line.
-  if (!isMapping(t.Globals) || !isMapping(t.Resources)) return t;
+  if (!isObject(t.Globals) || !isObject(t.Resources)) return t;
   const globals = t.Globals;
   const resources: Record<string, unknown> = {};
   for (const [id, r] of Object.entries(t.Resources)) {
-    const section = isMapping(r) ? Object.keys(SAM_GLOBALS).find((k) => SAM_GLOBALS[k] === r.Type) : undefined;
+    const section = isObject(r) ? Object.keys(SAM_GLOBALS).find((k) => SAM_GLOBALS[k] === r.Type) : undefined;
     const g = section !== undefined ? globals[section] : undefined;
-    if (!isMapping(r) || !isMapping(g)) {
+    if (!isObject(r) || !isObject(g)) {
       resources[id] = r;
       continue;
     }
-    const own = isMapping(r.Properties) ? r.Properties : {};
+    const own = isObject(r.Properties) ? r.Properties : {};
     resources[id] = { ...r, Properties: mergeGlobal(g, own) };
   }
   return { ...t, Resources: resources };
@@ -120,16 +121,12 @@ function applySamGlobals(t: Record<string, unknown>): Record<string, unknown> {
 function mergeGlobal(global: unknown, own: unknown): unknown {
   if (own === undefined) return global;
   if (Array.isArray(global) && Array.isArray(own)) return [...global, ...own];
-  if (isMapping(global) && isMapping(own) && !isIntrinsic(global) && !isIntrinsic(own)) {
+  if (isObject(global) && isObject(own) && !isIntrinsic(global) && !isIntrinsic(own)) {
     const out: Record<string, unknown> = { ...global };
     for (const [k, v] of Object.entries(own)) out[k] = mergeGlobal(global[k], v);
     return out;
   }
   return own;
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isIntrinsic(v: Record<string, unknown>): boolean {

@@ -41,17 +41,9 @@ export default defineRule<Messages>({
         location: link.location,
       });
     }
-    const mapped = facts.mappedApis.keys;
-    const uncertain = facts.mappedApis.uncertain;
+    const { keys: mapped, uncertain } = facts.mappedApis;
     for (const api of facts.apis) {
-      const byTransform = facts.apiDetails.get(api.resource.key)?.mappedByTransform === true;
-      if (
-        !disabled(api.resource.key) ||
-        mapped.has(api.resource.key) ||
-        byTransform ||
-        uncertain ||
-        api.resource.conditional
-      ) {
+      if (!disabled(api.resource.key) || mapped.has(api.resource.key) || uncertain || api.resource.conditional) {
         continue;
       }
       reports.push({

@@ -1,7 +1,8 @@
 import { App, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { RegionalCustomDomain } from '../../src';
 import { handler, newStack, publicZone, restApi } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'CustomDomainUrlIncludesStage';
 

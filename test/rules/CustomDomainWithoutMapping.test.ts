@@ -7,7 +7,8 @@ import {
   aws_certificatemanager as acm,
 } from 'aws-cdk-lib';
 import { newStack, restApi } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'CustomDomainWithoutMapping';
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';

@@ -5,7 +5,8 @@ import { App, aws_apigateway as apigw, aws_apigatewayv2 as apigwv2 } from 'aws-c
 import { RegionalCustomDomain } from '../../src';
 import { analyzeTemplateFiles } from '../../src/analyze';
 import { handler, httpApi, newStack, publicZone, restApi } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'DefaultEndpointDisabledButCalled';
 

@@ -1,6 +1,7 @@
 import { App, Stack, aws_apigateway as apigw, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
-import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
 
 const RULE = 'PrivateApiPolicyExcludesCaller';
 

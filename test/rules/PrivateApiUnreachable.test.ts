@@ -1,7 +1,8 @@
 import { App, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { PrivateApiAccess } from '../../src';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'PrivateApiUnreachable';
 

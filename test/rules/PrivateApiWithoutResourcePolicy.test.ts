@@ -1,7 +1,8 @@
 import { App, CfnParameter, Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { PrivateApiAccess } from '../../src';
 import { newStack, privateRestApi, restApi, vpc } from '../constructs/helpers';
-import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
 
 const RULE = 'PrivateApiWithoutResourcePolicy';
 

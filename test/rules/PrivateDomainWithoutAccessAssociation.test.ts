@@ -1,7 +1,8 @@
 import { App, Fn, aws_apigateway as apigw, aws_certificatemanager as acm, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { PrivateCustomDomain } from '../../src';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'PrivateDomainWithoutAccessAssociation';
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';

@@ -1,6 +1,7 @@
 import { App, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack } from '../constructs/helpers';
-import { findings, findingsFromAssembly, invokePolicy, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
 
 const RULE = 'ResourcePolicyExcludesAnonymous';
 

@@ -1,6 +1,7 @@
 import { App, CfnParameter, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { handler, httpApi, newStack, restApi } from '../constructs/helpers';
-import { findings, findingsFromAssembly, newApp, summary } from '../helpers';
+import { newApp } from '../fixtures/apps/scenario';
+import { findings, findingsFromAssembly, summary } from '../helpers';
 
 const RULE = 'UnknownStageInUrl';
 
