@@ -1,6 +1,8 @@
 /**
- * Requests to an API as the rules ask about them: which `Resource` entries of a policy cover "a call
- * to this API", and the condition context of a call that comes through an execute-api endpoint.
+ * Requests to an API or a private custom domain as the rules ask about them: which `Resource`
+ * entries of a policy cover "a call to this API" (or domain), who the request's principal is, the
+ * condition context of a call that comes through an execute-api endpoint, and whether a private
+ * domain's access associations name an endpoint.
  *
  * Reads: policy `Resource` values in both forms API Gateway accepts — relative to the API
  * (`execute-api:/{stage}/{method}/{path}`, in resource policies) and full ARNs
@@ -10,9 +12,11 @@
  * the app are not known at synth time).
  * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html
  */
-import { ApiFact } from './apis';
+import { ApiFact, DomainFact } from './apis';
+import { Caller } from './callers';
 import { ExecuteApiEndpoint } from './endpoints';
-import { ContextValue, Tri } from './policies';
+import { ContextValue, RequestPrincipal } from './policies';
+import { Tri } from './tri';
 import { VpcRef } from './vpcs';
 import { Opaque, ResRef, Value, partsOf } from '../graph/values';
 
@@ -59,10 +63,7 @@ export function throughEndpoint(
 ): Map<string, ContextValue | 'unknown' | undefined> {
   const ctx = new Map<string, ContextValue | 'unknown' | undefined>();
   ctx.set('aws:sourcevpce', endpoint ? { ids: [`res:${endpoint.resource.key}`] } : 'unknown');
-  ctx.set(
-    'aws:sourcevpc',
-    vpc ? { ids: [vpc.id], text: vpc.id.startsWith('lit:') ? vpc.id.slice(4) : undefined } : 'unknown',
-  );
+  ctx.set('aws:sourcevpc', vpc ? { ids: [vpc.id], text: vpc.literalId } : 'unknown');
   return ctx;
 }
 
@@ -82,4 +83,40 @@ export function fromStranger(): Map<string, ContextValue | 'unknown' | undefined
     ctx.set(key, stranger);
   }
   return ctx;
+}
+
+/** Whether a domain's access associations name an endpoint of the app. */
+export function associatedWith(domain: DomainFact, endpointKey: string): Tri {
+  let unknown = false;
+  for (const source of domain.accessAssociations) {
+    if (source instanceof ResRef) {
+      if (source.key === endpointKey && source.attr === undefined) return true;
+    } else {
+      unknown = true; // a literal vpce id or an import: it may be this endpoint
+    }
+  }
+  return unknown ? 'unknown' : false;
+}
+
+/** Whether a `Resource` entry of a private domain's policy covers every call to it. */
+export function coversDomain(domain: DomainFact): (pattern: Value) => Tri {
+  return (pattern) => {
+    const parts = partsOf(pattern);
+    if (!parts) return 'unknown';
+    if (parts.length === 1 && typeof parts[0] === 'string') {
+      const text = parts[0];
+      if (text === '*' || text === 'execute-api:/*') return true;
+      return text.includes('execute-api') ? 'unknown' : false;
+    }
+    // The domain's own ARN (Fn::GetAtt Domain.DomainNameArn), possibly with a wildcard suffix.
+    const ref = parts.find((p): p is ResRef => p instanceof ResRef);
+    if (ref && ref.key === domain.resource.key) return true;
+    return 'unknown';
+  };
+}
+
+/** The principal a caller's requests carry: anonymous for APIs whose methods are all unsigned, else its role. */
+export function principalOf(c: Caller, methodsAllUnsigned: boolean): RequestPrincipal {
+  if (methodsAllUnsigned || c.roles.length === 0) return { kind: 'anonymous' };
+  return { kind: 'aws', identity: c.roles[0] };
 }

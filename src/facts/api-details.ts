@@ -66,8 +66,16 @@ export interface ApiDetails {
     readonly stageKnown: boolean;
     readonly hasKey: boolean;
   }>;
-  /** True when some usage plan names an API that cannot be known: it might be this one. */
+  /**
+   * True when the app may hold usage plans of this API that it does not show: some usage plan names
+   * an API that cannot be known (it might be this one), or SAM makes them (`Auth.UsagePlan` of an
+   * `AWS::Serverless::Api`).
+   */
   readonly usagePlansUncertain: boolean;
+  /** True when every method is known, there is at least one, and none uses AWS_IAM: callers send unsigned requests. */
+  readonly allMethodsUnsigned: boolean;
+  /** True when every method is known, there is at least one, and all use AWS_IAM authorization. */
+  readonly allMethodsIam: boolean;
 }
 
 /** Reads the details of every API, keyed by the API's resource key. */
@@ -153,7 +161,14 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
 
   const out = new Map<string, ApiDetails>();
   for (const [k, d] of byKey) {
-    out.set(k, { ...d, stagesKnown: !stagesUnknown.has(k), usagePlansUncertain: plansUncertain });
+    const methodsSeen = d.methodsKnown && d.methods.length > 0;
+    out.set(k, {
+      ...d,
+      stagesKnown: !stagesUnknown.has(k),
+      usagePlansUncertain: plansUncertain || d.api.resource.type.startsWith('AWS::Serverless::'),
+      allMethodsUnsigned: methodsSeen && d.methods.every((m) => m.authorization !== 'AWS_IAM'),
+      allMethodsIam: methodsSeen && d.methods.every((m) => m.authorization === 'AWS_IAM'),
+    });
   }
   return out;
 }
@@ -228,6 +243,8 @@ function baseDetails(api: ApiFact): ApiDetails {
     methodsKnown: !bodyUnknown,
     usagePlans: [],
     usagePlansUncertain: false,
+    allMethodsUnsigned: false,
+    allMethodsIam: false,
   };
 }
 

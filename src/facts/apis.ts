@@ -12,7 +12,7 @@
  */
 import { Policy, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
-import { Opaque, ResRef, Value, at, isObject, list, literal } from '../graph/values';
+import { ResRef, Value, at, isObject, list, literal } from '../graph/values';
 
 /** The kind of an API. */
 export type ApiKind = 'REST' | 'HTTP' | 'WEBSOCKET';
@@ -243,9 +243,4 @@ export function stageName(graph: ResourceGraph, v: Value | undefined): string | 
       : undefined;
   }
   return literal(v);
-}
-
-/** Whether a value is unknown (a parameter, an unresolvable intrinsic). */
-export function isUnknown(v: Value | undefined): boolean {
-  return v instanceof Opaque;
 }

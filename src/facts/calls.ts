@@ -239,7 +239,7 @@ function pathAfter(parts: ReadonlyArray<Value>, index: number, host: RegExp): Pa
 }
 
 /** Reads the hints a user declared on a caller. */
-export function readHints(r: ResourceNode): { calls: string[]; externalCalls: string[] } {
+function readHints(r: ResourceNode): { calls: string[]; externalCalls: string[] } {
   const raw = r.metadata[HINTS_METADATA_KEY] as HintsMetadata | undefined;
   const strings = (v: unknown) =>
     list(Array.isArray(v) ? (v as Value[]) : [])
@@ -277,4 +277,29 @@ function precedence(links: CallLink[]): CallLink[] {
     seen.add(id);
     return true;
   });
+}
+
+/** The calls made through each DNS record and custom domain, indexed once. */
+export class CallsByTarget {
+  private readonly via = new Map<RecordFact | DomainFact, CallLink[]>();
+
+  constructor(calls: CallLink[]) {
+    for (const l of calls) {
+      this.add(l.record, l);
+      // A call through a record that points at its domain is counted once, on the record.
+      if (l.record?.target?.domain !== l.domain) this.add(l.domain, l);
+    }
+  }
+
+  /** The calls that use this record's name, or this domain's name (not through a record of it). */
+  public through(target: RecordFact | DomainFact): CallLink[] {
+    return this.via.get(target) ?? [];
+  }
+
+  private add(target: RecordFact | DomainFact | undefined, l: CallLink): void {
+    if (!target) return;
+    const links = this.via.get(target);
+    if (links) links.push(l);
+    else this.via.set(target, [l]);
+  }
 }

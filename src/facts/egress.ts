@@ -11,8 +11,12 @@
  * the app (they use the VPC's main route table, which the template does not show), route tables
  * that are not resources of the app.
  */
-import { ResourceGraph } from '../graph/resource-graph';
-import { Opaque, ResRef, Value, bool, literal } from '../graph/values';
+import type { Caller } from './callers';
+import { displayName, ResourceGraph } from '../graph/resource-graph';
+import { Opaque, ResRef, Value, bool, describe, literal } from '../graph/values';
+
+/** Whether a caller can reach the internet: yes, no, or unknown. */
+export type Egress = 'yes' | 'no' | 'unknown';
 
 /** Where a subnet's default route goes. */
 export type SubnetEgress = 'nat' | 'igw' | 'none' | 'unknown';
@@ -72,6 +76,33 @@ export class EgressIndex {
     return bool(this.graph.prop(res, 'MapPublicIpOnLaunch')) ?? false;
   }
 
+  /**
+   * Whether a caller can reach the internet: through a NAT gateway from any of its subnets, or
+   * through an internet gateway when it has a public IP there.
+   */
+  public ofCaller(caller: Pick<Caller, 'subnets' | 'publicIp'>): Egress {
+    if (caller.subnets.length === 0) return 'unknown';
+    let unknown = false;
+    for (const s of caller.subnets) {
+      const route = this.of(s);
+      if (route === 'nat') return 'yes';
+      if (route === 'unknown') {
+        unknown = true;
+      } else if (route === 'igw') {
+        const ip = caller.publicIp === 'subnet' ? subnetIp(this.mapsPublicIp(s)) : caller.publicIp;
+        if (ip === 'yes') return 'yes';
+        if (ip === 'unknown') unknown = true;
+      }
+    }
+    return unknown ? 'unknown' : 'no';
+  }
+
+  /** How messages name a subnet: its construct path, or the imported id. */
+  public subnetName(subnet: Value): string {
+    const res = subnet instanceof ResRef ? this.graph.get(subnet.key) : undefined;
+    return res ? displayName(res) : describe(subnet);
+  }
+
   private targetOf(props: { [k: string]: Value }): SubnetEgress {
     if (props.NatGatewayId !== undefined) return 'nat';
     const gw = props.GatewayId;
@@ -89,4 +120,8 @@ function merge(a: SubnetEgress | undefined, b: SubnetEgress): SubnetEgress {
   if (a === 'unknown' || b === 'unknown') return 'unknown';
   if (a === 'nat' || b === 'nat') return 'nat';
   return 'igw';
+}
+
+function subnetIp(b: boolean | 'unknown'): 'yes' | 'no' | 'unknown' {
+  return b === true ? 'yes' : b === false ? 'no' : 'unknown';
 }

@@ -49,7 +49,7 @@ export function readExecuteApiEndpoints(graph: ResourceGraph, vpcs: VpcIndex): E
  * The AWS service an endpoint's `ServiceName` names: `com.amazonaws.<region>.<service>`, with the
  * region literal or unknown (a pseudo parameter of an environment-agnostic stack).
  */
-export function serviceOf(v: Parameters<typeof partsOf>[0]): { name: string; region?: string } | undefined {
+function serviceOf(v: Parameters<typeof partsOf>[0]): { name: string; region?: string } | undefined {
   const parts = partsOf(v);
   if (!parts) return undefined;
   // Unknown parts become a placeholder that can only stand where the region stands.
@@ -57,4 +57,36 @@ export function serviceOf(v: Parameters<typeof partsOf>[0]): { name: string; reg
   const m = /^com\.amazonaws\.([a-z0-9-]+|\u0000)\.([a-z0-9.-]+)$/.exec(text);
   if (!m) return undefined;
   return { name: m[2], region: m[1] === '\u0000' ? undefined : m[1] };
+}
+
+/** The execute-api endpoints of the app by VPC, and the questions rules ask about them. */
+export class EndpointIndex {
+  private readonly byVpc = new Map<string, ExecuteApiEndpoint[]>();
+
+  constructor(public readonly all: ExecuteApiEndpoint[]) {
+    for (const e of all) {
+      if (!e.vpc) continue;
+      const list = this.byVpc.get(e.vpc.id);
+      if (list) list.push(e);
+      else this.byVpc.set(e.vpc.id, [e]);
+    }
+  }
+
+  /** The execute-api endpoints of a VPC that serve a region; an unknown region (environment-agnostic) matches any. */
+  public of(vpc: VpcRef, region: string | undefined): ExecuteApiEndpoint[] {
+    return (this.byVpc.get(vpc.id) ?? []).filter(
+      (e) => e.region === undefined || region === undefined || e.region === region,
+    );
+  }
+
+  /**
+   * The execute-api endpoint with private DNS on that resolves `*.execute-api.<region>` names inside
+   * this VPC; 'unknown' when an endpoint there might (private DNS unknown, or the endpoint is conditional).
+   */
+  public shadowing(vpc: VpcRef, region: string | undefined): ExecuteApiEndpoint | 'unknown' | undefined {
+    const here = this.of(vpc, region);
+    const on = here.find((e) => e.privateDns === true && !e.resource.conditional);
+    if (on) return on;
+    return here.some((e) => e.privateDns !== false) ? 'unknown' : undefined;
+  }
 }

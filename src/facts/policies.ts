@@ -13,6 +13,8 @@
  * value decides the outcome; rules stay silent on 'unknown'.
  * See: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
+import { Tri, and, not, or } from './tri';
+import { globMatch, hasWildcard } from './wildcard';
 import { Opaque, ResRef, Value, at, isObject, list, literal, partsOf } from '../graph/values';
 
 /** One condition: `Operator: { key: values }`. */
@@ -129,9 +131,6 @@ function parsePrincipals(v: Value): Principals | 'unknown' {
   };
 }
 
-/** A three-valued truth. */
-export type Tri = true | false | 'unknown';
-
 /** Who makes a request. */
 export type RequestPrincipal =
   | { readonly kind: 'anonymous' }
@@ -211,13 +210,13 @@ function principalMatches(s: PolicyStatement, p: RequestPrincipal): Tri {
 }
 
 function actionCovered(s: PolicyStatement, action: string): Tri {
-  const any = anyOf(s.actions.map((a) => wildcardMatch(a, action, true)));
+  const any = or(...s.actions.map((a) => wildcardMatch(a, action, true)));
   return s.notActions ? not(any) : any;
 }
 
 function resourceCovered(s: PolicyStatement, req: Request): Tri {
   if (s.resources.length === 0) return true; // an API resource policy may omit it: the API itself
-  const any = anyOf(s.resources.map((r) => req.resource(r)));
+  const any = or(...s.resources.map((r) => req.resource(r)));
   return s.notResources ? not(any) : any;
 }
 
@@ -242,8 +241,8 @@ function conditionHolds(c: Condition, req: Request): Tri {
   if (c.operator === 'Null') {
     if (value === 'unknown') return 'unknown';
     const absent = value === undefined;
-    return anyOf(
-      c.values.map((v) =>
+    return or(
+      ...c.values.map((v) =>
         literal(v)?.toLowerCase() === 'true' ? absent : literal(v)?.toLowerCase() === 'false' ? !absent : 'unknown',
       ),
     );
@@ -258,7 +257,7 @@ function conditionHolds(c: Condition, req: Request): Tri {
   const positive = positiveOperator(c.operator);
   if (!positive) return 'unknown';
   const known = value;
-  const eq = anyOf(c.values.map((v) => valueMatches(v, known, positive.like)));
+  const eq = or(...c.values.map((v) => valueMatches(v, known, positive.like)));
   return positive.negated ? not(eq) : eq;
 }
 
@@ -288,11 +287,11 @@ function positiveOperator(op: string): { like: boolean; negated: boolean } | und
 function valueMatches(pattern: Value, value: ContextValue, like: boolean): Tri {
   const text = literal(pattern);
   if (value.stranger) {
-    return like && text !== undefined && /[*?]/.test(text) ? wildcardMatch(text, 'stranger-0000', false) : false;
+    return like && text !== undefined && hasWildcard(text) ? wildcardMatch(text, 'stranger-0000', false) : false;
   }
   if (text !== undefined) {
     if (value.ids.includes(`lit:${text}`)) return true;
-    if (like && value.text !== undefined && /[*?]/.test(text)) return wildcardMatch(text, value.text, false);
+    if (like && value.text !== undefined && hasWildcard(text)) return wildcardMatch(text, value.text, false);
     if (value.text !== undefined) return text === value.text;
     // A literal against a value known only as a resource of the app (a vpce id CloudFormation assigns).
     return like && text === '*' ? true : 'unknown';
@@ -317,39 +316,12 @@ function sameIdentity(a: Value, b: Value): boolean {
   return ia !== undefined && ia === ib;
 }
 
-/** Whether a pattern with `*` and `?` matches a text (case-insensitive for actions). */
+/** Whether a pattern with `*` and `?` matches a text (case-insensitive for actions); unknown for a pattern made of unknown parts. */
 export function wildcardMatch(pattern: Value, text: string, ignoreCase: boolean): Tri {
   const p = literal(pattern);
   if (p === undefined) {
     const parts = partsOf(pattern);
     return parts ? 'unknown' : false;
   }
-  const re = new RegExp(
-    '^' +
-      p
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('') +
-      '$',
-    ignoreCase ? 'i' : '',
-  );
-  return re.test(text);
-}
-
-export function and(...xs: Tri[]): Tri {
-  if (xs.includes(false)) return false;
-  return xs.includes('unknown') ? 'unknown' : true;
-}
-
-export function or(...xs: Tri[]): Tri {
-  if (xs.includes(true)) return true;
-  return xs.includes('unknown') ? 'unknown' : false;
-}
-
-export function not(x: Tri): Tri {
-  return x === 'unknown' ? 'unknown' : !x;
-}
-
-function anyOf(xs: Tri[]): Tri {
-  return or(...xs);
+  return globMatch(p, text, ignoreCase);
 }

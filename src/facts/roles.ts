@@ -6,7 +6,7 @@
  * Unknown: imported roles and AWS managed policies (their statements are not in the app; a role
  * that is not a resource of the app has no entry).
  */
-import { Policy, PolicyStatement, parsePolicy } from './policies';
+import { Policy, PolicyStatement, parsePolicy, wildcardMatch } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { Opaque, ResRef, Value, at, list, literal, partsOf } from '../graph/values';
 
@@ -68,6 +68,12 @@ export class RoleIndex {
     if (!(v instanceof ResRef)) return undefined;
     const r = this.graph.get(v.key);
     return r?.type === 'AWS::IAM::Role' && (v.attr === undefined || v.attr === 'Arn') ? r.key : undefined;
+  }
+
+  /** The role resource of the app that a value names, if any. */
+  public roleOf(v: Value): ResourceNode | undefined {
+    const key = this.roleKeyOf(v);
+    return key === undefined ? undefined : this.graph.get(key);
   }
 
   /**
@@ -137,18 +143,7 @@ function isPartition(p: Value): boolean {
   return p instanceof Opaque && p.kind === 'pseudo' && /Partition/.test(p.id);
 }
 
-/** Whether an IAM action pattern (with `*` and `?`) covers the given action. */
+/** Whether an IAM action pattern (with `*` and `?`) surely covers the given action (case-insensitive). */
 export function actionMatches(pattern: Value, action: string): boolean {
-  const p = literal(pattern);
-  if (p === undefined) return false;
-  const re = new RegExp(
-    '^' +
-      p
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('') +
-      '$',
-    'i',
-  );
-  return re.test(action);
+  return wildcardMatch(pattern, action, true) === true;
 }

@@ -16,10 +16,14 @@ export interface VpcRef {
   readonly id: string;
   /** How messages name it (construct path, or the imported id). */
   readonly name: string;
+  /** True for an `AWS::EC2::VPC` of the app, which shows all its endpoints; false for an imported id. */
+  readonly inApp: boolean;
+  /** The `vpc-…` id, when the app names it literally. */
+  readonly literalId?: string;
 }
 
 /** The identity of anything named by a value: a resource, a literal or an unknown value. */
-export function identityOf(v: Value | undefined): string | undefined {
+function identityOf(v: Value | undefined): string | undefined {
   if (v instanceof ResRef) return `res:${v.key}`;
   if (typeof v === 'string' && v !== '') return `lit:${v}`;
   if (v instanceof Opaque && (v.kind === 'param' || v.kind === 'import' || v.kind === 'stack-output')) {
@@ -58,12 +62,12 @@ export class VpcIndex {
     if (v instanceof ResRef) {
       const r = this.graph.get(v.key);
       if (r?.type === 'AWS::EC2::VPC' && (v.attr === undefined || v.attr === 'VpcId')) {
-        return { id: `res:${r.key}`, name: displayName(r) };
+        return { id: `res:${r.key}`, name: displayName(r), inApp: true };
       }
       return undefined;
     }
     const id = identityOf(v);
-    return id ? { id, name: describe(v) } : undefined;
+    return id ? { id, name: describe(v), inApp: false, literalId: typeof v === 'string' ? v : undefined } : undefined;
   }
 
   /** The VPC of a subnet value (a resource or an imported id tied to a VPC elsewhere in the app). */

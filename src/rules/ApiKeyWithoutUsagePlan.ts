@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel } from './describe';
+import { apiLabel, methodsLabel } from './labels';
 import { displayName } from '../graph/resource-graph';
 
 type Messages = 'noPlan' | 'planWithoutKey';
@@ -35,28 +35,22 @@ export default defineRule<Messages>({
   check(facts) {
     const reports: Array<Report<Messages>> = [];
     for (const api of facts.apis) {
-      // SAM makes usage plans of its own (Auth.UsagePlan) that the template does not show.
-      if (api.kind === 'HTTP' || api.resource.conditional || api.resource.type.startsWith('AWS::Serverless::')) {
-        continue;
-      }
+      if (api.kind === 'HTTP' || api.resource.conditional) continue; // HTTP APIs have no API keys
       const d = facts.apiDetails.get(api.resource.key);
       if (!d || d.usagePlansUncertain) continue;
       const keyed = d.methods.filter((m) => m.apiKeyRequired === true);
       if (keyed.length === 0) continue;
       // A plan whose stage cannot be told may be for any stage.
       if (d.usagePlans.some((p) => !p.stageKnown)) continue;
-      const seen = new Set<string>();
       for (const stage of d.stages) {
-        if (stage.name === undefined || seen.has(stage.name)) continue;
-        seen.add(stage.name);
+        if (stage.name === undefined) continue;
         const plans = d.usagePlans.filter((p) => p.stage === stage.name);
         if (plans.some((p) => p.hasKey)) continue;
-        const methods = keyed.length > 3 ? `${keyed.length} methods` : keyed.map((m) => m.name).join(', ');
         reports.push({
           messageId: plans.length ? 'planWithoutKey' : 'noPlan',
           data: {
             api: apiLabel(api),
-            methods,
+            methods: methodsLabel(keyed),
             stage: stage.name,
             plan: plans.map((p) => displayName(p.plan)).join(', '),
           },

@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, domainLabel } from './describe';
+import { apiLabel, callerLabel, domainLabel } from './labels';
 
 type Messages = 'stageInPath';
 

@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { domainLabel } from './describe';
+import { domainLabel } from './labels';
 
 type Messages = 'noMapping';
 

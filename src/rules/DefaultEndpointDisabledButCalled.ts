@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel } from './describe';
+import { apiLabel, callerLabel, evidenceLabel } from './labels';
 
 type Messages = 'calledDisabled' | 'unreachable';
 

@@ -1,6 +1,6 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, principalOf } from './describe';
-import { coversApi, evaluate, throughEndpoint } from '../facts';
+import { apiLabel, callerLabel } from './labels';
+import { coversApi, evaluate, principalOf, throughEndpoint } from '../facts';
 import { displayName } from '../graph/resource-graph';
 
 type Messages = 'blocked';
@@ -25,30 +25,24 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const seen = new Set<string>();
     for (const link of facts.calls) {
       const { caller, api } = link;
       if (!api || api.endpointType !== 'PRIVATE' || !caller.vpc || caller.resource.conditional) continue;
       if (link.via !== 'default-host' && link.via !== 'endpoint-host') continue;
-      const endpoints = facts.endpointsOf(caller.vpc, api.region);
+      const endpoints = facts.endpoints.of(caller.vpc, api.region);
       // The endpoint the call goes through: the private-DNS one for the default hostname, the only one otherwise.
       const through = link.via === 'default-host' ? endpoints.filter((e) => e.privateDns === true) : endpoints;
       if (through.length !== 1) continue;
       const endpoint = through[0];
       if (!endpoint.policy || endpoint.policy === 'unknown') continue;
       const d = facts.apiDetails.get(api.resource.key);
-      const unsigned =
-        !!d && d.methodsKnown && d.methods.length > 0 && d.methods.every((m) => m.authorization !== 'AWS_IAM');
       const decision = evaluate(endpoint.policy, {
         action: 'execute-api:Invoke',
         resource: coversApi(api),
-        principal: principalOf(caller, unsigned),
+        principal: principalOf(caller, d?.allMethodsUnsigned ?? false),
         context: throughEndpoint(endpoint, caller.vpc),
       });
       if (decision !== 'explicit-deny' && decision !== 'implicit-deny') continue;
-      const key = `${endpoint.resource.key}|${api.resource.key}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       reports.push({
         messageId: 'blocked',
         data: { endpoint: displayName(endpoint.resource), api: apiLabel(api), caller: callerLabel(caller) },

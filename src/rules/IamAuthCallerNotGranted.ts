@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel } from './describe';
+import { apiLabel, callerLabel, evidenceLabel } from './labels';
 import { coversApi, evaluate } from '../facts';
 import { displayName } from '../graph/resource-graph';
 
@@ -37,29 +37,23 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const seen = new Set<string>();
     for (const link of facts.calls) {
       const { caller, api } = link;
       if (!api || caller.resource.conditional || link.evidence === 'iam') continue;
       const d = facts.apiDetails.get(api.resource.key);
       // A resource policy may grant the role on its own (same account): then identity policies do not decide.
-      if (!d || d.policy !== undefined || !d.methodsKnown || d.methods.length === 0) continue;
-      if (!d.methods.every((m) => m.authorization === 'AWS_IAM')) continue;
+      if (!d || d.policy !== undefined || !d.allMethodsIam) continue;
       // Exactly one role, of the app: an imported role's policies are not in the app.
       if (caller.roles.length !== 1) continue;
-      const roleKey = facts.roles.roleKeyOf(caller.roles[0]);
-      if (!roleKey) continue;
-      const decision = evaluate(facts.roles.identityPolicy(roleKey), {
+      const role = facts.roles.roleOf(caller.roles[0]);
+      if (!role) continue;
+      const decision = evaluate(facts.roles.identityPolicy(role.key), {
         action: 'execute-api:Invoke',
         resource: coversApi(api),
         principal: { kind: 'aws', identity: caller.roles[0] },
         context: new Map(),
       });
       if (decision !== 'implicit-deny' && decision !== 'explicit-deny') continue;
-      const key = `${caller.resource.key}|${api.resource.key}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const role = facts.graph.get(roleKey)!;
       reports.push({
         messageId: decision === 'explicit-deny' ? 'denied' : 'notGranted',
         data: {

@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, domainLabel } from './describe';
+import { apiLabel, domainLabel } from './labels';
 
 type Messages = 'bypass';
 
@@ -24,7 +24,6 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const seen = new Set<string>();
     for (const domain of facts.domains) {
       if (!domain.mtls || domain.resource.conditional) continue;
       for (const m of domain.mappings) {
@@ -32,9 +31,6 @@ export default defineRule<Messages>({
         if (api.resource.conditional || facts.apiDetails.get(api.resource.key)?.defaultEndpointDisabled !== false) {
           continue;
         }
-        const key = `${api.resource.key}|${domain.resource.key}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
         reports.push({
           messageId: 'bypass',
           data: { domain: domainLabel(domain), api: apiLabel(api) },

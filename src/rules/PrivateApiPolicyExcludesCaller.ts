@@ -1,7 +1,6 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, principalOf } from './describe';
-import { coversApi, evaluate, throughEndpoint } from '../facts';
-import { displayName } from '../graph/resource-graph';
+import { apiLabel, callerLabel, endpointsLabel } from './labels';
+import { coversApi, evaluate, principalOf, throughEndpoint } from '../facts';
 
 type Messages = 'excluded' | 'denied';
 
@@ -36,7 +35,6 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const seen = new Set<string>();
     for (const link of facts.calls) {
       const { caller, api } = link;
       if (
@@ -50,26 +48,22 @@ export default defineRule<Messages>({
       }
       const d = facts.apiDetails.get(api.resource.key);
       if (!d || d.policy === undefined || d.policy === 'unknown') continue;
-      const endpoints = facts.endpointsOf(caller.vpc, api.region).filter((e) => !e.resource.conditional);
+      const endpoints = facts.endpoints.of(caller.vpc, api.region).filter((e) => !e.resource.conditional);
       if (endpoints.length === 0) continue; // rule 8's case
-      const unsigned = d.methodsKnown && d.methods.length > 0 && d.methods.every((m) => m.authorization !== 'AWS_IAM');
       const decisions = endpoints.map((e) =>
         evaluate(d.policy!, {
           action: 'execute-api:Invoke',
           resource: coversApi(api),
-          principal: principalOf(caller, unsigned),
+          principal: principalOf(caller, d.allMethodsUnsigned),
           context: throughEndpoint(e, caller.vpc),
         }),
       );
       if (!decisions.every((x) => x === 'explicit-deny' || x === 'implicit-deny')) continue;
-      const key = `${api.resource.key}|${caller.resource.key}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       reports.push({
         messageId: decisions.includes('explicit-deny') ? 'denied' : 'excluded',
         data: {
           api: apiLabel(api),
-          endpoint: endpoints.map((e) => displayName(e.resource)).join(', '),
+          endpoint: endpointsLabel(endpoints),
           caller: callerLabel(caller),
           vpc: caller.vpc.name,
         },

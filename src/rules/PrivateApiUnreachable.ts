@@ -1,6 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel } from './describe';
-import { displayName } from '../graph/resource-graph';
+import { apiLabel, callerLabel, endpointsLabel, evidenceLabel } from './labels';
 
 type Messages = 'noEndpoint' | 'privateDnsOff';
 
@@ -46,7 +45,7 @@ export default defineRule<Messages>({
       ) {
         continue;
       }
-      const endpoints = facts.endpointsOf(caller.vpc, api.region);
+      const endpoints = facts.endpoints.of(caller.vpc, api.region);
       const data = {
         caller: callerLabel(caller),
         api: apiLabel(api),
@@ -55,7 +54,7 @@ export default defineRule<Messages>({
       };
       if (endpoints.length === 0) {
         // Only a VPC of the app shows all its endpoints; an imported VPC may have one made elsewhere.
-        if (!caller.vpc.id.startsWith('res:')) continue;
+        if (!caller.vpc.inApp) continue;
         reports.push({
           messageId: 'noEndpoint',
           data,
@@ -67,7 +66,7 @@ export default defineRule<Messages>({
       } else if (endpoints.every((e) => e.privateDns === false && !e.resource.conditional)) {
         reports.push({
           messageId: 'privateDnsOff',
-          data: { ...data, endpoint: endpoints.map((e) => displayName(e.resource)).join(', ') },
+          data: { ...data, endpoint: endpointsLabel(endpoints) },
           resource: caller.resource,
           related: [api.resource, ...endpoints.map((e) => e.resource)],
           other: api.resource,

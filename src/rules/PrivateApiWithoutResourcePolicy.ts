@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel } from './describe';
+import { apiLabel } from './labels';
 
 type Messages = 'noPolicy';
 

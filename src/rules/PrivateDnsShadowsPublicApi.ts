@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel } from './describe';
+import { apiLabel, callerLabel, evidenceLabel } from './labels';
 import { displayName } from '../graph/resource-graph';
 
 type Messages = 'shadowed' | 'shadowedById' | 'shadowedByGrant';
@@ -42,14 +42,15 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const mappedApis = new Set(facts.domains.flatMap((d) => d.apis.map((a) => a.resource.key)));
     for (const link of facts.calls) {
       const { caller, api } = link;
       if (!api || api.isPublic !== true || !caller.vpc || caller.resource.conditional) continue;
       if (link.via !== 'default-host' && link.via !== 'bare-id' && link.via !== 'iam') continue;
-      // An id or a grant does not tell the hostname; where the API also has a custom domain, it may be that.
-      if (link.via !== 'default-host' && mappedApis.has(api.resource.key)) continue;
-      const endpoint = facts.shadowingEndpoint(caller.vpc, api.region);
+      // An id or a grant does not tell the hostname; where the API also has a custom domain (one of the app,
+      // an imported one, SAM's Domain, or a mapping whose API cannot be told), it may be that.
+      const { keys: mapped, uncertain } = facts.mappedApis;
+      if (link.via !== 'default-host' && (mapped.has(api.resource.key) || uncertain)) continue;
+      const endpoint = facts.endpoints.shadowing(caller.vpc, api.region);
       if (!endpoint || endpoint === 'unknown') continue;
       const messageId =
         link.via === 'default-host' ? 'shadowed' : link.via === 'bare-id' ? 'shadowedById' : 'shadowedByGrant';

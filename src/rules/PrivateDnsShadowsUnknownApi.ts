@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, evidenceLabel } from './describe';
+import { callerLabel, evidenceLabel } from './labels';
 import { displayName } from '../graph/resource-graph';
 
 type Messages = 'shadowedUnknown';
@@ -30,7 +30,7 @@ export default defineRule<Messages>({
     for (const link of facts.calls) {
       const { caller, external } = link;
       if (!external || !caller.vpc || caller.resource.conditional) continue;
-      const endpoint = facts.shadowingEndpoint(caller.vpc, external.region);
+      const endpoint = facts.endpoints.shadowing(caller.vpc, external.region);
       if (!endpoint || endpoint === 'unknown') continue;
       reports.push({
         messageId: 'shadowedUnknown',

@@ -1,9 +1,6 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, domainLabel, evidenceLabel, principalOf } from './describe';
-import { Tri, evaluate, throughEndpoint } from '../facts';
-import { DomainFact } from '../facts/apis';
-import { displayName } from '../graph/resource-graph';
-import { ResRef, Value, partsOf } from '../graph/values';
+import { callerLabel, domainLabel, endpointsLabel, evidenceLabel } from './labels';
+import { associatedWith, coversDomain, evaluate, principalOf, throughEndpoint } from '../facts';
 
 type Messages = 'noAssociation' | 'policyExcludes';
 
@@ -38,26 +35,22 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const seen = new Set<string>();
     for (const link of facts.calls) {
       const { caller, domain } = link;
       if (!domain || domain.version !== 'private' || !caller.vpc || caller.resource.conditional) continue;
       if (domain.resource.conditional || domain.accessAssociationsUncertain) continue;
-      const endpoints = facts.endpointsOf(caller.vpc, domain.region).filter((e) => !e.resource.conditional);
+      const endpoints = facts.endpoints.of(caller.vpc, domain.region).filter((e) => !e.resource.conditional);
       if (endpoints.length === 0) continue;
-      const key = `${caller.resource.key}|${domain.resource.key}`;
-      if (seen.has(key)) continue;
       const data = {
         caller: callerLabel(caller),
         domain: domainLabel(domain),
         evidence: evidenceLabel(link),
         vpc: caller.vpc.name,
-        endpoint: endpoints.map((e) => displayName(e.resource)).join(', '),
+        endpoint: endpointsLabel(endpoints),
       };
       const base = { resource: caller.resource, other: domain.resource, location: link.location };
       const associated = endpoints.map((e) => associatedWith(domain, e.resource.key));
       if (associated.every((a) => a === false)) {
-        seen.add(key);
         reports.push({
           ...base,
           messageId: 'noAssociation',
@@ -79,7 +72,6 @@ export default defineRule<Messages>({
             }),
       );
       if (decisions.every((x) => x === 'implicit-deny' || x === 'explicit-deny')) {
-        seen.add(key);
         reports.push({
           ...base,
           messageId: 'policyExcludes',
@@ -91,33 +83,3 @@ export default defineRule<Messages>({
     return reports;
   },
 });
-
-/** Whether a domain's access associations name an endpoint of the app. */
-function associatedWith(domain: DomainFact, endpointKey: string): Tri {
-  let unknown = false;
-  for (const source of domain.accessAssociations) {
-    if (source instanceof ResRef) {
-      if (source.key === endpointKey && source.attr === undefined) return true;
-    } else {
-      unknown = true; // a literal vpce id or an import: it may be this endpoint
-    }
-  }
-  return unknown ? 'unknown' : false;
-}
-
-/** Whether a `Resource` entry of a private domain's policy covers every call to it. */
-function coversDomain(domain: DomainFact): (pattern: Value) => Tri {
-  return (pattern) => {
-    const parts = partsOf(pattern);
-    if (!parts) return 'unknown';
-    if (parts.length === 1 && typeof parts[0] === 'string') {
-      const text = parts[0];
-      if (text === '*' || text === 'execute-api:/*') return true;
-      return text.includes('execute-api') ? 'unknown' : false;
-    }
-    // The domain's own ARN (Fn::GetAtt Domain.DomainNameArn), possibly with a wildcard suffix.
-    const ref = parts.find((p): p is ResRef => p instanceof ResRef);
-    if (ref && ref.key === domain.resource.key) return true;
-    return 'unknown';
-  };
-}

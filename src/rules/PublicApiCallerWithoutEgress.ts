@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, domainLabel, namesOf } from './describe';
+import { apiLabel, callerLabel, domainLabel } from './labels';
 
 type Messages = 'noEgress';
 
@@ -27,7 +27,6 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const seen = new Set<string>();
     for (const link of facts.calls) {
       const { caller, api, domain } = link;
       if (link.via === 'endpoint-host' || caller.resource.conditional) continue;
@@ -44,16 +43,14 @@ export default defineRule<Messages>({
       } else {
         continue; // APIs of unknown type (rule 2) are outside this rule
       }
-      const key = `${caller.resource.key}|${other.key}`;
-      if (seen.has(key) || facts.egressOf(caller) !== 'no') continue;
-      seen.add(key);
+      if (facts.egress.ofCaller(caller) !== 'no') continue;
       reports.push({
         messageId: 'noEgress',
         data: {
           caller: callerLabel(caller),
           callerName: callerLabel(caller),
           target,
-          subnets: namesOf(caller.subnets, (k) => facts.graph.get(k)),
+          subnets: caller.subnets.map((s) => facts.egress.subnetName(s)).join(', '),
         },
         resource: caller.resource,
         related: [other],

@@ -1,6 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, domainLabel, apiLabel } from './describe';
-import { CallLink } from '../facts';
+import { callerLabel, domainLabel, apiLabel } from './labels';
 import { displayName } from '../graph/resource-graph';
 
 type Messages = 'cname' | 'cnameShadowed';
@@ -38,13 +37,6 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    // Callers by the record or domain they call through, indexed once.
-    const callsVia = new Map<object, CallLink[]>();
-    const index = (k: object | undefined, l: CallLink) => k && (callsVia.get(k) ?? callsVia.set(k, []).get(k)!).push(l);
-    for (const l of facts.calls) {
-      index(l.record, l);
-      if (l.record?.target?.domain !== l.domain) index(l.domain, l);
-    }
     for (const record of facts.records) {
       const t = record.target;
       if (record.type !== 'CNAME' || record.alias || !t) continue;
@@ -56,11 +48,14 @@ export default defineRule<Messages>({
           ? `the default hostname of ${apiLabel(t.api)}`
           : t.host!;
       const name = record.name ?? displayName(record.resource);
-      const callers = [...(callsVia.get(record) ?? []), ...(t.domain ? (callsVia.get(t.domain) ?? []) : [])];
+      const callers = [
+        ...facts.callsThrough.through(record),
+        ...(t.domain ? facts.callsThrough.through(t.domain) : []),
+      ];
       let shadowed: Report<Messages> | undefined;
       for (const l of callers) {
         if (!l.caller.vpc || l.caller.resource.conditional) continue;
-        const endpoint = facts.shadowingEndpoint(l.caller.vpc, region);
+        const endpoint = facts.endpoints.shadowing(l.caller.vpc, region);
         if (!endpoint || endpoint === 'unknown') continue;
         shadowed = {
           messageId: 'cnameShadowed',

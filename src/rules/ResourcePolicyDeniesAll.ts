@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel } from './describe';
+import { apiLabel } from './labels';
 import { coversApi, wildcardMatch } from '../facts';
 
 type Messages = 'deniesAll';

@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel } from './describe';
+import { apiLabel, methodsLabel } from './labels';
 import { coversApi, evaluate } from '../facts';
 
 type Messages = 'anonymousDenied';
@@ -48,10 +48,9 @@ export default defineRule<Messages>({
       if (anonymous !== 'implicit-deny' && anonymous !== 'explicit-deny') continue;
       // A policy that denies signed callers as surely as anonymous ones denies everyone: ResourcePolicyDeniesAll's case.
       if (anonymous === 'explicit-deny' && ask({ kind: 'aws' }) === 'explicit-deny') continue;
-      const methods = open.length > 3 ? `${open.length} methods` : open.map((m) => m.name).join(', ');
       reports.push({
         messageId: 'anonymousDenied',
-        data: { api: apiLabel(api), methods },
+        data: { api: apiLabel(api), methods: methodsLabel(open) },
         resource: api.resource,
         related: open.flatMap((m) => (m.resource ? [m.resource] : [])),
         other: api.resource, // one finding per API, whatever methods it has: a stable id to acknowledge

@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel } from './describe';
+import { apiLabel, callerLabel } from './labels';
 
 type Messages = 'unknownStage';
 

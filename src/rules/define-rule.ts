@@ -33,13 +33,17 @@ export interface RuleMeta<M extends string = string> {
   readonly messages: { readonly [id in M]: MessageTemplate };
 }
 
-/** What a rule reports for one pair of resources. */
+/**
+ * What a rule reports for one pair of resources. A rule may report the same pair (resource, other
+ * end) more than once, e.g. for each call that shows it: the first report of a pair is kept.
+ */
 export interface Report<M extends string = string> {
   readonly messageId: M;
   readonly data: { readonly [key: string]: string };
   readonly resource: ResourceNode;
-  readonly related: ResourceNode[];
-  /** The other end, as a resource (its construct path) or a literal (a hostname). */
+  /** The other resources involved, for the finding's `relatedResources`; none by default. */
+  readonly related?: ResourceNode[];
+  /** The other end, as a resource (its construct path) or a literal (a hostname); with `resource`, it names the finding. */
   readonly other: ResourceNode | string;
   readonly location: string;
   readonly level?: FindingLevel;
@@ -64,9 +68,15 @@ export function defineRule<M extends string>(meta: RuleMeta<M> & { check(facts: 
     id,
     docs,
     check(facts: Facts): Finding[] {
-      return meta.check(facts).map((r) => {
+      const seen = new Set<string>();
+      const findings: Finding[] = [];
+      for (const r of meta.check(facts)) {
+        const findingId = findingIdOf(r.other);
+        const pair = `${r.resource.key}|${findingId}`;
+        if (seen.has(pair)) continue;
+        seen.add(pair);
         const t = meta.messages[r.messageId];
-        return {
+        findings.push({
           rule: id,
           ruleName: meta.name,
           level: r.level ?? meta.level,
@@ -74,12 +84,13 @@ export function defineRule<M extends string>(meta: RuleMeta<M> & { check(facts: 
           message: fill(t.message, r.data),
           fix: fill(t.fix, r.data),
           resource: findingResource(r.resource),
-          relatedResources: r.related.map(findingResource),
-          findingId: findingIdOf(r.other),
+          relatedResources: (r.related ?? []).map(findingResource),
+          findingId,
           location: r.location,
           docs,
-        };
-      });
+        });
+      }
+      return findings;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
 import { findings, findingsFromAssembly, summary } from '../helpers';
 
@@ -87,6 +88,37 @@ describe(RULE, () => {
       ['the URL is a literal of an API the app does not define (rule 2)', { evidence: 'literal' }],
     ])('%s', (_, o) => {
       expect(findings(scenario(o).app, RULE)).toEqual([]);
+    });
+
+    // The caller holds only the API's id, and the API is mapped on a custom domain name that the app
+    // imports (a literal DomainName): the caller may build that domain's URL, not the default one.
+    // Rule 1 reads the same "mapped APIs" fact as rule 11, which counts mappings to imported domains.
+    test('a bare id of an API mapped on an imported custom domain', () => {
+      const s = scenario({ evidence: 'id' });
+      new apigw.CfnBasePathMapping(Stack.of(s.api), 'ImportedDomainMapping', {
+        domainName: 'api.example.com',
+        restApiId: (s.api as apigw.RestApi).restApiId,
+      });
+      expect(findings(s.app, RULE)).toEqual([]);
+    });
+
+    test('a bare id, while a mapping of the app names an API it imports (it may be this one)', () => {
+      const s = scenario({ evidence: 'id' });
+      new apigw.CfnBasePathMapping(Stack.of(s.api), 'OtherDomainMapping', {
+        domainName: 'unrelated.example.com',
+        restApiId: Fn.importValue('SomeOtherApiId'),
+      });
+      // A mapping whose API is an import may map any API: the hostname cannot be told, so nothing is reported.
+      expect(findings(s.app, RULE)).toEqual([]);
+    });
+
+    test('an IAM grant on an API mapped on an imported custom domain', () => {
+      const s = scenario({ evidence: 'grant' });
+      new apigw.CfnBasePathMapping(Stack.of(s.api), 'ImportedDomainMapping', {
+        domainName: 'api.example.com',
+        restApiId: (s.api as apigw.RestApi).restApiId,
+      });
+      expect(findings(s.app, RULE)).toEqual([]);
     });
   });
 

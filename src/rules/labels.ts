@@ -1,7 +1,6 @@
 /** Shared wording of rule messages, so that every rule names things the same way. */
-import { ApiFact, CallLink, Caller, DomainFact, RequestPrincipal } from '../facts';
-import { displayName, ResourceNode } from '../graph/resource-graph';
-import { ResRef, Value, describe } from '../graph/values';
+import { ApiFact, CallLink, Caller, DomainFact, ExecuteApiEndpoint, MethodFact } from '../facts';
+import { displayName } from '../graph/resource-graph';
 
 /** "public REST API Svc/PaymentsApi (REGIONAL)". */
 export function apiLabel(api: ApiFact): string {
@@ -20,21 +19,20 @@ export function domainLabel(d: DomainFact): string {
   return `custom domain ${displayName(d.resource)}${d.name ? ` (${d.name})` : ''}`;
 }
 
+/** "Net/Vpc/ExecuteApi, Net/Other/ExecuteApi". */
+export function endpointsLabel(endpoints: ExecuteApiEndpoint[]): string {
+  return endpoints.map((e) => displayName(e.resource)).join(', ');
+}
+
+/** "GET /pets, POST /pets", or "5 methods" past three. */
+export function methodsLabel(methods: MethodFact[]): string {
+  return methods.length > 3 ? `${methods.length} methods` : methods.map((m) => m.name).join(', ');
+}
+
 /** Where the evidence of a call is, as a phrase. */
 export function evidenceLabel(l: CallLink): string {
   if (l.evidence === 'hint') return 'as declared with ApiReachability.of(...).declareCall';
   if (l.evidence === 'iam') return `as its role's policy ${displayName(l.holder)} allows execute-api:Invoke on it`;
   const where = l.holder === l.caller.resource ? l.location : `${displayName(l.holder)} ${l.location}`;
   return `see ${where}`;
-}
-
-/** The resources a list of values names, for messages. */
-export function namesOf(values: Value[], get: (key: string) => ResourceNode | undefined): string {
-  return values.map((v) => (v instanceof ResRef && get(v.key) ? displayName(get(v.key)!) : describe(v))).join(', ');
-}
-
-/** The principal a caller's requests carry: anonymous for APIs whose methods are all unsigned, else its role. */
-export function principalOf(c: Caller, methodsAllUnsigned: boolean): RequestPrincipal {
-  if (methodsAllUnsigned || c.roles.length === 0) return { kind: 'anonymous' };
-  return { kind: 'aws', identity: c.roles[0] };
 }
