@@ -3,7 +3,7 @@
  * surface); the doors call these.
  */
 import { IConstruct } from 'constructs';
-import { deriveFacts } from './facts';
+import { FactUnavailable, deriveFacts, errorText } from './facts';
 import { dedupeFindings, Finding, sortFindings } from './finding';
 import { stacksFromCloudAssembly, stacksFromTemplateFiles } from './graph/from-cloud-assembly';
 import { stacksFromConstructTree } from './graph/from-construct-tree';
@@ -17,9 +17,11 @@ export interface Analysis {
   readonly diagnostics: string[];
 }
 
-/** Runs every rule over a graph. Never throws: a crash inside a rule becomes a diagnostic. */
+/**
+ * Runs every rule over a graph. Never throws: a crash inside a rule becomes a diagnostic; a rule
+ * that needs a fact family that could not be derived stays silent, named in that family's diagnostic.
+ */
 export function analyzeGraph(graph: ResourceGraph, rules: ReadonlyArray<Rule> = RULES): Analysis {
-  const diagnostics: string[] = [];
   let facts;
   try {
     facts = deriveFacts(graph);
@@ -27,13 +29,21 @@ export function analyzeGraph(graph: ResourceGraph, rules: ReadonlyArray<Rule> = 
     return { findings: [], diagnostics: [`the facts could not be derived (${errorText(e)}); no rule ran`] };
   }
   const findings: Finding[] = [];
+  const silenced = new Map<string, string[]>();
+  const failures: string[] = [];
   for (const rule of rules) {
     try {
       findings.push(...rule.check(facts));
     } catch (e) {
-      diagnostics.push(`rule ${rule.id} failed (${errorText(e)}); its findings are missing`);
+      if (e instanceof FactUnavailable) silenced.set(e.family, [...(silenced.get(e.family) ?? []), rule.id]);
+      else failures.push(`rule ${rule.id} failed (${errorText(e)}); its findings are missing`);
     }
   }
+  const diagnostics = [
+    ...facts.problems,
+    ...[...silenced].map(([family, ids]) => `without the ${family} facts, ${ids.join(', ')} did not run`),
+    ...failures,
+  ];
   return { findings: sortFindings(dedupeFindings(findings)), diagnostics };
 }
 
@@ -72,8 +82,4 @@ export function analyzeCloudAssembly(dir: string): Analysis {
 /** Analyzes CloudFormation / SAM template files as one app. Throws TemplateLoadError on unreadable input. */
 export function analyzeTemplateFiles(files: ReadonlyArray<string>): Analysis {
   return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files)));
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0] : String(e);
 }

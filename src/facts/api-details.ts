@@ -103,10 +103,12 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
   for (const d of byKey.values()) {
     const r = d.api.resource;
     if (r.type === 'AWS::Serverless::Api') {
-      d.stages.push({ name: literal(r.properties.StageName), resource: r }, { name: 'Stage', resource: r });
+      // StageName is required; a parameter or other unknown value makes the stages unknown.
+      addStage(new ResRef(r.key), r.properties.StageName, r);
+      d.stages.push({ name: 'Stage', resource: r });
     }
     if (r.type === 'AWS::Serverless::HttpApi') {
-      d.stages.push({ name: literal(r.properties.StageName) ?? '$default', resource: r });
+      addStage(new ResRef(r.key), r.properties.StageName ?? '$default', r);
     }
     if (r.type === 'AWS::ApiGatewayV2::Api' && r.properties.Target !== undefined) {
       d.stages.push({ name: '$default', resource: r });

@@ -10,6 +10,7 @@
  * Unknown: an endpoint type that is a parameter or `Fn::If` (`isPublic` undefined); mappings whose
  * API or domain is not a resource or literal of the app.
  */
+import { FactGuard } from './guard';
 import { Policy, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, at, isObject, list, literal } from '../graph/values';
@@ -73,32 +74,38 @@ const API_TYPES = [
 ];
 
 /** Reads the APIs of the app. */
-export function readApis(graph: ResourceGraph): ApiFact[] {
-  return graph.ofType(...API_TYPES).map((r) => {
-    const region = r.stack.region;
-    switch (r.type) {
-      case 'AWS::ApiGateway::RestApi': {
-        const type = restEndpointType(r.properties);
-        return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
+export function readApis(graph: ResourceGraph, guard = new FactGuard()): ApiFact[] {
+  return guard.each(
+    'API',
+    graph.ofType(...API_TYPES),
+    (r): ApiFact => {
+      const region = r.stack.region;
+      switch (r.type) {
+        case 'AWS::ApiGateway::RestApi': {
+          const type = restEndpointType(r.properties);
+          return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
+        }
+        case 'AWS::Serverless::Api': {
+          const cfg = r.properties.EndpointConfiguration;
+          const type = cfg === undefined ? 'EDGE' : endpointTypeOf(isObject(cfg) ? cfg.Type : cfg);
+          return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
+        }
+        default: {
+          const protocol = literal(r.properties.ProtocolType);
+          const kind: ApiKind = protocol === 'WEBSOCKET' ? 'WEBSOCKET' : 'HTTP';
+          return { resource: r, kind, endpointType: 'REGIONAL', isPublic: true, region };
+        }
       }
-      case 'AWS::Serverless::Api': {
-        const cfg = r.properties.EndpointConfiguration;
-        const type = cfg === undefined ? 'EDGE' : endpointTypeOf(isObject(cfg) ? cfg.Type : cfg);
-        return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
-      }
-      default: {
-        const protocol = literal(r.properties.ProtocolType);
-        const kind: ApiKind = protocol === 'WEBSOCKET' ? 'WEBSOCKET' : 'HTTP';
-        return { resource: r, kind, endpointType: 'REGIONAL', isPublic: true, region };
-      }
-    }
-  });
+    },
+    (r) => r,
+  );
 }
 
 function restEndpointType(props: { [k: string]: Value }): ApiFact['endpointType'] {
   const cfg = props.EndpointConfiguration;
   if (cfg !== undefined) {
-    const types = at(cfg, 'Types');
+    if (!isObject(cfg)) return undefined; // a Fn::If or a parameter: the type is unknown, not EDGE
+    const types = cfg.Types;
     if (types === undefined) return 'EDGE';
     const all = list(types);
     return all.length === 1 ? endpointTypeOf(all[0]) : undefined;
@@ -154,9 +161,14 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
       version = 'private';
       endpointType = 'PRIVATE';
     } else {
-      const types = at(r.properties.EndpointConfiguration, 'Types');
+      const cfg = r.properties.EndpointConfiguration;
+      const types = isObject(cfg) ? cfg.Types : undefined;
       const t =
-        types === undefined ? 'EDGE' : list(types).length === 1 ? literal(list(types)[0])?.toUpperCase() : undefined;
+        cfg === undefined || (isObject(cfg) && types === undefined)
+          ? 'EDGE'
+          : types !== undefined && list(types).length === 1
+            ? literal(list(types)[0])?.toUpperCase()
+            : undefined; // a Fn::If or a parameter: unknown, not EDGE
       endpointType = t === 'EDGE' || t === 'REGIONAL' ? t : undefined;
     }
     const d = {

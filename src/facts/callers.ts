@@ -14,6 +14,7 @@
  * Unknown: a VPC that cannot be told from the subnets and security groups (the caller has no
  * `vpc`), a public IP that depends on something outside the app ('unknown').
  */
+import { FactGuard } from './guard';
 import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, ValueObject, at, bool, isObject, list, literal } from '../graph/values';
@@ -74,16 +75,16 @@ const CALLER_TYPES: { [type: string]: { kind: string; read: Reader } } = {
 };
 
 /** Reads every caller of the app: those in a VPC, and Lambda functions and CodeBuild projects outside one. */
-export function readCallers(graph: ResourceGraph, vpcs: VpcIndex): Caller[] {
+export function readCallers(graph: ResourceGraph, vpcs: VpcIndex, guard = new FactGuard()): Caller[] {
   const out: Caller[] = [];
   for (const type of Object.keys(CALLER_TYPES)) {
     const { kind, read } = CALLER_TYPES[type];
-    for (const r of graph.ofType(type)) {
+    const readOne = (r: ResourceNode): Caller | undefined => {
       const p = read(r, graph);
-      if (!p) continue;
+      if (!p) return undefined;
       const inVpc = p.inVpc !== false;
-      if (inVpc && p.subnets.length === 0 && p.securityGroups.length === 0) continue;
-      out.push({
+      if (inVpc && p.subnets.length === 0 && p.securityGroups.length === 0) return undefined;
+      return {
         resource: r,
         kind,
         inVpc,
@@ -92,8 +93,9 @@ export function readCallers(graph: ResourceGraph, vpcs: VpcIndex): Caller[] {
         publicIp: p.publicIp,
         config: p.config,
         roles: p.roles,
-      });
-    }
+      };
+    };
+    out.push(...guard.each('caller', graph.ofType(type), readOne, (r) => r));
   }
   return out;
 }

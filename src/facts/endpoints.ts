@@ -13,14 +13,19 @@
 import { Policy, parsePolicy } from './policies';
 import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
-import { bool, literal, partsOf } from '../graph/values';
+import { Opaque, bool, literal, partsOf } from '../graph/values';
 
 /** An execute-api interface endpoint. */
 export interface ExecuteApiEndpoint {
   readonly resource: ResourceNode;
   readonly vpc?: VpcRef;
-  /** The region it serves; undefined when unknown (environment-agnostic stack). */
+  /** The region it serves; undefined when it is the region of an environment-agnostic stack (`AWS::Region`). */
   readonly region?: string;
+  /**
+   * True when the region part of `ServiceName` is a value the app cannot know (a parameter, an
+   * import): the endpoint may serve any region, or none that matters.
+   */
+  readonly regionUncertain: boolean;
   /** Private DNS: on, off, or unknown. */
   readonly privateDns: boolean | 'unknown';
   /** The endpoint's own policy (`PolicyDocument`); undefined = none (full access). */
@@ -38,6 +43,7 @@ export function readExecuteApiEndpoints(graph: ResourceGraph, vpcs: VpcIndex): E
       resource: r,
       vpc: vpcs.vpcOf(graph.prop(r, 'VpcId')),
       region: service.region ?? r.stack.region,
+      regionUncertain: service.regionUncertain,
       privateDns: bool(graph.prop(r, 'PrivateDnsEnabled')) ?? false,
       policy: parsePolicy(graph.prop(r, 'PolicyDocument')),
     });
@@ -49,14 +55,26 @@ export function readExecuteApiEndpoints(graph: ResourceGraph, vpcs: VpcIndex): E
  * The AWS service an endpoint's `ServiceName` names: `com.amazonaws.<region>.<service>`, with the
  * region literal or unknown (a pseudo parameter of an environment-agnostic stack).
  */
-function serviceOf(v: Parameters<typeof partsOf>[0]): { name: string; region?: string } | undefined {
+function serviceOf(
+  v: Parameters<typeof partsOf>[0],
+): { name: string; region?: string; regionUncertain: boolean } | undefined {
   const parts = partsOf(v);
   if (!parts) return undefined;
-  // Unknown parts become a placeholder that can only stand where the region stands.
-  const text = parts.map((p) => (typeof p === 'string' ? p : '\u0000')).join('');
-  const m = /^com\.amazonaws\.([a-z0-9-]+|\u0000)\.([a-z0-9.-]+)$/.exec(text);
+  // Unknown parts become a placeholder that can only stand where the region stands: \u0000 for the
+  // stack's own region (AWS::Region), \u0001 for anything else (a parameter, an import).
+  const text = parts
+    .map((p) =>
+      typeof p === 'string'
+        ? p
+        : p instanceof Opaque && p.kind === 'pseudo' && p.id === 'AWS::Region'
+          ? '\u0000'
+          : '\u0001',
+    )
+    .join('');
+  const m = /^com\.amazonaws\.([a-z0-9-]+|\u0000|\u0001)\.([a-z0-9.-]+)$/.exec(text);
   if (!m) return undefined;
-  return { name: m[2], region: m[1] === '\u0000' ? undefined : m[1] };
+  const placeholder = m[1] === '\u0000' || m[1] === '\u0001';
+  return { name: m[2], region: placeholder ? undefined : m[1], regionUncertain: m[1] === '\u0001' };
 }
 
 /** The execute-api endpoints of the app by VPC, and the questions rules ask about them. */
@@ -85,7 +103,7 @@ export class EndpointIndex {
    */
   public shadowing(vpc: VpcRef, region: string | undefined): ExecuteApiEndpoint | 'unknown' | undefined {
     const here = this.of(vpc, region);
-    const on = here.find((e) => e.privateDns === true && !e.resource.conditional);
+    const on = here.find((e) => e.privateDns === true && !e.resource.conditional && !e.regionUncertain);
     if (on) return on;
     return here.some((e) => e.privateDns !== false) ? 'unknown' : undefined;
   }

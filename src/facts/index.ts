@@ -9,6 +9,7 @@ import { Caller, readCallers } from './callers';
 import { CallIndex, CallLink, CallsByTarget } from './calls';
 import { EgressIndex } from './egress';
 import { EndpointIndex, readExecuteApiEndpoints } from './endpoints';
+import { FactGuard } from './guard';
 import { RecordFact, readRecords } from './records';
 import { RoleIndex } from './roles';
 import { VpcIndex } from './vpcs';
@@ -22,6 +23,7 @@ export * from './calls';
 export * from './egress';
 export * from './policies';
 export * from './endpoints';
+export * from './guard';
 export * from './records';
 export * from './roles';
 export * from './tri';
@@ -45,29 +47,80 @@ export interface Facts {
   readonly roles: RoleIndex;
   /** Policies, stages, methods and usage plans of each API, by the API's resource key. */
   readonly apiDetails: ReadonlyMap<string, ApiDetails>;
+  /**
+   * What could not be derived, one line each, naming the resource. A family that failed as a whole
+   * throws FactUnavailable when a rule reads it, so that rule stays silent and the others run.
+   */
+  readonly problems: ReadonlyArray<string>;
 }
 
-/** Derives the facts of a graph. */
+/**
+ * Derives the facts of a graph. Never throws: a resource whose facts cannot be read is left out of
+ * them (one problem that names it); a family that cannot be derived at all makes the rules that
+ * read it stay silent. Only families whose loss cannot raise a finding are read resource by
+ * resource (callers, calls, APIs, records: fewer of them only means fewer findings); the others
+ * (endpoints, domains, egress …), where a missing entry would read as "there is none", fail whole.
+ */
 export function deriveFacts(graph: ResourceGraph): Facts {
-  const vpcs = new VpcIndex(graph);
-  const roles = new RoleIndex(graph);
-  const apis = readApis(graph);
-  const { domains, mappedApis } = readDomains(graph, apis);
-  const records = readRecords(graph, apis, domains);
-  const callers = readCallers(graph, vpcs);
-  const callIndex = new CallIndex(apis, domains, records, roles);
-  const calls = callers.flatMap((c) => callIndex.linksOf(c));
+  const guard = new FactGuard();
+  const vpcs = guard.family('VPC', () => new VpcIndex(graph));
+  const roles = guard.family('IAM role', () => new RoleIndex(graph));
+  const apis = guard.family('API', () => readApis(graph, guard));
+  const domainFacts = guard.family('custom domain', () => readDomains(graph, apis()));
+  const records = guard.family('DNS record', () => readRecords(graph, apis(), domainFacts().domains, guard));
+  const callers = guard.family('caller', () => readCallers(graph, vpcs(), guard));
+  const calls = guard.family('call', () => {
+    const index = new CallIndex(apis(), domainFacts().domains, records(), roles());
+    return guard
+      .each(
+        'call',
+        callers(),
+        (c) => index.linksOf(c),
+        (c) => c.resource,
+      )
+      .flat();
+  });
+  const callsThrough = guard.family('call', () => new CallsByTarget(calls()));
+  const egress = guard.family('egress', () => new EgressIndex(graph));
+  const endpoints = guard.family(
+    'execute-api endpoint',
+    () => new EndpointIndex(readExecuteApiEndpoints(graph, vpcs())),
+  );
+  const apiDetails = guard.family('API detail', () => readApiDetails(graph, apis()));
   return {
-    egress: new EgressIndex(graph),
-    endpoints: new EndpointIndex(readExecuteApiEndpoints(graph, vpcs)),
-    apis,
-    domains,
-    mappedApis,
-    records,
-    callers,
-    calls,
-    callsThrough: new CallsByTarget(calls),
-    roles,
-    apiDetails: readApiDetails(graph, apis),
+    get egress() {
+      return egress();
+    },
+    get endpoints() {
+      return endpoints();
+    },
+    get apis() {
+      return apis();
+    },
+    get domains() {
+      return domainFacts().domains;
+    },
+    get mappedApis() {
+      return domainFacts().mappedApis;
+    },
+    get records() {
+      return records();
+    },
+    get callers() {
+      return callers();
+    },
+    get calls() {
+      return calls();
+    },
+    get callsThrough() {
+      return callsThrough();
+    },
+    get roles() {
+      return roles();
+    },
+    get apiDetails() {
+      return apiDetails();
+    },
+    problems: guard.problems,
   };
 }

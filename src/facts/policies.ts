@@ -94,12 +94,16 @@ function parseStatement(s: Value): PolicyStatement {
           unreadable = true;
           continue;
         }
-        const m = /^(?:(ForAnyValue|ForAllValues):)?(.+?)(IfExists)?$/.exec(op)!;
+        const parsed = parseOperator(op);
+        if (!parsed) {
+          unreadable = true;
+          continue;
+        }
         for (const key of Object.keys(block)) {
           conditions.push({
-            operator: m[2],
-            set: m[1] as Condition['set'],
-            ifExists: m[3] !== undefined,
+            operator: parsed.operator,
+            set: parsed.set,
+            ifExists: parsed.ifExists,
             key: key.toLowerCase(),
             values: list(block[key]),
           });
@@ -118,6 +122,26 @@ function parseStatement(s: Value): PolicyStatement {
     conditions,
     unreadable,
   };
+}
+
+/**
+ * A condition operator as `[ForAnyValue:|ForAllValues:]<Operator>[IfExists]`; undefined when there
+ * is no operator name left (an empty key). Read with string operations, never a regular
+ * expression of user text: odd keys (line breaks, control characters) are just unknown operators.
+ */
+function parseOperator(op: string): Pick<Condition, 'operator' | 'set' | 'ifExists'> | undefined {
+  let rest = op;
+  let set: Condition['set'];
+  for (const prefix of ['ForAnyValue', 'ForAllValues'] as const) {
+    if (rest.startsWith(`${prefix}:`)) {
+      set = prefix;
+      rest = rest.slice(prefix.length + 1);
+      break;
+    }
+  }
+  const ifExists = rest.length > 'IfExists'.length && rest.endsWith('IfExists');
+  if (ifExists) rest = rest.slice(0, -'IfExists'.length);
+  return rest === '' ? undefined : { operator: rest, set, ifExists };
 }
 
 function parsePrincipals(v: Value): Principals | 'unknown' {

@@ -10,6 +10,7 @@
  * Unknown: values that are parameters or other unresolvable intrinsics (the record has no target).
  */
 import { ApiFact, DomainFact } from './apis';
+import { FactGuard } from './guard';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, at, isObject, list, literal, partsOf } from '../graph/values';
 
@@ -38,7 +39,12 @@ export interface RecordFact {
 const EXECUTE_API_HOST = /^((d-)?[a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\.?$/;
 
 /** Reads the Route 53 records of the app. */
-export function readRecords(graph: ResourceGraph, apis: ApiFact[], domains: DomainFact[]): RecordFact[] {
+export function readRecords(
+  graph: ResourceGraph,
+  apis: ApiFact[],
+  domains: DomainFact[],
+  guard = new FactGuard(),
+): RecordFact[] {
   const apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
   const domainByKey = new Map(domains.map((d) => [d.resource.key, d]));
   const targetOf = (v: Value | undefined): RecordTarget | undefined => {
@@ -73,10 +79,17 @@ export function readRecords(graph: ResourceGraph, apis: ApiFact[], domains: Doma
       target: targetOf(value),
     };
   };
-  const out: RecordFact[] = [];
-  for (const r of graph.ofType('AWS::Route53::RecordSet')) out.push(read(r, r.properties, 'Properties'));
-  for (const r of graph.ofType('AWS::Route53::RecordSetGroup')) {
-    list(r.properties.RecordSets).forEach((rs, i) => out.push(read(r, rs, `Properties.RecordSets.${i}`)));
-  }
-  return out;
+  const sets = guard.each(
+    'DNS record',
+    graph.ofType('AWS::Route53::RecordSet'),
+    (r) => [read(r, r.properties, 'Properties')],
+    (r) => r,
+  );
+  const groups = guard.each(
+    'DNS record',
+    graph.ofType('AWS::Route53::RecordSetGroup'),
+    (r) => list(r.properties.RecordSets).map((rs, i) => read(r, rs, `Properties.RecordSets.${i}`)),
+    (r) => r,
+  );
+  return [...sets, ...groups].flat();
 }
