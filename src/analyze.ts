@@ -74,6 +74,18 @@ export function analyzeTemplateFiles(files: ReadonlyArray<string>): Analysis {
   return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files)));
 }
 
+/**
+ * Analyzes the templates a door was handed (CDK's validation context without a construct tree).
+ * Never throws: templates that cannot be read become a diagnostic, like an app that cannot be read.
+ */
+export function analyzeSynthesizedTemplates(files: ReadonlyArray<string>): Analysis {
+  try {
+    return analyzeTemplateFiles(files);
+  } catch (e) {
+    return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };
+  }
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0] : String(e);
 }
