@@ -83,3 +83,15 @@ export function analyzeCloudAssembly(dir: string): Analysis {
 export function analyzeTemplateFiles(files: ReadonlyArray<string>): Analysis {
   return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files)));
 }
+
+/**
+ * Analyzes the templates a door was handed (CDK's validation context without a construct tree).
+ * Never throws: templates that cannot be read become a diagnostic, like an app that cannot be read.
+ */
+export function analyzeSynthesizedTemplates(files: ReadonlyArray<string>): Analysis {
+  try {
+    return analyzeTemplateFiles(files);
+  } catch (e) {
+    return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };
+  }
+}

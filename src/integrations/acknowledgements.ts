@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { findingLabel } from './wording';
 import { Finding } from '../finding';
 
 /** Where CDK's `Validations.of(x).acknowledge()` records acknowledged rule ids (aws-cdk-lib >= 2.257). */
@@ -10,7 +11,7 @@ const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
  * CDK stores the id with a namespace (`Annotation::…`); any namespace is accepted.
  */
 export function isAcknowledged(construct: IConstruct | undefined, f: Finding): boolean {
-  const wanted = new Set([f.rule, `${f.rule}[${f.findingId}]`]);
+  const wanted = new Set([f.rule, findingLabel(f)]);
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
     for (const entry of c.node.metadata) {
       if (entry.type !== ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
@@ -35,9 +36,4 @@ export function constructAt(root: IConstruct, path: string | undefined): IConstr
     c = c.node.tryFindChild(id);
   }
   return c;
-}
-
-/** One line per finding, in the shape cdk-nag users know. */
-export function findingText(f: Finding, verbose: boolean, explanation?: string): string {
-  return `${f.rule}[${f.findingId}]: ${f.message}${verbose && explanation ? ` ${explanation}` : ''} Fix: ${f.fix} See ${f.docs}`;
 }

@@ -1,9 +1,9 @@
 import { Annotations, IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { findingText, isAcknowledged } from './acknowledgements';
+import { isAcknowledged } from './acknowledgements';
+import { findingLabel, findingText, INTERNAL_ERROR_ID, internalErrorText } from './wording';
 import { analyzeScope } from '../analyze';
 import { Finding } from '../finding';
-import { RULES } from '../rules';
 
 /** Properties of {@link ApiReachabilityAspect}. */
 export interface ApiReachabilityAspectProps {
@@ -43,12 +43,11 @@ export class ApiReachabilityAspect implements IAspect {
       byPath = this.analyze(root);
       this.byRoot.set(root, byPath);
     }
-    const explanations = new Map(RULES.map((r) => [r.id, r.explanation]));
     for (const f of byPath.get(node.node.path) ?? []) {
       if (isAcknowledged(node, f)) continue;
-      const text = findingText(f, this.verbose, explanations.get(f.rule));
+      const text = findingText(f, this.verbose);
       if (f.level === 'error') Annotations.of(node).addError(text);
-      else Annotations.of(node).addWarningV2(`${f.rule}[${f.findingId}]`, text);
+      else Annotations.of(node).addWarningV2(findingLabel(f), text);
     }
   }
 
@@ -60,10 +59,7 @@ export class ApiReachabilityAspect implements IAspect {
       byPath.set(f.resource.path, [...(byPath.get(f.resource.path) ?? []), f]);
     }
     for (const d of analysis.diagnostics) {
-      Annotations.of(root).addWarningV2(
-        'ApiReachability-InternalError',
-        `cdk-api-reachability could not finish a check: ${d}.`,
-      );
+      Annotations.of(root).addWarningV2(INTERNAL_ERROR_ID, internalErrorText(d));
     }
     return byPath;
   }

@@ -2,10 +2,9 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Po
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { constructAt, isAcknowledged } from './acknowledgements';
-import { analyzeGraph, analyzeScope, Analysis } from '../analyze';
+import { findingDescription, findingLabel, INTERNAL_ERROR_ID, internalErrorText } from './wording';
+import { analyzeScope, analyzeSynthesizedTemplates, Analysis } from '../analyze';
 import { Finding } from '../finding';
-import { stacksFromTemplateFiles } from '../graph/from-cloud-assembly';
-import { ResourceGraph } from '../graph/resource-graph';
 import { RULES } from '../rules';
 
 /** Properties of {@link ApiReachabilityChecks}. */
@@ -40,17 +39,8 @@ export class ApiReachabilityChecks extends NagPack {
   /** Called by CDK's validation framework after synthesis. */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const root = (context as { appConstruct?: IConstruct }).appConstruct;
-    let analysis: Analysis;
-    if (root) {
-      analysis = analyzeScope(root);
-    } else {
-      // A CDK without appConstruct on the context: read the synthesized templates instead.
-      try {
-        analysis = analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(context.templatePaths)));
-      } catch (e) {
-        analysis = { findings: [], diagnostics: [`the templates could not be read (${(e as Error).message})`] };
-      }
-    }
+    // A CDK without appConstruct on the context: read the synthesized templates instead.
+    const analysis = root ? analyzeScope(root) : analyzeSynthesizedTemplates(context.templatePaths);
     const stacks = (context.stackTemplates ?? []).map((s) => s.stackConstructPath);
     const inScope = (f: Finding) =>
       stacks.length === 0 || stacks.some((s) => f.resource.stack === s || f.resource.stack.startsWith(`${s}/`));
@@ -78,14 +68,13 @@ export class ApiReachabilityChecks extends NagPack {
     inScope: (f: Finding) => boolean,
     templateOf: (f: Finding) => string | undefined,
   ): PolicyValidationPluginReport {
-    const explanations = new Map(RULES.map((r) => [r.id, r.explanation]));
     const violations: PolicyViolation[] = [];
     for (const f of analysis.findings) {
       if (!inScope(f) || (root && isAcknowledged(constructAt(root, f.resource.path), f))) continue;
       const templatePath = templateOf(f);
       violations.push({
-        ruleName: `${f.rule}[${f.findingId}]`,
-        description: `${f.message}${this.showExplanations ? ` ${explanations.get(f.rule)}` : ''} See ${f.docs}`,
+        ruleName: findingLabel(f),
+        description: `${findingDescription(f, this.showExplanations)} See ${f.docs}`,
         fix: f.fix,
         severity: f.level,
         ruleMetadata: {
@@ -106,8 +95,8 @@ export class ApiReachabilityChecks extends NagPack {
     }
     for (const d of analysis.diagnostics) {
       violations.push({
-        ruleName: 'ApiReachability-InternalError',
-        description: `cdk-api-reachability could not finish a check: ${d}. Please report this; the other checks ran.`,
+        ruleName: INTERNAL_ERROR_ID,
+        description: internalErrorText(d),
         severity: 'warning',
         violatingResources: [],
       });

@@ -14,6 +14,18 @@ import { HINTS_METADATA_KEY, HintsMetadata } from '../facts/calls';
  * The hints are stored as metadata on the caller's CloudFormation resource (plain strings, no
  * references: they add no dependency between stacks), so checks of the synthesized `cdk.out` see
  * them too.
+ *
+ * A hint that cannot be right throws an error whose message starts with a stable code, then the
+ * caller's construct path in brackets, what is wrong, the fix and a link, like the errors of this
+ * library's constructs: `HintTargetNotAnApi: [Svc/Fn] declareCall: … Fix: … See: …`. The codes never
+ * change once released:
+ *
+ * - `HintCallerNotAResource`: the caller is neither a CloudFormation resource of this app nor has one
+ *   as its default child;
+ * - `HintApiNotAResource`: the same, for the API given to `declareCall` (an imported API, say);
+ * - `HintTargetNotAnApi`: the construct given to `declareCall` is not an API;
+ * - `HintUrlIsToken`: the URL given to `declareExternalCall` is a token, not a literal;
+ * - `HintUrlNotAUrl`: the URL given to `declareExternalCall` is not a URL.
  */
 export class ApiReachability {
   /** The hints of a caller: a Lambda function, ECS service, EC2 instance, Auto Scaling group, CodeBuild project … */
@@ -26,14 +38,28 @@ export class ApiReachability {
   /**
    * Declares that the caller calls `api` on its default execute-api hostname.
    *
+   * Throws `HintApiNotAResource` when `api` is not a resource of this app (imported), `HintTargetNotAnApi`
+   * when it is not an API, and `HintCallerNotAResource` when the caller has no CloudFormation resource.
+   *
    * @param api the API (a `RestApi`, `SpecRestApi`, `HttpApi`, `WebSocketApi` or their L1) defined in this app
    */
   public declareCall(api: IConstruct): void {
-    const target = cfnResourceOf(api, 'declareCall', 'api');
+    const target = cfnResourceOf(api);
+    if (!target) {
+      throw new HintError(this.caller, {
+        code: 'HintApiNotAResource',
+        message:
+          `declareCall: the api ${pathOf(api)} is not a CloudFormation resource of this app and has none as its ` +
+          'default child (imported constructs have none).',
+        fix: 'For an API of another app use declareExternalCall(url).',
+      });
+    }
     if (!/^AWS::(ApiGateway::RestApi|ApiGatewayV2::Api|Serverless::(Http)?Api)$/.test(target.cfnResourceType)) {
-      throw new Error(
-        `declareCall: ${api.node.path} is a ${target.cfnResourceType}, not an API. Pass the RestApi, HttpApi or WebSocketApi the caller calls.`,
-      );
+      throw new HintError(this.caller, {
+        code: 'HintTargetNotAnApi',
+        message: `declareCall: ${pathOf(api)} is a ${target.cfnResourceType}, not an API.`,
+        fix: 'Pass the RestApi, SpecRestApi, HttpApi or WebSocketApi (or its L1) that the caller calls.',
+      });
     }
     this.update((h) => ({ ...h, calls: unique([...(h.calls ?? []), target.node.path]) }));
   }
@@ -41,13 +67,18 @@ export class ApiReachability {
   /**
    * Declares that the caller calls this URL, which the app does not define (an API of another app or account).
    *
+   * Throws `HintUrlIsToken` when `url` is a token, `HintUrlNotAUrl` when it is not a URL, and
+   * `HintCallerNotAResource` when the caller has no CloudFormation resource.
+   *
    * @param url a literal URL, such as `https://abc123.execute-api.eu-west-1.amazonaws.com/prod`
    */
   public declareExternalCall(url: string): void {
     if (Token.isUnresolved(url)) {
-      throw new Error(
-        `declareExternalCall on ${this.caller.node.path}: the URL is a token. For an API defined in this app use declareCall(api); declareExternalCall takes a literal URL.`,
-      );
+      throw new HintError(this.caller, {
+        code: 'HintUrlIsToken',
+        message: 'declareExternalCall: the URL is a token.',
+        fix: 'For an API defined in this app use declareCall(api); declareExternalCall takes a literal URL.',
+      });
     }
     let host: string;
     try {
@@ -56,28 +87,68 @@ export class ApiReachability {
       host = '';
     }
     if (!host) {
-      throw new Error(
-        `declareExternalCall on ${this.caller.node.path}: '${url}' is not a URL. Pass a full URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod.`,
-      );
+      throw new HintError(this.caller, {
+        code: 'HintUrlNotAUrl',
+        message: `declareExternalCall: '${url}' is not a URL.`,
+        fix: 'Pass a full URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod.',
+      });
     }
     this.update((h) => ({ ...h, externalCalls: unique([...(h.externalCalls ?? []), url]) }));
   }
 
   private update(f: (h: HintsMetadata) => HintsMetadata): void {
-    const cfn = cfnResourceOf(this.caller, 'ApiReachability.of', 'caller');
+    const cfn = cfnResourceOf(this.caller);
+    if (!cfn) {
+      throw new HintError(this.caller, {
+        code: 'HintCallerNotAResource',
+        message:
+          `ApiReachability.of: the caller ${pathOf(this.caller)} is not a CloudFormation resource of this app and has ` +
+          'none as its default child.',
+        fix:
+          'Pass the construct of the caller itself (a Lambda function, ECS service, EC2 instance, Auto Scaling group, ' +
+          'CodeBuild project …) or its CloudFormation resource.',
+      });
+    }
     const current = (cfn.getMetadata(HINTS_METADATA_KEY) ?? {}) as HintsMetadata;
     cfn.addMetadata(HINTS_METADATA_KEY, f(current));
   }
 }
 
-function cfnResourceOf(c: IConstruct, method: string, what: string): CfnResource {
+/** Where the hints are documented; their errors link to it. */
+const HINTS_DOCS = 'https://github.com/cdk-api-reachability/cdk-api-reachability#calls-the-app-cannot-show';
+
+/** What a hint error says: its stable code, what is wrong, and the fix. */
+interface HintErrorDetails {
+  /** Stable PascalCase code, `Hint…`. Part of the public contract: never reworded. */
+  readonly code: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/**
+ * The error a hint throws: `<Code>: [<caller path>] <what is wrong> Fix: <fix> See: <docs>`, the shape of the
+ * constructs' errors. Not exported from the package: users match on the code at the start of the message.
+ */
+class HintError extends Error {
+  /** The stable code, e.g. `HintTargetNotAnApi`. */
+  public readonly code: string;
+
+  constructor(caller: IConstruct, details: HintErrorDetails) {
+    super(`${details.code}: [${pathOf(caller)}] ${details.message} Fix: ${details.fix} See: ${HINTS_DOCS}`);
+    this.name = 'ApiReachabilityHintError';
+    this.code = details.code;
+  }
+}
+
+function pathOf(c: IConstruct): string {
+  return c.node.path || '(app)';
+}
+
+/** The CloudFormation resource of a construct: itself, or its default child. */
+function cfnResourceOf(c: IConstruct): CfnResource | undefined {
   if (CfnResource.isCfnResource(c)) return c;
   const child = c.node.defaultChild;
-  if (child && CfnResource.isCfnResource(child)) return child;
-  throw new Error(
-    `${method}: the ${what} ${c.node.path || '(app)'} is not a CloudFormation resource of this app and has none as its default child ` +
-      '(imported constructs have none). For an API of another app use declareExternalCall(url).',
-  );
+  return child && CfnResource.isCfnResource(child) ? child : undefined;
 }
 
 function unique(xs: string[]): string[] {

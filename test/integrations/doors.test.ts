@@ -6,6 +6,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { ApiReachabilityAspect, ApiReachabilityChecks, ApiReachabilityRule } from '../../src';
+import * as factsModule from '../../src/facts';
 import { scenario, Scenario } from '../fixtures/apps/scenario';
 
 /** What the cdk-nag door reports after `cdk synth`: `RuleId[findingId]` → construct paths. */
@@ -84,7 +85,9 @@ describe.each(DOORS)('the %s door', (_, report) => {
 
   test('reports warnings as warnings', () => {
     const s = scenario({ evidence: 'id' });
-    expect(report(s.app)).toEqual([expect.objectContaining({ severity: 'warning' })]);
+    expect(report(s.app)).toEqual([
+      { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, path: s.callerPath, severity: 'warning' },
+    ]);
   });
 
   test('reports nothing for a fixed app', () => {
@@ -142,7 +145,9 @@ describe.each(DOORS)('the %s door', (_, report) => {
         id: 'ApiReachability-PrivateDnsShadowsPublicApi',
         reason: 'test',
       });
-      expect(report(s.app)).toHaveLength(1);
+      expect(report(s.app)).toEqual([
+        { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, path: s.callerPath, severity: 'error' },
+      ]);
     });
 
     test('of another rule do not suppress', () => {
@@ -151,7 +156,9 @@ describe.each(DOORS)('the %s door', (_, report) => {
         id: ApiReachabilityRule.PUBLIC_API_CALLER_WITHOUT_EGRESS,
         reason: 'test',
       });
-      expect(report(s.app)).toHaveLength(1);
+      expect(report(s.app)).toEqual([
+        { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, path: s.callerPath, severity: 'error' },
+      ]);
     });
   });
 });
@@ -212,6 +219,23 @@ describe('ApiReachabilityChecks', () => {
     expect(r.violations.map((v) => v.ruleName)).toEqual([`ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`]);
   });
 
+  test('turns templates it cannot read into an internal-error warning, never an error', () => {
+    const r = new ApiReachabilityChecks().validate({
+      templatePaths: [path.join(__dirname, 'no-such-template.json')],
+      stackTemplates: [],
+    } as any);
+    expect(r.success).toBe(true);
+    expect(r.violations).toEqual([
+      expect.objectContaining({
+        ruleName: 'ApiReachability-InternalError',
+        severity: 'warning',
+        description: expect.stringMatching(
+          /^cdk-api-reachability could not finish a check: the templates could not be read/,
+        ),
+      }),
+    ]);
+  });
+
   test('lists its rule ids', () => {
     expect(new ApiReachabilityChecks().ruleIds).toEqual(expect.arrayContaining(Object.values(ApiReachabilityRule)));
   });
@@ -221,14 +245,18 @@ describe('each finding is reported once', () => {
   test('when the app spans several environments', () => {
     const s = scenario({ networkRegion: 'eu-west-1', apiRegion: 'eu-west-1' });
     new Stack(s.app, 'Elsewhere', { env: { account: '123456789012', region: 'us-east-1' } });
-    expect(nagReport(s.app)).toHaveLength(1);
+    expect(nagReport(s.app)).toEqual([
+      { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, path: s.callerPath, severity: 'error' },
+    ]);
   });
 
   test('when the same pack is registered on the app and on a Stage', () => {
     const s = scenario({ layout: 'stage' });
     const checks = new ApiReachabilityChecks(s.app);
     Validations.of(s.app.node.findChild('Prod')).addPlugins(checks);
-    expect(nagReport(s.app)).toHaveLength(1);
+    expect(nagReport(s.app)).toEqual([
+      { rule: `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]`, path: s.callerPath, severity: 'error' },
+    ]);
   });
 
   test('and its finding id never holds "::", which CDK acknowledgements reserve', () => {
@@ -240,5 +268,48 @@ describe('each finding is reported once', () => {
     const rules = nagReport(app).map((r) => r.rule);
     expect(rules).toContain('ApiReachability-PrivateDnsShadowsPublicApi[Svc/Orders:Api/Resource]');
     for (const r of rules) expect(r).not.toContain('::');
+  });
+});
+
+describe('ApiReachabilityAspect', () => {
+  /** The messages of the aspect's annotations on one construct path. */
+  function annotations(app: App, type: 'error' | 'warning', constructPath: string): string[] {
+    Aspects.of(app).add(new ApiReachabilityAspect({ verbose: true }));
+    app.synth();
+    const stack = app.node.findChild(constructPath.split('/')[0]) as Stack;
+    const a = Annotations.fromStack(stack);
+    const found =
+      type === 'error'
+        ? a.findError(`/${constructPath}`, Match.anyValue())
+        : a.findWarning(`/${constructPath}`, Match.anyValue());
+    return found.map((m) => String(m.entry.data));
+  }
+
+  test('verbose adds the rule explanation, in the same words as the cdk-nag pack', () => {
+    const s = scenario();
+    const pack = new ApiReachabilityChecks(undefined, { verbose: true }).validateScope(scenario().app).violations[0];
+    const [text] = annotations(s.app, 'error', s.callerPath);
+    expect(text).toContain('only reaches private APIs, so API Gateway answers 403');
+    expect(text).toBe(
+      `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]: ${pack.description.replace(/ See \S+$/, '')} ` +
+        `Fix: ${pack.fix} See ${pack.ruleMetadata!.docs}`,
+    );
+  });
+
+  test('turns a diagnostic into a warning on the app, worded as the cdk-nag pack words it', () => {
+    const s = scenario({ privateDns: false });
+    const spy = jest.spyOn(factsModule, 'deriveFacts').mockImplementation(() => {
+      throw new Error('bug');
+    });
+    try {
+      const pack = new ApiReachabilityChecks().validateScope(s.app).violations;
+      Aspects.of(s.app).add(new ApiReachabilityAspect());
+      s.app.synth();
+      const warnings = s.app.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+      expect(pack.map((v) => v.ruleName)).toEqual(['ApiReachability-InternalError']);
+      expect(warnings).toEqual([`${pack[0].description} [ack: ApiReachability-InternalError]`]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

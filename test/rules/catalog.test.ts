@@ -1,7 +1,32 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { levelName, pageLevel, README_TABLE_END, renderReadmeTable, ROOT } from '../../projenrc/docgen-rules';
 import { ApiReachabilityRule } from '../../src';
 import { RULES } from '../../src/rules';
+
+/** The TSDoc of each member of the `ApiReachabilityRule` enum, by rule id, as one line of text. */
+function enumDocs(): Map<string, string> {
+  const source = fs.readFileSync(path.join(ROOT, 'src/integrations/rule-ids.ts'), 'utf8');
+  const docs = new Map<string, string>();
+  for (const m of source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\w+ = '(ApiReachability-\w+)'/g)) {
+    const text = m[1]
+      .split('\n')
+      .map((l) => l.replace(/^\s*\*?\s?/, '').trim())
+      .filter((l) => l !== '')
+      .join(' ');
+    docs.set(m[2], text);
+  }
+  return docs;
+}
+
+/**
+ * Whether a rule's check gives some findings their own level: a `level:` in the rule file besides the one of its
+ * metadata (the reports of `defineRule` carry an optional `level`).
+ */
+function setsItsOwnLevel(name: string): boolean {
+  const source = fs.readFileSync(path.join(ROOT, 'src/rules', `${name}.ts`), 'utf8');
+  return (source.match(/^\s*level:/gm) ?? []).length > 1;
+}
 
 describe('the rule catalog', () => {
   test('pins every public id with its level (renaming a rule means editing this test)', () => {
@@ -67,5 +92,37 @@ describe('the rule catalog', () => {
       );
       expect(Object.keys(r.messages).length).toBeGreaterThan(0);
     }
+  });
+
+  test("the TSDoc of each member of the jsii enum is its rule's summary", () => {
+    const docs = enumDocs();
+    expect([...docs.keys()].sort()).toEqual(RULES.map((r) => r.id).sort());
+    for (const r of RULES) expect({ id: r.id, doc: docs.get(r.id) }).toEqual({ id: r.id, doc: r.summary });
+  });
+
+  test("a rule whose findings can carry another level says when, in its page's level note", () => {
+    const varying = RULES.filter((r) => setsItsOwnLevel(r.name)).map((r) => r.name);
+    expect(varying).toEqual([
+      'DefaultEndpointDisabledButCalled',
+      'PrivateDnsShadowsPublicApi',
+      'RegionalDomainCnameRecord',
+    ]);
+    for (const r of RULES) {
+      const other = r.level === 'error' ? 'Warning' : 'Error';
+      const note = /^(?:Error|Warning) \((.*)\)$/.exec(pageLevel(r))?.[1];
+      expect({ rule: r.name, level: pageLevel(r).split(' ')[0] }).toEqual({ rule: r.name, level: levelName(r) });
+      expect({ rule: r.name, saysWhen: note?.startsWith(`${other} when `) ?? false }).toEqual({
+        rule: r.name,
+        saysWhen: varying.includes(r.name),
+      });
+    }
+  });
+
+  test('the README rule table is the one generated from the metadata (npx projen docgen:rules)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const begin = readme.indexOf('<!-- rule-table:begin');
+    const table = readme.slice(begin, readme.indexOf(README_TABLE_END) + README_TABLE_END.length);
+    expect(table).toEqual(renderReadmeTable());
+    expect(readme).toContain(`[${RULES.length} rules](#rules)`);
   });
 });
