@@ -12,16 +12,9 @@ import {
 } from 'aws-cdk-lib';
 import type { IResolveContext } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import {
-  ROOT_KEY,
-  mappingId,
-  requirePrivateApi,
-  stageOfRestApi,
-  urlOf,
-  validateBasePath,
-  validateDomainInZone,
-} from './common';
-import { fail, validationMessage } from './errors';
+import { BasePathRegistry } from './base-paths';
+import { requirePrivateApi, stageOfRestApi, urlOf, validateDomainInZone } from './common';
+import { fail } from './errors';
 import type { RestApiMappingOptions } from './regional-custom-domain';
 
 const TUTORIAL =
@@ -131,12 +124,11 @@ export class PrivateCustomDomain extends Construct {
 
   private readonly allowedEndpointIds: string[] = [];
   private readonly associations = new Map<string, apigateway.CfnDomainNameAccessAssociation>();
-  private readonly basePaths = new Set<string>();
-  private readonly mappedApis = new Set<string>();
-  private readonly requestedBasePaths = new Set<string>();
+  private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: PrivateCustomDomainProps) {
     super(scope, id);
+    this.basePaths = new BasePathRegistry(this, { allowMultiLevel: true, mapMethods: ['addRestApi'] });
 
     if (props.hostedZone) {
       validateDomainInZone(this, props.domainName, props.hostedZone);
@@ -185,8 +177,6 @@ export class PrivateCustomDomain extends Construct {
       recordName: props.domainName,
       target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint)),
     });
-
-    this.node.addValidation({ validate: () => this.validateRequestedBasePaths() });
   }
 
   /**
@@ -248,30 +238,7 @@ export class PrivateCustomDomain extends Construct {
   public addRestApi(api: apigateway.IRestApi, options: RestApiMappingOptions = {}): apigateway.CfnBasePathMappingV2 {
     requirePrivateApi(this, api, 'a private custom domain');
     const stage = stageOfRestApi(this, api, options.stage);
-    validateBasePath(this, options.basePath, true);
-    const key = options.basePath ?? ROOT_KEY;
-    if (!Token.isUnresolved(key) && this.basePaths.has(key)) {
-      fail(this, {
-        code: 'BasePathAlreadyMapped',
-        message:
-          options.basePath === undefined
-            ? 'the domain root (no base path) is already mapped to another API.'
-            : `base path '${options.basePath}' is already mapped to another API.`,
-        fix: 'Give each API its own `basePath`.',
-      });
-    }
-    const apiKey = `${api.node.path}#${stage.node.path}`;
-    if (this.mappedApis.has(apiKey)) {
-      fail(this, {
-        code: 'ApiAlreadyMapped',
-        message: `stage '${stage.node.path}' of API '${api.node.path}' is already mapped on this domain.`,
-        fix: 'Map each API stage once.',
-      });
-    }
-    this.basePaths.add(key);
-    this.mappedApis.add(apiKey);
-
-    const mapping = new apigateway.CfnBasePathMappingV2(this, mappingId(options.basePath, api, stage), {
+    const mapping = new apigateway.CfnBasePathMappingV2(this, this.basePaths.claim(options.basePath, api, stage), {
       domainNameArn: this.domainNameArn,
       restApiId: api.restApiId,
       stage: stage.stageName,
@@ -289,8 +256,7 @@ export class PrivateCustomDomain extends Construct {
    * @param basePath the base path given to `addRestApi`
    */
   public urlFor(basePath: string): string {
-    this.requestedBasePaths.add(basePath);
-    return urlOf(this.domainName, basePath);
+    return this.basePaths.urlFor(this.domainName, basePath);
   }
 
   private renderPolicy(context: IResolveContext): unknown {
@@ -310,18 +276,6 @@ export class PrivateCustomDomain extends Construct {
       },
     });
     return { Version: '2012-10-17', Statement: [context.resolve(statement.toStatementJson())] };
-  }
-
-  private validateRequestedBasePaths(): string[] {
-    return [...this.requestedBasePaths]
-      .filter((basePath) => !Token.isUnresolved(basePath) && !this.basePaths.has(basePath))
-      .map((basePath) =>
-        validationMessage({
-          code: 'UrlForUnmappedBasePath',
-          message: `urlFor('${basePath}') was called, but no API is mapped at base path '${basePath}'.`,
-          fix: `Map an API there with addRestApi(api, { basePath: '${basePath}' }), or fix the base path.`,
-        }),
-      );
   }
 }
 

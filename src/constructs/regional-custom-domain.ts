@@ -7,8 +7,9 @@ import {
   aws_route53_targets as targets,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
-import { ROOT_KEY, mappingId, stageOfRestApi, urlOf, validateBasePath, validateDomainInZone } from './common';
-import { fail, validationMessage } from './errors';
+import { BasePathRegistry } from './base-paths';
+import { stageOfRestApi, urlOf, validateDomainInZone } from './common';
+import { fail } from './errors';
 
 /**
  * Options for mapping a REST API on a custom domain.
@@ -167,12 +168,11 @@ export class RegionalCustomDomain extends Construct {
   public readonly url: string;
 
   private readonly securityPolicy?: apigateway.SecurityPolicy;
-  private readonly basePaths = new Set<string>();
-  private readonly mappedApis = new Set<string>();
-  private readonly requestedBasePaths = new Set<string>();
+  private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: RegionalCustomDomainProps) {
     super(scope, id);
+    this.basePaths = new BasePathRegistry(this, { allowMultiLevel: true, mapMethods: ['addRestApi', 'addHttpApi'] });
 
     validateDomainInZone(this, props.domainName, props.hostedZone);
 
@@ -225,8 +225,6 @@ export class RegionalCustomDomain extends Construct {
         }),
       );
     }
-
-    this.node.addValidation({ validate: () => this.validateRequestedBasePaths() });
   }
 
   /**
@@ -284,8 +282,7 @@ export class RegionalCustomDomain extends Construct {
    * @param basePath the base path given to `addRestApi` / `addHttpApi`
    */
   public urlFor(basePath: string): string {
-    this.requestedBasePaths.add(basePath);
-    return urlOf(this.domainName, basePath);
+    return this.basePaths.urlFor(this.domainName, basePath);
   }
 
   private addMapping(
@@ -294,7 +291,7 @@ export class RegionalCustomDomain extends Construct {
     stage: IConstruct & { readonly stageName: string },
     basePath: string | undefined,
   ): apigwv2.CfnApiMapping {
-    const multiLevel = validateBasePath(this, basePath, true);
+    const multiLevel = this.basePaths.validate(basePath);
     const policy = this.securityPolicy;
     // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html
     // ("For a Regional custom domain names with the TLS 1.2 security policy, API Gateway supports multi-level API mappings").
@@ -307,29 +304,7 @@ export class RegionalCustomDomain extends Construct {
       });
     }
 
-    const key = basePath ?? ROOT_KEY;
-    if (!Token.isUnresolved(key) && this.basePaths.has(key)) {
-      fail(this, {
-        code: 'BasePathAlreadyMapped',
-        message:
-          basePath === undefined
-            ? 'the domain root (no base path) is already mapped to another API.'
-            : `base path '${basePath}' is already mapped to another API.`,
-        fix: 'Give each API its own `basePath`.',
-      });
-    }
-    const apiKey = `${api.node.path}#${stage.node.path}`;
-    if (this.mappedApis.has(apiKey)) {
-      fail(this, {
-        code: 'ApiAlreadyMapped',
-        message: `stage '${stage.node.path}' of API '${api.node.path}' is already mapped on this domain.`,
-        fix: 'Map each API stage once per domain; to publish another version under another base path, map another stage.',
-      });
-    }
-    this.basePaths.add(key);
-    this.mappedApis.add(apiKey);
-
-    const mapping = new apigwv2.CfnApiMapping(this, mappingId(basePath, api, stage), {
+    const mapping = new apigwv2.CfnApiMapping(this, this.basePaths.claim(basePath, api, stage), {
       apiId,
       domainName: this.domainName,
       stage: stage.stageName,
@@ -338,21 +313,5 @@ export class RegionalCustomDomain extends Construct {
     // The stage must exist before the mapping points at it (aws-cdk's ApiMapping does the same).
     mapping.node.addDependency(stage);
     return mapping;
-  }
-
-  private validateRequestedBasePaths(): string[] {
-    const errors: string[] = [];
-    for (const basePath of this.requestedBasePaths) {
-      if (!Token.isUnresolved(basePath) && !this.basePaths.has(basePath)) {
-        errors.push(
-          validationMessage({
-            code: 'UrlForUnmappedBasePath',
-            message: `urlFor('${basePath}') was called, but no API is mapped at base path '${basePath}'.`,
-            fix: `Map an API there with addRestApi(api, { basePath: '${basePath}' }) or addHttpApi, or fix the base path.`,
-          }),
-        );
-      }
-    }
-    return errors;
   }
 }
