@@ -115,15 +115,18 @@ export class EdgeCustomDomain extends Construct {
   public readonly certificate: acm.ICertificateRef;
 
   /**
-   * The record that publishes the domain: an A alias record or a CNAME record, per `recordType`.
+   * The Route 53 records that publish the domain: one A alias record, or one CNAME record, per `recordType`.
    */
-  public readonly record: route53.IRecordSet;
+  public get records(): route53.IRecordSet[] {
+    return [...this.publishedRecords];
+  }
 
   /**
    * The URL of the domain root, `https://<domainName>/`.
    */
   public readonly url: string;
 
+  private readonly publishedRecords: route53.IRecordSet[] = [];
   private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: EdgeCustomDomainProps) {
@@ -158,17 +161,21 @@ export class EdgeCustomDomain extends Construct {
 
     const recordType = props.recordType ?? EdgeRecordType.A_ALIAS;
     if (recordType === EdgeRecordType.CNAME) {
-      this.record = new route53.CnameRecord(this, 'CnameRecord', {
-        zone: props.hostedZone,
-        recordName: props.domainName,
-        domainName: domain.domainNameAliasDomainName,
-      });
+      this.publishedRecords.push(
+        new route53.CnameRecord(this, 'CnameRecord', {
+          zone: props.hostedZone,
+          recordName: props.domainName,
+          domainName: domain.domainNameAliasDomainName,
+        }),
+      );
     } else {
-      this.record = new route53.ARecord(this, 'AliasRecord', {
-        zone: props.hostedZone,
-        recordName: props.domainName,
-        target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain)),
-      });
+      this.publishedRecords.push(
+        new route53.ARecord(this, 'AliasRecord', {
+          zone: props.hostedZone,
+          recordName: props.domainName,
+          target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain)),
+        }),
+      );
     }
   }
 

@@ -113,9 +113,12 @@ export class PrivateCustomDomain extends Construct {
   public readonly hostedZone: route53.IHostedZone;
 
   /**
-   * The A alias record that points `domainName` at the endpoint inside the VPC.
+   * The Route 53 records that publish the domain inside VPCs: the A alias record to `endpoint` in
+   * `hostedZone`, then one A alias record per `addVpc` call, in the order of the calls.
    */
-  public readonly aliasRecord: route53.IRecordSet;
+  public get records(): route53.IRecordSet[] {
+    return [...this.publishedRecords];
+  }
 
   /**
    * The URL of the domain root, `https://<domainName>/`.
@@ -124,6 +127,7 @@ export class PrivateCustomDomain extends Construct {
 
   private readonly allowedEndpointIds: string[] = [];
   private readonly associations = new Map<string, apigateway.CfnDomainNameAccessAssociation>();
+  private readonly publishedRecords: route53.IRecordSet[] = [];
   private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: PrivateCustomDomainProps) {
@@ -172,11 +176,13 @@ export class PrivateCustomDomain extends Construct {
     this.allowEndpoint(props.endpoint);
 
     // See: the tutorial above, "Create a DNS record": an alias in a private hosted zone to the endpoint's DNS name.
-    this.aliasRecord = new route53.ARecord(this, 'AliasRecord', {
-      zone: this.hostedZone,
-      recordName: props.domainName,
-      target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint)),
-    });
+    this.publishedRecords.push(
+      new route53.ARecord(this, 'AliasRecord', {
+        zone: this.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint)),
+      }),
+    );
   }
 
   /**
@@ -215,17 +221,19 @@ export class PrivateCustomDomain extends Construct {
    *
    * @param vpc the other VPC, whose callers should resolve `domainName`
    * @param endpoint the execute-api interface endpoint in that VPC (defined in this app)
-   * @returns the alias record
+   * @returns the alias record (also added to `records`)
    */
   public addVpc(vpc: ec2.IVpc, endpoint: ec2.IInterfaceVpcEndpoint): route53.IRecordSet {
     const suffix = Names.nodeUniqueId(vpc.node);
     const zone = new route53.PrivateHostedZone(this, `HostedZone${suffix}`, { zoneName: this.domainName, vpc });
     this.allowEndpoint(endpoint);
-    return new route53.ARecord(this, `AliasRecord${suffix}`, {
+    const record = new route53.ARecord(this, `AliasRecord${suffix}`, {
       zone,
       recordName: this.domainName,
       target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, endpoint)),
     });
+    this.publishedRecords.push(record);
+    return record;
   }
 
   /**

@@ -158,9 +158,12 @@ export class RegionalCustomDomain extends Construct {
   public readonly certificate: acm.ICertificateRef;
 
   /**
-   * The alias records published for the domain: the A record, then the AAAA record when `ipv6` is on.
+   * The Route 53 records that publish the domain: the A alias record, then the AAAA alias record when
+   * `ipv6` is on. Never a CNAME.
    */
-  public readonly aliasRecords: route53.IRecordSet[];
+  public get records(): route53.IRecordSet[] {
+    return [...this.publishedRecords];
+  }
 
   /**
    * The URL of the domain root, `https://<domainName>/`.
@@ -168,6 +171,7 @@ export class RegionalCustomDomain extends Construct {
   public readonly url: string;
 
   private readonly securityPolicy?: apigateway.SecurityPolicy;
+  private readonly publishedRecords: route53.IRecordSet[] = [];
   private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: RegionalCustomDomainProps) {
@@ -213,11 +217,11 @@ export class RegionalCustomDomain extends Construct {
 
     // Alias records, never a CNAME: see the class documentation.
     const target = route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain));
-    this.aliasRecords = [
+    this.publishedRecords.push(
       new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target }),
-    ];
+    );
     if (ipv6) {
-      this.aliasRecords.push(
+      this.publishedRecords.push(
         new route53.AaaaRecord(this, 'AliasRecordIpv6', {
           zone: props.hostedZone,
           recordName: props.domainName,
