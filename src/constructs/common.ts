@@ -3,7 +3,6 @@ import {
   Arn,
   ArnFormat,
   CfnResource,
-  Names,
   Reference,
   Stack,
   Token,
@@ -14,63 +13,6 @@ import {
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { fail } from './errors';
-
-// See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html (Restrictions)
-// "API mappings must contain only letters, numbers, and the following characters: $-_.+!*'()/" and
-// "The maximum length for the path in an API mapping is 300 characters."
-const BASE_PATH_SEGMENT = "[A-Za-z0-9$\\-_.+!*'()]+";
-const SINGLE_LEVEL = new RegExp(`^${BASE_PATH_SEGMENT}$`);
-const MULTI_LEVEL = new RegExp(`^${BASE_PATH_SEGMENT}(/${BASE_PATH_SEGMENT})*$`);
-const MAX_BASE_PATH_LENGTH = 300;
-const MAPPINGS_DOC = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html';
-
-/**
- * The key used for "no base path" (the domain root) in the bookkeeping of mapped base paths.
- */
-export const ROOT_KEY = '(none)';
-
-/**
- * Checks a base path against what API Gateway accepts. Unresolved tokens are left to CloudFormation.
- *
- * @returns true when the base path has more than one level (`orders/v1`).
- */
-export function validateBasePath(scope: IConstruct, basePath: string | undefined, allowMultiLevel: boolean): boolean {
-  if (basePath === undefined || Token.isUnresolved(basePath)) {
-    return false;
-  }
-  const shown = JSON.stringify(basePath);
-  if (basePath === '' || basePath.startsWith('/') || basePath.endsWith('/')) {
-    fail(scope, {
-      code: 'InvalidBasePath',
-      message: `base path ${shown} is empty or starts or ends with '/'; API Gateway rejects it.`,
-      fix: "Leave basePath undefined to map the domain root, or give it without leading/trailing '/' (e.g. 'v1' or 'orders/v1').",
-      see: MAPPINGS_DOC,
-    });
-  }
-  if (basePath.length > MAX_BASE_PATH_LENGTH) {
-    fail(scope, {
-      code: 'InvalidBasePath',
-      message: `base path ${shown} is ${basePath.length} characters long; API Gateway allows at most ${MAX_BASE_PATH_LENGTH}.`,
-      fix: 'Use a shorter base path.',
-      see: MAPPINGS_DOC,
-    });
-  }
-  const pattern = allowMultiLevel ? MULTI_LEVEL : SINGLE_LEVEL;
-  if (!pattern.test(basePath)) {
-    const multi = basePath.includes('/') && MULTI_LEVEL.test(basePath);
-    fail(scope, {
-      code: 'InvalidBasePath',
-      message: multi
-        ? `base path ${shown} has several levels, which this kind of domain does not support.`
-        : `base path ${shown} contains characters API Gateway rejects (allowed: letters, digits and $-_.+!*'()${allowMultiLevel ? ' with / between levels' : ''}).`,
-      fix: multi
-        ? "Use a single-level base path (no '/'), or a regional domain (RegionalCustomDomain) for multi-level base paths."
-        : 'Remove the other characters from the base path.',
-      see: MAPPINGS_DOC,
-    });
-  }
-  return basePath.includes('/');
-}
 
 /**
  * Checks that a resolved domain name lies inside a resolved hosted zone name.
@@ -211,20 +153,6 @@ export function certificateRegion(certificate: acm.ICertificateRef): string | un
     }
   }
   return undefined;
-}
-
-/**
- * The child id of a mapping: aws-cdk's DomainName scheme (`Map:<basePath>=>…`), stable per base path and API.
- * A base path that is a token cannot go into an id; the stage then tells mappings apart.
- */
-export function mappingId(basePath: string | undefined, api: IConstruct, stage: IConstruct): string {
-  const path =
-    basePath === undefined
-      ? ROOT_KEY
-      : Token.isUnresolved(basePath)
-        ? `(token@${Names.nodeUniqueId(stage.node)})`
-        : basePath;
-  return `Map:${path}=>${Names.nodeUniqueId(api.node)}`;
 }
 
 /**

@@ -10,16 +10,9 @@ import {
   aws_route53_targets as targets,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import {
-  ROOT_KEY,
-  mappingId,
-  certificateRegion,
-  stageOfRestApi,
-  urlOf,
-  validateBasePath,
-  validateDomainInZone,
-} from './common';
-import { fail, validationMessage } from './errors';
+import { BasePathRegistry } from './base-paths';
+import { certificateRegion, stageOfRestApi, urlOf, validateDomainInZone } from './common';
+import { fail } from './errors';
 import type { RestApiMappingOptions } from './regional-custom-domain';
 
 // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-edge-optimized-custom-domain-name.html
@@ -122,21 +115,25 @@ export class EdgeCustomDomain extends Construct {
   public readonly certificate: acm.ICertificateRef;
 
   /**
-   * The record that publishes the domain: an A alias record or a CNAME record, per `recordType`.
+   * The Route 53 records that publish the domain: one A alias record, or one CNAME record, per `recordType`.
    */
-  public readonly record: route53.IRecordSet;
+  public get records(): route53.IRecordSet[] {
+    return [...this.publishedRecords];
+  }
 
   /**
    * The URL of the domain root, `https://<domainName>/`.
    */
   public readonly url: string;
 
-  private readonly basePaths = new Set<string>();
-  private readonly mappedApis = new Set<string>();
-  private readonly requestedBasePaths = new Set<string>();
+  private readonly publishedRecords: route53.IRecordSet[] = [];
+  private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: EdgeCustomDomainProps) {
     super(scope, id);
+    // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html (multi-level
+    // mappings are for Regional custom domain names).
+    this.basePaths = new BasePathRegistry(this, { allowMultiLevel: false, mapMethods: ['addRestApi'] });
 
     validateDomainInZone(this, props.domainName, props.hostedZone);
     this.certificate = props.certificate ?? this.defaultCertificate(props);
@@ -164,20 +161,22 @@ export class EdgeCustomDomain extends Construct {
 
     const recordType = props.recordType ?? EdgeRecordType.A_ALIAS;
     if (recordType === EdgeRecordType.CNAME) {
-      this.record = new route53.CnameRecord(this, 'CnameRecord', {
-        zone: props.hostedZone,
-        recordName: props.domainName,
-        domainName: domain.domainNameAliasDomainName,
-      });
+      this.publishedRecords.push(
+        new route53.CnameRecord(this, 'CnameRecord', {
+          zone: props.hostedZone,
+          recordName: props.domainName,
+          domainName: domain.domainNameAliasDomainName,
+        }),
+      );
     } else {
-      this.record = new route53.ARecord(this, 'AliasRecord', {
-        zone: props.hostedZone,
-        recordName: props.domainName,
-        target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain)),
-      });
+      this.publishedRecords.push(
+        new route53.ARecord(this, 'AliasRecord', {
+          zone: props.hostedZone,
+          recordName: props.domainName,
+          target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain)),
+        }),
+      );
     }
-
-    this.node.addValidation({ validate: () => this.validateRequestedBasePaths() });
   }
 
   /**
@@ -190,32 +189,7 @@ export class EdgeCustomDomain extends Construct {
    */
   public addRestApi(api: apigateway.IRestApi, options: RestApiMappingOptions = {}): apigateway.CfnBasePathMapping {
     const stage = stageOfRestApi(this, api, options.stage);
-    // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html (multi-level
-    // mappings are for Regional custom domain names).
-    validateBasePath(this, options.basePath, false);
-    const key = options.basePath ?? ROOT_KEY;
-    if (!Token.isUnresolved(key) && this.basePaths.has(key)) {
-      fail(this, {
-        code: 'BasePathAlreadyMapped',
-        message:
-          options.basePath === undefined
-            ? 'the domain root (no base path) is already mapped to another API.'
-            : `base path '${options.basePath}' is already mapped to another API.`,
-        fix: 'Give each API its own `basePath`.',
-      });
-    }
-    const apiKey = `${api.node.path}#${stage.node.path}`;
-    if (this.mappedApis.has(apiKey)) {
-      fail(this, {
-        code: 'ApiAlreadyMapped',
-        message: `stage '${stage.node.path}' of API '${api.node.path}' is already mapped on this domain.`,
-        fix: 'Map each API stage once.',
-      });
-    }
-    this.basePaths.add(key);
-    this.mappedApis.add(apiKey);
-
-    const mapping = new apigateway.CfnBasePathMapping(this, mappingId(options.basePath, api, stage), {
+    const mapping = new apigateway.CfnBasePathMapping(this, this.basePaths.claim(options.basePath, api, stage), {
       domainName: this.domainName,
       restApiId: api.restApiId,
       stage: stage.stageName,
@@ -233,8 +207,7 @@ export class EdgeCustomDomain extends Construct {
    * @param basePath the base path given to `addRestApi`
    */
   public urlFor(basePath: string): string {
-    this.requestedBasePaths.add(basePath);
-    return urlOf(this.domainName, basePath);
+    return this.basePaths.urlFor(this.domainName, basePath);
   }
 
   private defaultCertificate(props: EdgeCustomDomainProps): acm.ICertificateRef {
@@ -263,17 +236,5 @@ export class EdgeCustomDomain extends Construct {
       domainName: props.domainName,
       validation: acm.CertificateValidation.fromDns(props.hostedZone),
     });
-  }
-
-  private validateRequestedBasePaths(): string[] {
-    return [...this.requestedBasePaths]
-      .filter((basePath) => !Token.isUnresolved(basePath) && !this.basePaths.has(basePath))
-      .map((basePath) =>
-        validationMessage({
-          code: 'UrlForUnmappedBasePath',
-          message: `urlFor('${basePath}') was called, but no API is mapped at base path '${basePath}'.`,
-          fix: `Map an API there with addRestApi(api, { basePath: '${basePath}' }), or fix the base path.`,
-        }),
-      );
   }
 }

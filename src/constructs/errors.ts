@@ -1,9 +1,18 @@
 import type { IConstruct } from 'constructs';
 
 /**
- * Where the README section of each construct lives; error messages link to it.
+ * The page that lists every error code of the constructs with its cause and fix (docs/constructs/errors.md in
+ * this repository; test/constructs/errors-doc.test.ts checks that it exists and has an entry for each code).
  */
-const DOCS_URL = 'https://github.com/cdk-api-reachability/cdk-api-reachability/blob/main/docs/constructs.md';
+export const ERRORS_DOC_URL =
+  'https://github.com/cdk-api-reachability/cdk-api-reachability/blob/main/docs/constructs/errors.md';
+
+/**
+ * The link to the entry of one error code on {@link ERRORS_DOC_URL}: GitHub's anchor of the heading `## <code>`.
+ */
+export function errorDocUrl(code: string): string {
+  return `${ERRORS_DOC_URL}#${code.toLowerCase()}`;
+}
 
 /**
  * What an error of the constructs says: the stable code, what is wrong (naming the bad value), and the fix.
@@ -15,7 +24,7 @@ interface ConstructErrorDetails {
   readonly message: string;
   /** What to change, as an imperative sentence. */
   readonly fix: string;
-  /** The AWS documentation that states the rule (defaults to this library's construct docs). */
+  /** The AWS documentation that states the rule (defaults to the code's entry in this library's error list). */
   readonly see?: string;
 }
 
@@ -34,7 +43,7 @@ export class ConstructConfigurationError extends Error {
 
   constructor(scope: IConstruct, details: ConstructErrorDetails) {
     super(
-      `${details.code}: [${scope.node.path}] ${details.message} Fix: ${details.fix} See: ${details.see ?? DOCS_URL}`,
+      `${details.code}: [${scope.node.path}] ${details.message} Fix: ${details.fix} See: ${details.see ?? errorDocUrl(details.code)}`,
     );
     this.name = 'ConstructConfigurationError';
     this.code = details.code;
@@ -53,5 +62,5 @@ export function fail(scope: IConstruct, details: ConstructErrorDetails): never {
  * The message text of a synth-time validation (for `node.addValidation`), in the same shape as the thrown errors.
  */
 export function validationMessage(details: ConstructErrorDetails): string {
-  return `${details.code}: ${details.message} Fix: ${details.fix} See: ${details.see ?? DOCS_URL}`;
+  return `${details.code}: ${details.message} Fix: ${details.fix} See: ${details.see ?? errorDocUrl(details.code)}`;
 }

@@ -12,16 +12,9 @@ import {
 } from 'aws-cdk-lib';
 import type { IResolveContext } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import {
-  ROOT_KEY,
-  mappingId,
-  requirePrivateApi,
-  stageOfRestApi,
-  urlOf,
-  validateBasePath,
-  validateDomainInZone,
-} from './common';
-import { fail, validationMessage } from './errors';
+import { BasePathRegistry } from './base-paths';
+import { requirePrivateApi, stageOfRestApi, urlOf, validateDomainInZone } from './common';
+import { fail } from './errors';
 import type { RestApiMappingOptions } from './regional-custom-domain';
 
 const TUTORIAL =
@@ -120,9 +113,12 @@ export class PrivateCustomDomain extends Construct {
   public readonly hostedZone: route53.IHostedZone;
 
   /**
-   * The A alias record that points `domainName` at the endpoint inside the VPC.
+   * The Route 53 records that publish the domain inside VPCs: the A alias record to `endpoint` in
+   * `hostedZone`, then one A alias record per `addVpc` call, in the order of the calls.
    */
-  public readonly aliasRecord: route53.IRecordSet;
+  public get records(): route53.IRecordSet[] {
+    return [...this.publishedRecords];
+  }
 
   /**
    * The URL of the domain root, `https://<domainName>/`.
@@ -131,12 +127,12 @@ export class PrivateCustomDomain extends Construct {
 
   private readonly allowedEndpointIds: string[] = [];
   private readonly associations = new Map<string, apigateway.CfnDomainNameAccessAssociation>();
-  private readonly basePaths = new Set<string>();
-  private readonly mappedApis = new Set<string>();
-  private readonly requestedBasePaths = new Set<string>();
+  private readonly publishedRecords: route53.IRecordSet[] = [];
+  private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: PrivateCustomDomainProps) {
     super(scope, id);
+    this.basePaths = new BasePathRegistry(this, { allowMultiLevel: true, mapMethods: ['addRestApi'] });
 
     if (props.hostedZone) {
       validateDomainInZone(this, props.domainName, props.hostedZone);
@@ -180,13 +176,13 @@ export class PrivateCustomDomain extends Construct {
     this.allowEndpoint(props.endpoint);
 
     // See: the tutorial above, "Create a DNS record": an alias in a private hosted zone to the endpoint's DNS name.
-    this.aliasRecord = new route53.ARecord(this, 'AliasRecord', {
-      zone: this.hostedZone,
-      recordName: props.domainName,
-      target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint)),
-    });
-
-    this.node.addValidation({ validate: () => this.validateRequestedBasePaths() });
+    this.publishedRecords.push(
+      new route53.ARecord(this, 'AliasRecord', {
+        zone: this.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint)),
+      }),
+    );
   }
 
   /**
@@ -225,17 +221,19 @@ export class PrivateCustomDomain extends Construct {
    *
    * @param vpc the other VPC, whose callers should resolve `domainName`
    * @param endpoint the execute-api interface endpoint in that VPC (defined in this app)
-   * @returns the alias record
+   * @returns the alias record (also added to `records`)
    */
   public addVpc(vpc: ec2.IVpc, endpoint: ec2.IInterfaceVpcEndpoint): route53.IRecordSet {
     const suffix = Names.nodeUniqueId(vpc.node);
     const zone = new route53.PrivateHostedZone(this, `HostedZone${suffix}`, { zoneName: this.domainName, vpc });
     this.allowEndpoint(endpoint);
-    return new route53.ARecord(this, `AliasRecord${suffix}`, {
+    const record = new route53.ARecord(this, `AliasRecord${suffix}`, {
       zone,
       recordName: this.domainName,
       target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, endpoint)),
     });
+    this.publishedRecords.push(record);
+    return record;
   }
 
   /**
@@ -248,30 +246,7 @@ export class PrivateCustomDomain extends Construct {
   public addRestApi(api: apigateway.IRestApi, options: RestApiMappingOptions = {}): apigateway.CfnBasePathMappingV2 {
     requirePrivateApi(this, api, 'a private custom domain');
     const stage = stageOfRestApi(this, api, options.stage);
-    validateBasePath(this, options.basePath, true);
-    const key = options.basePath ?? ROOT_KEY;
-    if (!Token.isUnresolved(key) && this.basePaths.has(key)) {
-      fail(this, {
-        code: 'BasePathAlreadyMapped',
-        message:
-          options.basePath === undefined
-            ? 'the domain root (no base path) is already mapped to another API.'
-            : `base path '${options.basePath}' is already mapped to another API.`,
-        fix: 'Give each API its own `basePath`.',
-      });
-    }
-    const apiKey = `${api.node.path}#${stage.node.path}`;
-    if (this.mappedApis.has(apiKey)) {
-      fail(this, {
-        code: 'ApiAlreadyMapped',
-        message: `stage '${stage.node.path}' of API '${api.node.path}' is already mapped on this domain.`,
-        fix: 'Map each API stage once.',
-      });
-    }
-    this.basePaths.add(key);
-    this.mappedApis.add(apiKey);
-
-    const mapping = new apigateway.CfnBasePathMappingV2(this, mappingId(options.basePath, api, stage), {
+    const mapping = new apigateway.CfnBasePathMappingV2(this, this.basePaths.claim(options.basePath, api, stage), {
       domainNameArn: this.domainNameArn,
       restApiId: api.restApiId,
       stage: stage.stageName,
@@ -289,8 +264,7 @@ export class PrivateCustomDomain extends Construct {
    * @param basePath the base path given to `addRestApi`
    */
   public urlFor(basePath: string): string {
-    this.requestedBasePaths.add(basePath);
-    return urlOf(this.domainName, basePath);
+    return this.basePaths.urlFor(this.domainName, basePath);
   }
 
   private renderPolicy(context: IResolveContext): unknown {
@@ -310,18 +284,6 @@ export class PrivateCustomDomain extends Construct {
       },
     });
     return { Version: '2012-10-17', Statement: [context.resolve(statement.toStatementJson())] };
-  }
-
-  private validateRequestedBasePaths(): string[] {
-    return [...this.requestedBasePaths]
-      .filter((basePath) => !Token.isUnresolved(basePath) && !this.basePaths.has(basePath))
-      .map((basePath) =>
-        validationMessage({
-          code: 'UrlForUnmappedBasePath',
-          message: `urlFor('${basePath}') was called, but no API is mapped at base path '${basePath}'.`,
-          fix: `Map an API there with addRestApi(api, { basePath: '${basePath}' }), or fix the base path.`,
-        }),
-      );
   }
 }
 

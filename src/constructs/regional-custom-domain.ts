@@ -7,8 +7,9 @@ import {
   aws_route53_targets as targets,
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
-import { ROOT_KEY, mappingId, stageOfRestApi, urlOf, validateBasePath, validateDomainInZone } from './common';
-import { fail, validationMessage } from './errors';
+import { BasePathRegistry } from './base-paths';
+import { stageOfRestApi, urlOf, validateDomainInZone } from './common';
+import { fail } from './errors';
 
 /**
  * Options for mapping a REST API on a custom domain.
@@ -157,9 +158,12 @@ export class RegionalCustomDomain extends Construct {
   public readonly certificate: acm.ICertificateRef;
 
   /**
-   * The alias records published for the domain: the A record, then the AAAA record when `ipv6` is on.
+   * The Route 53 records that publish the domain: the A alias record, then the AAAA alias record when
+   * `ipv6` is on. Never a CNAME.
    */
-  public readonly aliasRecords: route53.IRecordSet[];
+  public get records(): route53.IRecordSet[] {
+    return [...this.publishedRecords];
+  }
 
   /**
    * The URL of the domain root, `https://<domainName>/`.
@@ -167,12 +171,12 @@ export class RegionalCustomDomain extends Construct {
   public readonly url: string;
 
   private readonly securityPolicy?: apigateway.SecurityPolicy;
-  private readonly basePaths = new Set<string>();
-  private readonly mappedApis = new Set<string>();
-  private readonly requestedBasePaths = new Set<string>();
+  private readonly publishedRecords: route53.IRecordSet[] = [];
+  private readonly basePaths: BasePathRegistry;
 
   constructor(scope: Construct, id: string, props: RegionalCustomDomainProps) {
     super(scope, id);
+    this.basePaths = new BasePathRegistry(this, { allowMultiLevel: true, mapMethods: ['addRestApi', 'addHttpApi'] });
 
     validateDomainInZone(this, props.domainName, props.hostedZone);
 
@@ -213,11 +217,11 @@ export class RegionalCustomDomain extends Construct {
 
     // Alias records, never a CNAME: see the class documentation.
     const target = route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain));
-    this.aliasRecords = [
+    this.publishedRecords.push(
       new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target }),
-    ];
+    );
     if (ipv6) {
-      this.aliasRecords.push(
+      this.publishedRecords.push(
         new route53.AaaaRecord(this, 'AliasRecordIpv6', {
           zone: props.hostedZone,
           recordName: props.domainName,
@@ -225,8 +229,6 @@ export class RegionalCustomDomain extends Construct {
         }),
       );
     }
-
-    this.node.addValidation({ validate: () => this.validateRequestedBasePaths() });
   }
 
   /**
@@ -284,8 +286,7 @@ export class RegionalCustomDomain extends Construct {
    * @param basePath the base path given to `addRestApi` / `addHttpApi`
    */
   public urlFor(basePath: string): string {
-    this.requestedBasePaths.add(basePath);
-    return urlOf(this.domainName, basePath);
+    return this.basePaths.urlFor(this.domainName, basePath);
   }
 
   private addMapping(
@@ -294,7 +295,7 @@ export class RegionalCustomDomain extends Construct {
     stage: IConstruct & { readonly stageName: string },
     basePath: string | undefined,
   ): apigwv2.CfnApiMapping {
-    const multiLevel = validateBasePath(this, basePath, true);
+    const multiLevel = this.basePaths.validate(basePath);
     const policy = this.securityPolicy;
     // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html
     // ("For a Regional custom domain names with the TLS 1.2 security policy, API Gateway supports multi-level API mappings").
@@ -307,29 +308,7 @@ export class RegionalCustomDomain extends Construct {
       });
     }
 
-    const key = basePath ?? ROOT_KEY;
-    if (!Token.isUnresolved(key) && this.basePaths.has(key)) {
-      fail(this, {
-        code: 'BasePathAlreadyMapped',
-        message:
-          basePath === undefined
-            ? 'the domain root (no base path) is already mapped to another API.'
-            : `base path '${basePath}' is already mapped to another API.`,
-        fix: 'Give each API its own `basePath`.',
-      });
-    }
-    const apiKey = `${api.node.path}#${stage.node.path}`;
-    if (this.mappedApis.has(apiKey)) {
-      fail(this, {
-        code: 'ApiAlreadyMapped',
-        message: `stage '${stage.node.path}' of API '${api.node.path}' is already mapped on this domain.`,
-        fix: 'Map each API stage once per domain; to publish another version under another base path, map another stage.',
-      });
-    }
-    this.basePaths.add(key);
-    this.mappedApis.add(apiKey);
-
-    const mapping = new apigwv2.CfnApiMapping(this, mappingId(basePath, api, stage), {
+    const mapping = new apigwv2.CfnApiMapping(this, this.basePaths.claim(basePath, api, stage), {
       apiId,
       domainName: this.domainName,
       stage: stage.stageName,
@@ -338,21 +317,5 @@ export class RegionalCustomDomain extends Construct {
     // The stage must exist before the mapping points at it (aws-cdk's ApiMapping does the same).
     mapping.node.addDependency(stage);
     return mapping;
-  }
-
-  private validateRequestedBasePaths(): string[] {
-    const errors: string[] = [];
-    for (const basePath of this.requestedBasePaths) {
-      if (!Token.isUnresolved(basePath) && !this.basePaths.has(basePath)) {
-        errors.push(
-          validationMessage({
-            code: 'UrlForUnmappedBasePath',
-            message: `urlFor('${basePath}') was called, but no API is mapped at base path '${basePath}'.`,
-            fix: `Map an API there with addRestApi(api, { basePath: '${basePath}' }) or addHttpApi, or fix the base path.`,
-          }),
-        );
-      }
-    }
-    return errors;
   }
 }

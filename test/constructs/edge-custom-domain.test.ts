@@ -33,12 +33,14 @@ describe('EdgeCustomDomain', () => {
 
   test('publishes an A alias record to the CloudFront distribution by default and no CNAME', () => {
     const stack = newStack('us-east-1');
-    new EdgeCustomDomain(stack, 'ApiDomain', {
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
       domainName: 'api.example.com',
       hostedZone: publicZone(stack),
-    }).addRestApi(restApi(stack, 'Payments'));
+    });
+    domain.addRestApi(restApi(stack, 'Payments'));
 
     const template = Template.fromStack(stack);
+    expect(domain.records.map((r) => r.node.path)).toEqual(['Stack/ApiDomain/AliasRecord']);
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       Type: 'A',
       Name: 'api.example.com.',
@@ -52,14 +54,16 @@ describe('EdgeCustomDomain', () => {
 
   test('publishes a CNAME to the CloudFront distribution name when asked', () => {
     const stack = newStack('us-east-1');
-    new EdgeCustomDomain(stack, 'ApiDomain', {
+    const domain = new EdgeCustomDomain(stack, 'ApiDomain', {
       domainName: 'api.example.com',
       hostedZone: publicZone(stack),
       recordType: EdgeRecordType.CNAME,
-    }).addRestApi(restApi(stack, 'Payments'));
+    });
+    domain.addRestApi(restApi(stack, 'Payments'));
 
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Route53::RecordSet', 1);
+    expect(domain.records.map((r) => r.node.path)).toEqual(['Stack/ApiDomain/CnameRecord']);
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       Type: 'CNAME',
       Name: 'api.example.com.',

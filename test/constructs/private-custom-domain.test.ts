@@ -112,6 +112,7 @@ describe('PrivateCustomDomain', () => {
       },
     });
     expect(template.findResources('AWS::Route53::RecordSet', { Properties: { Type: 'CNAME' } })).toEqual({});
+    expect(domain.records.map((r) => r.node.path)).toEqual(['Stack/InternalDomain/AliasRecord']);
   });
 
   test('maps a private REST API with a BasePathMappingV2 that depends on its stage', () => {
@@ -138,8 +139,10 @@ describe('PrivateCustomDomain', () => {
     const { stack, domain } = setup();
     const otherVpc = vpc(stack, 'OtherVpc');
     const other = new PrivateApiAccess(stack, 'OtherAccess', { vpc: otherVpc, privateDnsEnabled: false });
-    domain.addVpc(otherVpc, other.endpoint);
+    const added = domain.addVpc(otherVpc, other.endpoint);
     domain.addRestApi(privateRestApi(stack, 'Internal'));
+    expect(domain.records).toEqual([domain.node.findChild('AliasRecord'), added]);
+    expect(added.node.path).toBe('Stack/InternalDomain/AliasRecordStackOtherVpcC69CFA82');
 
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Route53::HostedZone', 2);

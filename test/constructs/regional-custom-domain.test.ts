@@ -55,15 +55,20 @@ describe('RegionalCustomDomain', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', ...alias });
     template.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'AAAA', ...alias });
     expect(template.findResources('AWS::Route53::RecordSet', { Properties: { Type: 'CNAME' } })).toEqual({});
-    expect(domain.aliasRecords).toHaveLength(2);
+    expect(domain.records.map((r) => r.node.path)).toEqual([
+      'Stack/ApiDomain/AliasRecord',
+      'Stack/ApiDomain/AliasRecordIpv6',
+    ]);
   });
 
   test('publishes only the A alias record and stays IPv4 when ipv6 is false', () => {
     const stack = newStack();
-    domainIn(stack, { ipv6: false }).addRestApi(restApi(stack, 'Payments'));
+    const domain = domainIn(stack, { ipv6: false });
+    domain.addRestApi(restApi(stack, 'Payments'));
 
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Route53::RecordSet', 1);
+    expect(domain.records.map((r) => r.node.path)).toEqual(['Stack/ApiDomain/AliasRecord']);
     template.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A' });
     template.hasResourceProperties('AWS::ApiGateway::DomainName', {
       EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: Match.absent() },
