@@ -55,7 +55,6 @@ export interface CallLink {
   readonly location: string;
 }
 
-const HOSTNAME = /[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/gi;
 const DEFAULT_HOST = /^([a-z0-9]+)(-vpce-[a-z0-9]+)?\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
 interface Hit {
@@ -131,12 +130,17 @@ export class CallIndex {
         const found = this.scanRef(p, parts[i + 1], parts[i + 2]);
         const path =
           found.length > 0
-            ? pathAfter(parts, i, p.attr === 'ApiEndpoint' || found[0].via === 'domain' ? NO_HOST : DEFAULT_HOST_REST)
+            ? pathAfter(
+                parts,
+                i + 1,
+                0,
+                p.attr === 'ApiEndpoint' || found[0].via === 'domain' ? NO_HOST : DEFAULT_HOST_REST,
+              )
             : undefined;
         hits.push(...found.map((h) => ({ ...h, path })));
       } else if (typeof p === 'string') {
         for (const { hits: found, end } of this.scanText(p)) {
-          const path = pathAfter([p.slice(end), ...parts.slice(i + 1)], -1, NO_HOST);
+          const path = pathAfter(parts, i, end, NO_HOST);
           hits.push(...found.map((h) => ({ ...h, path })));
         }
       }
@@ -169,9 +173,7 @@ export class CallIndex {
   /** The hostnames in a literal text that name an API or a domain, with where each ends. */
   private scanText(text: string): Array<{ hits: Hit[]; end: number }> {
     const out: Array<{ hits: Hit[]; end: number }> = [];
-    for (const m of text.toLowerCase().matchAll(HOSTNAME)) {
-      const host = m[0];
-      const end = m.index! + host.length;
+    for (const { host, end } of hostnames(text.toLowerCase())) {
       const d = DEFAULT_HOST.exec(host);
       if (d) {
         if (!d[2]) out.push({ hits: [{ external: { host, apiId: d[1], region: d[3] }, via: 'default-host' }], end });
@@ -206,27 +208,39 @@ export class CallIndex {
 export type PathSegment = string | ResRef | Opaque;
 
 /** After an API's `Ref`: `.execute-api.<region>.<suffix>` is the rest of the default hostname. */
-const DEFAULT_HOST_REST = /^\.execute-api\.[^/]*/;
+const DEFAULT_HOST_REST = /^\.execute-api\.[^/?#\s"']*/;
 /** The part is the whole hostname already. */
 const NO_HOST = /^/;
 
 /**
- * The path segments of a URL whose hostname ends at part `index` plus what `host` matches of the
- * following text. Non-literal parts stand alone in a segment, or make it unknown.
+ * The path segments of a URL whose hostname starts the text at part `start`, character `offset`
+ * (what `host` matches of it is the rest of the hostname). Non-literal parts stand alone in a
+ * segment, or make it unknown. Only the text up to the end of the path is read (the first `?`,
+ * `#`, quote or white space), so that a long value with many URLs in it is read in linear time.
  */
-function pathAfter(parts: ReadonlyArray<Value>, index: number, host: RegExp): PathSegment[] | undefined {
-  const rest = parts.slice(index + 1);
+function pathAfter(
+  parts: ReadonlyArray<Value>,
+  start: number,
+  offset: number,
+  host: RegExp,
+): PathSegment[] | undefined {
   const holes: PathSegment[] = [];
-  const text = rest
-    .map((p) => {
-      if (typeof p === 'string') return p.replace(/\u0000/g, '');
+  let text = '';
+  for (let j = start; j < parts.length; j++) {
+    const p = parts[j];
+    if (typeof p === 'string') {
+      const from = j === start ? offset : 0;
+      const stop = endOfPath(p, from);
+      text += p.slice(from, stop).replace(/\u0000/g, '');
+      if (stop < p.length) break;
+    } else {
       holes.push(p instanceof ResRef || p instanceof Opaque ? p : new Opaque('intrinsic', 'path'));
-      return `\u0000${holes.length - 1}\u0000`;
-    })
-    .join('');
+      text += `\u0000${holes.length - 1}\u0000`;
+    }
+  }
   const m = host.exec(text);
   if (!m) return undefined;
-  const path = text.slice(m[0].length).split(/[?#\s"']/)[0];
+  const path = text.slice(m[0].length);
   if (path !== '' && !path.startsWith('/')) return undefined;
   return path
     .split('/')
@@ -236,6 +250,60 @@ function pathAfter(parts: ReadonlyArray<Value>, index: number, host: RegExp): Pa
       if (only) return holes[Number(only[1])];
       return seg.includes('\u0000') ? new Opaque('intrinsic', 'path') : seg;
     });
+}
+
+/** The index of the first character at or after `from` that ends a URL path (`?`, `#`, a quote, white space). */
+function endOfPath(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '?' || c === '#' || c === '"' || c === "'" || /\s/.test(c)) return i;
+  }
+  return text.length;
+}
+
+/**
+ * The hostnames in a lower-case text: two or more DNS labels (letters and digits, hyphens inside)
+ * joined by dots, with where each ends. One pass over the text, so a long token without a dot (a
+ * user-data script, a minified bundle) costs linear time, where a regular expression backtracked.
+ */
+export function hostnames(text: string): Array<{ host: string; end: number }> {
+  const out: Array<{ host: string; end: number }> = [];
+  let labels: Array<[number, number]> = [];
+  const flush = () => {
+    if (labels.length >= 2) {
+      out.push({ host: text.slice(labels[0][0], labels[labels.length - 1][1]), end: labels[labels.length - 1][1] });
+    }
+    labels = [];
+  };
+  let i = 0;
+  while (i <= text.length) {
+    // One label: the characters up to the next dot or the next character that no hostname holds.
+    let j = i;
+    while (j < text.length && isLabelChar(text.charCodeAt(j))) j++;
+    let a = i;
+    let b = j;
+    const leading = a < b && text.charCodeAt(a) === HYPHEN;
+    while (a < b && text.charCodeAt(a) === HYPHEN) a++;
+    const trailing = a < b && text.charCodeAt(b - 1) === HYPHEN;
+    while (b > a && text.charCodeAt(b - 1) === HYPHEN) b--;
+    if (a === b) {
+      flush(); // an empty label (two dots, hyphens only): no hostname goes across it
+    } else {
+      if (leading) flush(); // hyphens may only be cut off where a hostname starts…
+      labels.push([a, b]);
+      if (trailing) flush(); // …or where it ends
+    }
+    if (j >= text.length || text.charCodeAt(j) !== DOT) flush(); // the run of labels ends here
+    i = j + 1;
+  }
+  return out;
+}
+
+const DOT = 46;
+const HYPHEN = 45;
+
+function isLabelChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === HYPHEN;
 }
 
 /** Reads the hints a user declared on a caller. */
@@ -266,17 +334,27 @@ function precedence(links: CallLink[]): CallLink[] {
     const k = l.api?.resource.key;
     if (k && l.via === 'bare-id' && urlApis.has(k)) return false;
     if (k && l.via === 'iam' && anyApis.has(k)) return false;
+    // The path is part of the call: a wrong-stage URL beside a right one is two calls, whatever their order.
     const id = [
       l.via,
       k ?? '',
       l.domain?.resource.key ?? '',
       l.record?.resource.key ?? '',
       l.external?.host ?? '',
+      pathKey(l.path),
     ].join('|');
     if (seen.has(id)) return false;
     seen.add(id);
     return true;
   });
+}
+
+/** A path as a key: literal segments, resources by key, unknown parts as one mark. */
+function pathKey(path: PathSegment[] | undefined): string {
+  if (!path) return '?';
+  return path
+    .map((seg) => (typeof seg === 'string' ? `/${seg}` : seg instanceof ResRef ? `/{${seg.key}}` : '/{?}'))
+    .join('');
 }
 
 /** The calls made through each DNS record and custom domain, indexed once. */

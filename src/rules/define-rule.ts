@@ -35,7 +35,8 @@ export interface RuleMeta<M extends string = string> {
 
 /**
  * What a rule reports for one pair of resources. A rule may report the same pair (resource, other
- * end) more than once, e.g. for each call that shows it: the first report of a pair is kept.
+ * end) more than once, e.g. for each call that shows it: one of them is kept, chosen by
+ * level, location and message, never by order.
  */
 export interface Report<M extends string = string> {
   readonly messageId: M;
@@ -68,15 +69,13 @@ export function defineRule<M extends string>(meta: RuleMeta<M> & { check(facts: 
     id,
     docs,
     check(facts: Facts): Finding[] {
-      const seen = new Set<string>();
-      const findings: Finding[] = [];
+      // One finding per pair (resource, other end). Where a rule reports a pair more than once (one
+      // report per call that shows it), the one kept must not depend on the order of keys or
+      // constructs: errors before warnings, then the smallest location, message id and message.
+      const best = new Map<string, Finding>();
       for (const r of meta.check(facts)) {
-        const findingId = findingIdOf(r.other);
-        const pair = `${r.resource.key}|${findingId}`;
-        if (seen.has(pair)) continue;
-        seen.add(pair);
         const t = meta.messages[r.messageId];
-        findings.push({
+        const f: Finding = {
           rule: id,
           ruleName: meta.name,
           level: r.level ?? meta.level,
@@ -85,14 +84,26 @@ export function defineRule<M extends string>(meta: RuleMeta<M> & { check(facts: 
           fix: fill(t.fix, r.data),
           resource: findingResource(r.resource),
           relatedResources: (r.related ?? []).map(findingResource),
-          findingId,
+          findingId: findingIdOf(r.other),
           location: r.location,
           docs,
-        });
+        };
+        const pair = `${r.resource.key}|${f.findingId}`;
+        const kept = best.get(pair);
+        if (!kept || before(f, kept)) best.set(pair, f);
       }
-      return findings;
+      return [...best.values()];
     },
   };
+}
+
+/** The order in which reports of the same pair are preferred. */
+function before(a: Finding, b: Finding): boolean {
+  const key = (f: Finding) => [f.level === 'error' ? '0' : '1', f.location, f.messageId, f.message];
+  const ka = key(a);
+  const kb = key(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
+  return false;
 }
 
 function fill(template: string, data: { readonly [key: string]: string }): string {

@@ -230,3 +230,41 @@ describe('unknown values are unknown, not a default', () => {
     expect(rulesOf(t)).toEqual(['PrivateDnsShadowsPublicApi Fn']);
   });
 });
+
+describe('findings do not depend on key order', () => {
+  // Regression (issue B): the evidence de-duplication ignored the URL path, so which of a right-stage
+  // and a wrong-stage URL was kept (and whether UnknownStageInUrl fired) followed the key order.
+  const withStage = (variables: Json): Json => {
+    const t = trap({ endpoint: { PrivateDnsEnabled: false } });
+    t.Resources.Deployment = { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: 'Api' } } };
+    t.Resources.Prod = {
+      Type: 'AWS::ApiGateway::Stage',
+      Properties: { RestApiId: { Ref: 'Api' }, StageName: 'prod', DeploymentId: { Ref: 'Deployment' } },
+    };
+    t.Resources.Fn.Properties.Environment.Variables = variables;
+    return t;
+  };
+  const url = (stage: string) => ({ 'Fn::Sub': `https://\${Api}.execute-api.\${AWS::Region}.amazonaws.com/${stage}/` });
+  const placed = (t: Json) =>
+    analyzeGraph(graphOf(t)).findings.map((f) => [f.ruleName, f.resource.logicalId, f.location]);
+
+  test.each([
+    ['the right URL first', { RIGHT: url('prod'), WRONG: url('beta') }],
+    ['the wrong URL first', { WRONG: url('beta'), RIGHT: url('prod') }],
+  ])('%s', (_, variables) => {
+    expect(placed(withStage(variables))).toEqual([
+      ['UnknownStageInUrl', 'Fn', 'Properties.Environment.Variables.WRONG'],
+    ]);
+  });
+
+  test('the location of a finding that two URLs show is the same in either order', () => {
+    const a = placed(trap());
+    const t1 = trap();
+    t1.Resources.Fn.Properties.Environment.Variables = { A_URL: url('prod'), B_URL: url('prod/x') };
+    const t2 = trap();
+    t2.Resources.Fn.Properties.Environment.Variables = { B_URL: url('prod/x'), A_URL: url('prod') };
+    expect(a).toEqual([['PrivateDnsShadowsPublicApi', 'Fn', 'Properties.Environment.Variables.API_URL']]);
+    expect(placed(t1)).toEqual([['PrivateDnsShadowsPublicApi', 'Fn', 'Properties.Environment.Variables.A_URL']]);
+    expect(placed(t2)).toEqual(placed(t1));
+  });
+});
