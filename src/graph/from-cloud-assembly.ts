@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RawStack, RawTemplate } from './resource-graph';
 import { loadTemplateFile, TemplateLoadError } from './template-loader';
+import { RawStack, RawTemplate } from './types';
 
 /**
  * Reads a cloud assembly (`cdk.out`): every stack of `manifest.json`, the nested assemblies of

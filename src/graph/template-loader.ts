@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from 'yaml';
-import { RawTemplate } from './resource-graph';
+import { RawTemplate } from './types';
 import { isObject } from './values';
 
 /** A template that cannot be read; the message is one line that says what to change. */
