@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadTemplateFile, TemplateLoadError } from './template-loader';
+import { readTemplateFile, TemplateLoadError } from './template-loader';
 import { RawStack, RawTemplate } from './types';
 
 /**
@@ -61,11 +61,11 @@ export class StackReader {
     const out: RawStack[] = [];
     const used = new Set<string>();
     for (const file of files) {
-      const template = loadTemplateFile(file);
+      const { template, positions } = readTemplateFile(file);
       let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
       for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
       used.add(key);
-      out.push({ key, name: key, template, templateFile: file });
+      out.push({ key, name: key, template, templateFile: file, positions });
       this.addNestedStacks(out, key, template, path.dirname(file), 0);
     }
     return out;
@@ -87,7 +87,7 @@ export class StackReader {
       const a = artifacts[id];
       if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
         const file = path.join(dir, a.properties.templateFile);
-        const template = loadTemplateFile(file);
+        const { template, positions } = readTemplateFile(file);
         const env = parseEnvironment(a.environment);
         const key = a.displayName ?? id;
         out.push({
@@ -97,6 +97,7 @@ export class StackReader {
           account: env.account,
           template,
           templateFile: file,
+          positions,
         });
         this.addNestedStacks(out, key, template, dir, 0, env);
       } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
@@ -120,7 +121,7 @@ export class StackReader {
       if (!r || r.Type !== 'AWS::CloudFormation::Stack') continue;
       const file = this.nestedTemplateFile(r, dir);
       if (!file) continue;
-      const nested = loadTemplateFile(file);
+      const { template: nested, positions } = readTemplateFile(file);
       const cdkPath = r.Metadata?.['aws:cdk:path'];
       const key =
         typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
@@ -133,6 +134,7 @@ export class StackReader {
         parent: { key: parentKey, logicalId },
         template: nested,
         templateFile: file,
+        positions,
       });
       this.addNestedStacks(out, key, nested, dir, depth + 1, env);
     }

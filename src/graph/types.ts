@@ -3,6 +3,7 @@
  * and the graph itself (resource-graph.ts). It imports types only, so that every module of graph/
  * can depend on it without the modules depending on each other (resource-graph → intrinsics → types).
  */
+import type { TemplatePositions } from './source-positions';
 import type { ValueObject } from './values';
 
 /**
@@ -24,6 +25,12 @@ export interface RawStack {
   readonly template: RawTemplate;
   /** Where the template came from (a file path), when it came from a file. */
   readonly templateFile?: string;
+  /**
+   * Where each part of the template sits in its file (for SARIF regions), when it was read from a
+   * file: `positions.positionOf('Resources/Fn/Properties/Environment/Variables/URL')`. Undefined for
+   * stacks read from the construct tree, and for files only the lenient YAML reader could read.
+   */
+  readonly positions?: TemplatePositions;
 }
 
 /** The parts of a CloudFormation template the graph reads. */
