@@ -1,22 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RawStack, RawTemplate } from './resource-graph';
-import { loadTemplateFile, TemplateLoadError } from './template-loader';
+import { readTemplateFile, TemplateLoadError } from './template-loader';
+import { RawStack, RawTemplate } from './types';
 
 /**
  * Reads a cloud assembly (`cdk.out`): every stack of `manifest.json`, the nested assemblies of
  * Stages, and nested stack templates (found through the `aws:asset:path` metadata CDK writes on
- * each `AWS::CloudFormation::Stack`).
+ * each `AWS::CloudFormation::Stack`). Each call uses a reader of its own: nothing is kept between calls.
  */
 export function stacksFromCloudAssembly(dir: string): RawStack[] {
-  const out: RawStack[] = [];
-  manifestCache = new Map();
-  try {
-    readAssembly(dir, out, 0);
-  } finally {
-    manifestCache = undefined;
-  }
-  return out;
+  return new StackReader().readCloudAssembly(dir);
 }
 
 /** Whether a directory looks like a cloud assembly. */
@@ -26,20 +19,11 @@ export function isCloudAssembly(dir: string): boolean {
 
 /**
  * Reads loose template files as the stacks of one app. Each file is a stack named after the file;
- * exports and imports between them are linked. Region and account are unknown.
+ * exports and imports between them are linked. Region and account are unknown. Each call uses a
+ * reader of its own.
  */
 export function stacksFromTemplateFiles(files: ReadonlyArray<string>): RawStack[] {
-  const out: RawStack[] = [];
-  const used = new Set<string>();
-  for (const file of files) {
-    const template = loadTemplateFile(file);
-    let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
-    for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
-    used.add(key);
-    out.push({ key, name: key, template, templateFile: file });
-    addNestedStacks(out, key, template, path.dirname(file), 0);
-  }
-  return out;
+  return new StackReader().readTemplateFiles(files);
 }
 
 interface Manifest {
@@ -52,121 +36,152 @@ interface Artifact {
   readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string };
 }
 
-function readAssembly(dir: string, out: RawStack[], depth: number): void {
-  const manifestFile = path.join(dir, 'manifest.json');
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8')) as Manifest;
-  } catch (e) {
-    throw new TemplateLoadError(
-      manifestFile,
-      `is not a readable cloud assembly manifest (${(e as Error).message.split('\n')[0]})`,
-    );
-  }
-  const artifacts = manifest.artifacts ?? {};
-  for (const id of Object.keys(artifacts).sort()) {
-    const a = artifacts[id];
-    if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
-      const file = path.join(dir, a.properties.templateFile);
-      const template = loadTemplateFile(file);
-      const env = parseEnvironment(a.environment);
-      const key = a.displayName ?? id;
-      out.push({
-        key,
-        name: a.properties.stackName ?? id,
-        region: env.region,
-        account: env.account,
-        template,
-        templateFile: file,
-      });
-      addNestedStacks(out, key, template, dir, 0, env);
-    } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
-      readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1);
-    }
-  }
-}
-
-function addNestedStacks(
-  out: RawStack[],
-  parentKey: string,
-  template: RawTemplate,
-  dir: string,
-  depth: number,
-  env: { region?: string; account?: string } = {},
-): void {
-  if (depth > 20) return;
-  const resources = template.Resources ?? {};
-  for (const logicalId of Object.keys(resources).sort()) {
-    const r = resources[logicalId] as { Type?: unknown; Metadata?: Record<string, unknown> } | null;
-    if (!r || r.Type !== 'AWS::CloudFormation::Stack') continue;
-    const file = nestedTemplateFile(r, dir);
-    if (!file) continue;
-    const nested = loadTemplateFile(file);
-    const cdkPath = r.Metadata?.['aws:cdk:path'];
-    const key =
-      typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
-        ? cdkPath.replace(/\.NestedStack\/.*$/, '')
-        : `${parentKey}/${logicalId}`;
-    out.push({
-      key,
-      region: env.region,
-      account: env.account,
-      parent: { key: parentKey, logicalId },
-      template: nested,
-      templateFile: file,
-    });
-    addNestedStacks(out, key, nested, dir, depth + 1, env);
-  }
-}
-
-/**
- * The file of a nested stack's template: from the `aws:asset:path` metadata (written when asset
- * metadata is on, as the CDK CLI does), else from the asset hash in `TemplateURL`, looked up in the
- * assets manifests (`*.assets.json`) of the assembly.
- */
-function nestedTemplateFile(
-  r: { Metadata?: Record<string, unknown>; Properties?: unknown },
-  dir: string,
-): string | undefined {
-  const asset = r.Metadata?.['aws:asset:path'];
-  if (typeof asset === 'string' && /\.(json|ya?ml)$/i.test(asset) && fs.existsSync(path.join(dir, asset))) {
-    return path.join(dir, asset);
-  }
-  const url = JSON.stringify((r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? '');
-  const hash = /([a-f0-9]{64})\.json/.exec(url)?.[1];
-  if (!hash) return undefined;
-  for (const manifest of assetManifests(dir)) {
-    const source = manifest.files?.[hash]?.source?.path;
-    if (typeof source === 'string' && fs.existsSync(path.join(dir, source))) return path.join(dir, source);
-  }
-  return undefined;
-}
-
 interface AssetManifest {
   readonly files?: { [hash: string]: { source?: { path?: unknown } } };
 }
 
-function assetManifests(dir: string): AssetManifest[] {
-  let found = manifestCache?.get(dir);
-  if (!found) {
-    found = [];
-    for (const f of fs
-      .readdirSync(dir)
-      .filter((n) => n.endsWith('.assets.json'))
-      .sort()) {
-      try {
-        found.push(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf-8')) as AssetManifest);
-      } catch {
-        // an unreadable assets manifest only hides nested templates
+/**
+ * Reads the stacks of one app from files. A reader belongs to one analysis: it owns what it caches
+ * (the assets manifests of each directory, read once however many nested stacks look them up), and
+ * a new analysis makes a new reader, so no state survives between runs (files change between them).
+ */
+export class StackReader {
+  /** Assets manifests (`*.assets.json`) of each directory read so far, by directory. */
+  private readonly assetManifestsByDir = new Map<string, AssetManifest[]>();
+
+  /** The stacks of a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
+  public readCloudAssembly(dir: string): RawStack[] {
+    const out: RawStack[] = [];
+    this.readAssembly(dir, out, 0);
+    return out;
+  }
+
+  /** The stacks of loose template files, as one app. Throws TemplateLoadError on unreadable input. */
+  public readTemplateFiles(files: ReadonlyArray<string>): RawStack[] {
+    const out: RawStack[] = [];
+    const used = new Set<string>();
+    for (const file of files) {
+      const { template, positions } = readTemplateFile(file);
+      let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
+      for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
+      used.add(key);
+      out.push({ key, name: key, template, templateFile: file, positions });
+      this.addNestedStacks(out, key, template, path.dirname(file), 0);
+    }
+    return out;
+  }
+
+  private readAssembly(dir: string, out: RawStack[], depth: number): void {
+    const manifestFile = path.join(dir, 'manifest.json');
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8')) as Manifest;
+    } catch (e) {
+      throw new TemplateLoadError(
+        manifestFile,
+        `is not a readable cloud assembly manifest (${(e as Error).message.split('\n')[0]})`,
+      );
+    }
+    const artifacts = manifest.artifacts ?? {};
+    for (const id of Object.keys(artifacts).sort()) {
+      const a = artifacts[id];
+      if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
+        const file = path.join(dir, a.properties.templateFile);
+        const { template, positions } = readTemplateFile(file);
+        const env = parseEnvironment(a.environment);
+        const key = a.displayName ?? id;
+        out.push({
+          key,
+          name: a.properties.stackName ?? id,
+          region: env.region,
+          account: env.account,
+          template,
+          templateFile: file,
+          positions,
+        });
+        this.addNestedStacks(out, key, template, dir, 0, env);
+      } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
+        this.readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1);
       }
     }
-    manifestCache?.set(dir, found);
   }
-  return found;
-}
 
-/** Assets manifests read during one read of an assembly (never kept across reads: files change). */
-let manifestCache: Map<string, AssetManifest[]> | undefined;
+  private addNestedStacks(
+    out: RawStack[],
+    parentKey: string,
+    template: RawTemplate,
+    dir: string,
+    depth: number,
+    env: { region?: string; account?: string } = {},
+  ): void {
+    if (depth > 20) return;
+    const resources = template.Resources ?? {};
+    for (const logicalId of Object.keys(resources).sort()) {
+      const r = resources[logicalId] as { Type?: unknown; Metadata?: Record<string, unknown> } | null;
+      if (!r || r.Type !== 'AWS::CloudFormation::Stack') continue;
+      const file = this.nestedTemplateFile(r, dir);
+      if (!file) continue;
+      const { template: nested, positions } = readTemplateFile(file);
+      const cdkPath = r.Metadata?.['aws:cdk:path'];
+      const key =
+        typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
+          ? cdkPath.replace(/\.NestedStack\/.*$/, '')
+          : `${parentKey}/${logicalId}`;
+      out.push({
+        key,
+        region: env.region,
+        account: env.account,
+        parent: { key: parentKey, logicalId },
+        template: nested,
+        templateFile: file,
+        positions,
+      });
+      this.addNestedStacks(out, key, nested, dir, depth + 1, env);
+    }
+  }
+
+  /**
+   * The file of a nested stack's template: from the `aws:asset:path` metadata (written when asset
+   * metadata is on, as the CDK CLI does), else from the asset hash in `TemplateURL`, looked up in the
+   * assets manifests (`*.assets.json`) of the assembly.
+   */
+  private nestedTemplateFile(
+    r: { Metadata?: Record<string, unknown>; Properties?: unknown },
+    dir: string,
+  ): string | undefined {
+    const asset = r.Metadata?.['aws:asset:path'];
+    if (typeof asset === 'string' && /\.(json|ya?ml)$/i.test(asset) && fs.existsSync(path.join(dir, asset))) {
+      return path.join(dir, asset);
+    }
+    const url = JSON.stringify((r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? '');
+    const hash = /([a-f0-9]{64})\.json/.exec(url)?.[1];
+    if (!hash) return undefined;
+    for (const manifest of this.assetManifests(dir)) {
+      const source = manifest.files?.[hash]?.source?.path;
+      if (typeof source === 'string' && fs.existsSync(path.join(dir, source))) return path.join(dir, source);
+    }
+    return undefined;
+  }
+
+  private assetManifests(dir: string): AssetManifest[] {
+    let found = this.assetManifestsByDir.get(dir);
+    if (!found) {
+      found = [];
+      for (const f of fs
+        .readdirSync(dir)
+        .filter((n) => n.endsWith('.assets.json'))
+        .sort()) {
+        try {
+          found.push(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf-8')) as AssetManifest);
+        } catch {
+          // an unreadable assets manifest only hides nested templates
+        }
+      }
+      this.assetManifestsByDir.set(dir, found);
+    }
+    return found;
+  }
+}
 
 function parseEnvironment(env: string | undefined): { region?: string; account?: string } {
   const m = /^aws:\/\/([^/]+)\/(.+)$/.exec(env ?? '');

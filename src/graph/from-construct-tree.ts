@@ -13,7 +13,7 @@ import {
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { encodeCrossStackRef } from './intrinsics';
-import { RawStack } from './resource-graph';
+import { RawStack } from './types';
 
 /**
  * Reads the construct tree of an app (all stacks, nested stacks and Stages) into raw stacks, in one

@@ -1,4 +1,4 @@
-import { RawStack, ResourceGraph, ResourceNode, StackNode, resourceKey } from './resource-graph';
+import { RawStack, ResourceNode, StackNode, resourceKey } from './types';
 import { Concat, Opaque, Part, ResRef, Value, ValueObject, concat } from './values';
 
 /**
@@ -29,13 +29,21 @@ interface StackCtx {
   readonly node: StackNode;
 }
 
+/** The stacks and resources of an app, normalized: what a `ResourceGraph` is built from. */
+export interface NormalizedApp {
+  /** The stacks, sorted by key. */
+  readonly stacks: StackNode[];
+  /** The resources, sorted by stack key, then logical id. */
+  readonly resources: ResourceNode[];
+}
+
 /**
- * Normalizes the templates of an app into a {@link ResourceGraph}: every intrinsic that names a
+ * Normalizes the templates of an app into the nodes of a `ResourceGraph`: every intrinsic that names a
  * resource becomes a {@link ResRef} to it (across stacks too), every unknowable value an
  * {@link Opaque}, every partly-known string a {@link Concat}. Never throws on template content:
  * what it cannot read becomes unknown.
  */
-export function normalizeApp(stacks: ReadonlyArray<RawStack>): ResourceGraph {
+export function normalizeApp(stacks: ReadonlyArray<RawStack>): NormalizedApp {
   const ctxs = new Map<string, StackCtx>();
   for (const raw of stacks) {
     if (ctxs.has(raw.key)) continue; // the same stack handed over twice: read it once
@@ -73,10 +81,7 @@ export function normalizeApp(stacks: ReadonlyArray<RawStack>): ResourceGraph {
       });
     }
   }
-  return new ResourceGraph(
-    sortedKeys.map((k) => ctxs.get(k)!.node),
-    resources,
-  );
+  return { stacks: sortedKeys.map((k) => ctxs.get(k)!.node), resources };
 }
 
 class Normalizer {

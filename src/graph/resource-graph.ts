@@ -1,67 +1,11 @@
 import { normalizeApp } from './intrinsics';
-import { Value, ValueObject } from './values';
+import { RawStack, ResourceNode, StackNode } from './types';
+import { Value } from './values';
 
-/**
- * One stack of an app, as either builder hands it over: its template as raw CloudFormation JSON
- * (long-form intrinsics), plus what is known about where it lives.
- */
-export interface RawStack {
-  /** Unique key in the app: the stack's construct path (`Svc`, `Stage/Svc`, `Svc/Nested`). */
-  readonly key: string;
-  /** The CloudFormation stack name, when known (used by `Fn::GetStackOutput`). */
-  readonly name?: string;
-  /** Region, when known (undefined for environment-agnostic stacks). */
-  readonly region?: string;
-  /** Account, when known. */
-  readonly account?: string;
-  /** For a nested stack: the parent's key and the logical id of its `AWS::CloudFormation::Stack`. */
-  readonly parent?: { readonly key: string; readonly logicalId: string };
-  /** The template (Resources, Outputs, Parameters, Mappings, Conditions). */
-  readonly template: RawTemplate;
-  /** Where the template came from (a file path), when it came from a file. */
-  readonly templateFile?: string;
-}
-
-/** The parts of a CloudFormation template the graph reads. */
-export interface RawTemplate {
-  readonly Resources?: { [logicalId: string]: unknown };
-  readonly Outputs?: { [name: string]: unknown };
-  readonly Parameters?: { [name: string]: unknown };
-  readonly Mappings?: { [name: string]: unknown };
-  readonly Conditions?: { [name: string]: unknown };
-}
-
-/** A stack of the graph. */
-export interface StackNode {
-  readonly key: string;
-  readonly name?: string;
-  readonly region?: string;
-  readonly account?: string;
-  readonly parentKey?: string;
-  readonly templateFile?: string;
-}
-
-/** A resource of the graph, with its properties normalized (see values.ts). */
-export interface ResourceNode {
-  /** Unique key: `<stack key>|<logical id>`. */
-  readonly key: string;
-  readonly stack: StackNode;
-  readonly logicalId: string;
-  readonly type: string;
-  /** The construct path (`Svc/Fn/Resource`), when known (`aws:cdk:path` in templates). */
-  readonly path?: string;
-  /** Normalized properties; an empty object when the resource has none or they could not be read. */
-  readonly properties: ValueObject;
-  /** Raw `Metadata` of the resource (hints are read from it). */
-  readonly metadata: { readonly [key: string]: unknown };
-  /** True when the resource carries a `Condition`: it may not exist. */
-  readonly conditional: boolean;
-}
-
-/** Builds the key of a resource. */
-export function resourceKey(stackKey: string, logicalId: string): string {
-  return `${stackKey}|${logicalId}`;
-}
+// The data types live in types.ts (shared with the normalizer, which must not import this module);
+// they are re-exported here so that facts and rules keep one import for the graph.
+export type { RawStack, RawTemplate, ResourceNode, StackNode } from './types';
+export { resourceKey } from './types';
 
 /**
  * Every resource of every stack of an app, with references tied to the resources they name.
@@ -70,7 +14,8 @@ export function resourceKey(stackKey: string, logicalId: string): string {
 export class ResourceGraph {
   /** Builds the graph from the stacks of an app (the output of either builder). */
   public static fromStacks(stacks: ReadonlyArray<RawStack>): ResourceGraph {
-    return normalizeApp(stacks);
+    const { stacks: nodes, resources } = normalizeApp(stacks);
+    return new ResourceGraph(nodes, resources);
   }
 
   private readonly byKey = new Map<string, ResourceNode>();

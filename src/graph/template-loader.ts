@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from 'yaml';
-import { RawTemplate } from './resource-graph';
+import { lazyJsonPositions, TemplatePositions, yamlPositions } from './source-positions';
+import { longForm, samGlobalsSection, SHORT_TAGS } from './template-syntax';
+import { RawTemplate } from './types';
 import { isObject } from './values';
 
 /** A template that cannot be read; the message is one line that says what to change. */
@@ -15,55 +17,50 @@ export class TemplateLoadError extends Error {
   }
 }
 
-/** Short-form intrinsic tags of CloudFormation YAML and the long form each stands for. */
-const SHORT_TAGS: { [tag: string]: string } = {
-  '!Ref': 'Ref',
-  '!Condition': 'Condition',
-  '!Base64': 'Fn::Base64',
-  '!Cidr': 'Fn::Cidr',
-  '!FindInMap': 'Fn::FindInMap',
-  '!GetAtt': 'Fn::GetAtt',
-  '!GetAZs': 'Fn::GetAZs',
-  '!ImportValue': 'Fn::ImportValue',
-  '!Join': 'Fn::Join',
-  '!Select': 'Fn::Select',
-  '!Split': 'Fn::Split',
-  '!Sub': 'Fn::Sub',
-  '!Transform': 'Fn::Transform',
-  '!And': 'Fn::And',
-  '!Equals': 'Fn::Equals',
-  '!If': 'Fn::If',
-  '!Not': 'Fn::Not',
-  '!Or': 'Fn::Or',
-  '!ToJsonString': 'Fn::ToJsonString',
-  '!Length': 'Fn::Length',
-  '!GetStackOutput': 'Fn::GetStackOutput',
-  '!ForEach': 'Fn::ForEach',
-};
+/** A template read from a file, with where its parts sit in that file when that can be known. */
+export interface LoadedTemplate {
+  readonly template: RawTemplate;
+  /** Undefined when only the lenient YAML reader could read the file. */
+  readonly positions?: TemplatePositions;
+}
 
 /** Reads a CloudFormation or SAM template (JSON or YAML with short-form tags) from a file. */
 export function loadTemplateFile(file: string): RawTemplate {
+  return readTemplateFile(file).template;
+}
+
+/** Reads a template file with the source positions of its parts (see source-positions.ts). */
+export function readTemplateFile(file: string): LoadedTemplate {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf-8');
   } catch (e) {
     throw new TemplateLoadError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  return parseTemplate(text, file);
+  return parseTemplateSource(text, file);
 }
 
 /** Parses the text of a CloudFormation or SAM template (JSON or YAML). */
 export function parseTemplate(text: string, file = '<template>'): RawTemplate {
+  return parseTemplateSource(text, file).template;
+}
+
+/**
+ * Parses the text of a template, with the source positions of its parts. For JSON the positions
+ * are computed on the first lookup only; for YAML they come from the parse the loader does anyway.
+ */
+export function parseTemplateSource(text: string, file = '<template>'): LoadedTemplate {
   let value: unknown;
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
+  let positions: TemplatePositions | undefined;
+  if (text.trimStart().startsWith('{')) {
     try {
       value = JSON.parse(text);
+      positions = lazyJsonPositions(text, file); // no second parse unless a position is asked for
     } catch {
-      value = parseYaml(text, file); // JSON with comments or trailing commas is rare, but YAML may read it
+      ({ value, positions } = parseYaml(text, file)); // JSON with comments or trailing commas is rare, but YAML may read it
     }
   } else {
-    value = parseYaml(text, file);
+    ({ value, positions } = parseYaml(text, file));
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TemplateLoadError(file, 'is not a CloudFormation template (the document is not a mapping)');
@@ -81,18 +78,8 @@ export function parseTemplate(text: string, file = '<template>'): RawTemplate {
       'is not a CloudFormation template (no Resources, AWSTemplateFormatVersion or Transform)',
     );
   }
-  return applySamGlobals(t) as RawTemplate;
+  return { template: applySamGlobals(t) as RawTemplate, positions };
 }
-
-/** SAM's `Globals` sections and the resource types they apply to. */
-const SAM_GLOBALS: { [section: string]: string } = {
-  Function: 'AWS::Serverless::Function',
-  Api: 'AWS::Serverless::Api',
-  HttpApi: 'AWS::Serverless::HttpApi',
-  SimpleTable: 'AWS::Serverless::SimpleTable',
-  StateMachine: 'AWS::Serverless::StateMachine',
-  LayerVersion: 'AWS::Serverless::LayerVersion',
-};
 
 /**
  * Applies a SAM template's `Globals` to its resources, as the SAM transform does: a resource's own
@@ -106,7 +93,7 @@ function applySamGlobals(t: Record<string, unknown>): Record<string, unknown> {
   const globals = t.Globals;
   const resources: Record<string, unknown> = {};
   for (const [id, r] of Object.entries(t.Resources)) {
-    const section = isObject(r) ? Object.keys(SAM_GLOBALS).find((k) => SAM_GLOBALS[k] === r.Type) : undefined;
+    const section = isObject(r) ? samGlobalsSection(r.Type) : undefined;
     const g = section !== undefined ? globals[section] : undefined;
     if (!isObject(r) || !isObject(g)) {
       resources[id] = r;
@@ -134,7 +121,7 @@ function isIntrinsic(v: Record<string, unknown>): boolean {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
-function parseYaml(text: string, file: string): unknown {
+function parseYaml(text: string, file: string): { value: unknown; positions?: TemplatePositions } {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -152,7 +139,7 @@ function parseYaml(text: string, file: string): unknown {
     // Strict YAML 1.2 says no; CloudFormation's own reader is more lenient. Try a lenient reader
     // before refusing, so that templates that deploy are also templates we read.
     try {
-      return jsyaml.load(text, { schema: lenientSchema(), json: true });
+      return { value: jsyaml.load(text, { schema: lenientSchema(), json: true }) };
     } catch (e) {
       const err = doc.errors[0];
       const pos = lineCounter.linePos(err.pos[0]);
@@ -166,7 +153,10 @@ function parseYaml(text: string, file: string): unknown {
       );
     }
   }
-  return toJs(doc.contents as YamlNode | null, doc, 0);
+  return {
+    value: toJs(doc.contents as YamlNode | null, doc, 0),
+    positions: yamlPositions(doc, lineCounter, text, file),
+  };
 }
 
 let schema: jsyaml.Schema | undefined;
@@ -181,16 +171,6 @@ function lenientSchema(): jsyaml.Schema {
     schema = jsyaml.DEFAULT_SCHEMA.extend(types);
   }
   return schema;
-}
-
-/** The long form of a short-form tag applied to a value. */
-function longForm(tag: string, value: unknown): unknown {
-  const fn = SHORT_TAGS[tag];
-  if (fn === 'Fn::GetAtt' && typeof value === 'string') {
-    const dot = value.indexOf('.');
-    return { [fn]: dot > 0 ? [value.slice(0, dot), value.slice(dot + 1)] : value };
-  }
-  return { [fn]: value };
 }
 
 const MAX_DEPTH = 200;
