@@ -12,7 +12,7 @@ import { analyzeGraph, graphOfApp } from '../src/analyze';
 import * as factsModule from '../src/facts';
 import { defineRule, RULES } from '../src/rules';
 import { newApp, scenario } from './fixtures/apps/scenario';
-import { findings } from './helpers';
+import { findings } from './fixtures/helpers';
 
 function endpointOf(s: ReturnType<typeof scenario>): ec2.CfnVPCEndpoint {
   return s.app.node.findAll().find((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint)!;

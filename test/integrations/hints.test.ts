@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ApiReachability } from '../../src';
 import { newApp, scenario } from '../fixtures/apps/scenario';
-import { findings } from '../helpers';
+import { findings } from '../fixtures/helpers';
 
 describe('ApiReachability hints', () => {
   test('declareCall stores the API path as plain metadata on the caller resource (no cross-stack reference)', () => {

@@ -2,7 +2,7 @@ import { App, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { RegionalCustomDomain } from '../../src';
 import { handler, newStack, publicZone, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'CustomDomainUrlIncludesStage';
 
