@@ -2,7 +2,7 @@
 import { buildBroken } from '../examples/payments/broken';
 import { buildFixed } from '../examples/payments/fixed';
 import { newApp } from './fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from './helpers';
+import { findings, findingsFromAssembly, summary } from './fixtures/helpers';
 
 describe('the bundled example app', () => {
   test('broken: the Lambda and the Fargate service are reported for both public APIs they call', () => {

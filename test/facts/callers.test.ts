@@ -12,7 +12,7 @@ import { ApiReachability } from '../../src';
 import { graphOfApp } from '../../src/analyze';
 import { deriveFacts } from '../../src/facts';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings } from '../helpers';
+import { findings } from '../fixtures/helpers';
 
 /** A VPC with a private-DNS execute-api endpoint, a public API, and one caller built by `make`. */
 function withCaller(make: (stack: Stack, vpc: ec2.Vpc, sg: ec2.SecurityGroup) => IConstruct) {

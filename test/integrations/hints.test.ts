@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ApiReachability } from '../../src';
 import { newApp, scenario } from '../fixtures/apps/scenario';
-import { findings } from '../helpers';
+import { findings } from '../fixtures/helpers';
 
 const DOCS = 'See: https://github.com/cdk-api-reachability/cdk-api-reachability#calls-the-app-cannot-show';
 

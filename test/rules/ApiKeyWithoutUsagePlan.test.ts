@@ -1,7 +1,7 @@
 import { App, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { newStack } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'ApiKeyWithoutUsagePlan';
 

@@ -2,7 +2,7 @@ import { App, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { RegionalCustomDomain } from '../../src';
 import { handler, newStack, publicZone, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary, placed } from '../fixtures/helpers';
 
 const RULE = 'CustomDomainUrlIncludesStage';
 
@@ -39,8 +39,10 @@ describe(RULE, () => {
       findings(
         build(() => 'https://api.example.com/prod/', null),
         RULE,
-      ),
-    ).toHaveLength(1);
+      ).map(placed),
+    ).toEqual([
+      ['ApiReachability-CustomDomainUrlIncludesStage', 'Stack/Caller/Resource', 'Stack/Domain/Resource/Resource'],
+    ]);
   });
 
   test.each([

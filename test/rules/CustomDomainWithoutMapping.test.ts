@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib';
 import { newStack, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary, placed } from '../fixtures/helpers';
 
 const RULE = 'CustomDomainWithoutMapping';
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -33,7 +33,9 @@ describe(RULE, () => {
   test('reports a v2 domain with no API mapping', () => {
     const stack = newStack();
     new apigwv2.DomainName(stack, 'Domain', { domainName: 'api.example.com', certificate: cert(stack) });
-    expect(findings(stack.node.root as App, RULE)).toHaveLength(1);
+    expect(findings(stack.node.root as App, RULE).map(placed)).toEqual([
+      ['ApiReachability-CustomDomainWithoutMapping', 'Stack/Domain/Resource', 'Stack/Domain/Resource'],
+    ]);
   });
 
   test('stays silent when the mapping lives in another stack', () => {
@@ -51,7 +53,9 @@ describe(RULE, () => {
     new apigw.DomainName(stack, 'Domain', { domainName: 'api.example.com', certificate: cert(stack) });
     const api = restApi(stack, 'Api');
     new apigw.CfnBasePathMapping(stack, 'Mapping', { domainName: 'imported.example.com', restApiId: api.restApiId });
-    expect(findings(stack.node.root as App, RULE)).toHaveLength(1);
+    expect(findings(stack.node.root as App, RULE).map(placed)).toEqual([
+      ['ApiReachability-CustomDomainWithoutMapping', 'Stack/Domain/Resource', 'Stack/Domain/Resource'],
+    ]);
   });
 
   test('stays silent when a mapping names its domain by a value the app cannot resolve', () => {

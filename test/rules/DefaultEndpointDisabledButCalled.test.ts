@@ -6,7 +6,7 @@ import { RegionalCustomDomain } from '../../src';
 import { analyzeTemplateFiles } from '../../src/analyze';
 import { handler, httpApi, newStack, publicZone, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'DefaultEndpointDisabledButCalled';
 

@@ -1,7 +1,7 @@
 import { App, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, invokePolicy, invokeStatement, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, invokeStatement, summary, placed } from '../fixtures/helpers';
 
 const RULE = 'ExecuteApiEndpointPolicyBlocks';
 
@@ -41,7 +41,9 @@ describe(RULE, () => {
 
   test('reports an explicit Deny on the API', () => {
     const app = build((arn) => denyOn(arn, { actions: ['execute-api:*'] }));
-    expect(findings(app, RULE)).toHaveLength(1);
+    expect(findings(app, RULE).map(placed)).toEqual([
+      ['ApiReachability-ExecuteApiEndpointPolicyBlocks', 'Stack/Vpc/ExecuteApi/Resource', 'Stack/Internal/Resource'],
+    ]);
   });
 
   test.each([

@@ -1,7 +1,7 @@
 import { App, Stack, aws_apigateway as apigw, aws_iam as iam, aws_lambda as lambda } from 'aws-cdk-lib';
 import { handler, newStack } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, summary } from '../fixtures/helpers';
 
 const RULE = 'IamAuthCallerNotGranted';
 

@@ -2,7 +2,7 @@ import { App, aws_apigateway as apigw, aws_s3 as s3 } from 'aws-cdk-lib';
 import { RegionalCustomDomain } from '../../src';
 import { newStack, publicZone, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'MutualTlsDefaultEndpointOpen';
 

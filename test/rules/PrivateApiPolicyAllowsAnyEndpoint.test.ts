@@ -1,6 +1,6 @@
 import { App, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { newStack, privateRestApi, restApi } from '../constructs/helpers';
-import { findings, invokePolicy } from '../helpers';
+import { findings, invokePolicy } from '../fixtures/helpers';
 
 const RULE = 'PrivateApiPolicyAllowsAnyEndpoint';
 

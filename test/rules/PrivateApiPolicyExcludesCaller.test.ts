@@ -1,7 +1,7 @@
 import { App, Stack, aws_apigateway as apigw, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, summary } from '../fixtures/helpers';
 
 const RULE = 'PrivateApiPolicyExcludesCaller';
 

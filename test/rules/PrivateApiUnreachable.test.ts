@@ -2,7 +2,7 @@ import { App, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { PrivateApiAccess } from '../../src';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'PrivateApiUnreachable';
 

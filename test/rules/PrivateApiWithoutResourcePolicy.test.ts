@@ -2,7 +2,7 @@ import { App, CfnParameter, Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-l
 import { PrivateApiAccess } from '../../src';
 import { newStack, privateRestApi, restApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, summary } from '../fixtures/helpers';
 
 const RULE = 'PrivateApiWithoutResourcePolicy';
 

@@ -1,6 +1,6 @@
 import { Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'PrivateDnsShadowsPublicApi';
 

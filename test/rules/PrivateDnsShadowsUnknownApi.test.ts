@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newApp, scenario, ScenarioOptions } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary, placed } from '../fixtures/helpers';
 
 const RULE = 'PrivateDnsShadowsUnknownApi';
 
@@ -39,7 +39,13 @@ describe(RULE, () => {
 
     test('the region in the hostname is the endpoint region', () => {
       const s = scenario({ evidence: 'literal', networkRegion: 'us-east-1' });
-      expect(findings(s.app, RULE)).toHaveLength(1);
+      expect(findings(s.app, RULE).map(placed)).toEqual([
+        [
+          'ApiReachability-PrivateDnsShadowsUnknownApi',
+          'Svc/OrderSync/Resource',
+          'abc123defg.execute-api.us-east-1.amazonaws.com',
+        ],
+      ]);
     });
   });
 

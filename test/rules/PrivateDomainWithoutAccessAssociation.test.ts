@@ -2,7 +2,7 @@ import { App, Fn, aws_apigateway as apigw, aws_certificatemanager as acm, aws_ec
 import { PrivateCustomDomain } from '../../src';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'PrivateDomainWithoutAccessAssociation';
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';

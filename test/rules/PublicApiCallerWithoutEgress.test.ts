@@ -1,5 +1,5 @@
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'PublicApiCallerWithoutEgress';
 

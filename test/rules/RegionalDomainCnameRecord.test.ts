@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'RegionalDomainCnameRecord';
 

@@ -1,7 +1,7 @@
 import { App, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { newStack, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, summary, placed } from '../fixtures/helpers';
 
 const RULE = 'ResourcePolicyDeniesAll';
 
@@ -29,7 +29,9 @@ describe(RULE, () => {
   });
 
   test('reports a Deny on execute-api:*', () => {
-    expect(findings(run({ actions: ['execute-api:*'] }), RULE)).toHaveLength(1);
+    expect(findings(run({ actions: ['execute-api:*'] }), RULE).map(placed)).toEqual([
+      ['ApiReachability-ResourcePolicyDeniesAll', 'Stack/Api/Resource', 'Stack/Api/Resource'],
+    ]);
   });
 
   test.each<[string, Partial<iam.PolicyStatementProps>]>([

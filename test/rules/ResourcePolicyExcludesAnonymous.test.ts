@@ -1,7 +1,7 @@
 import { App, aws_apigateway as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { handler, newStack } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, invokePolicy, summary } from '../helpers';
+import { findings, findingsFromAssembly, invokePolicy, summary, placed } from '../fixtures/helpers';
 
 const RULE = 'ResourcePolicyExcludesAnonymous';
 
@@ -37,7 +37,9 @@ describe(RULE, () => {
 
   test('reports a Principal * policy that needs aws:PrincipalOrgID', () => {
     const app = build(new iam.AnyPrincipal(), {}, { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } });
-    expect(findings(app, RULE)).toHaveLength(1);
+    expect(findings(app, RULE).map(placed)).toEqual([
+      ['ApiReachability-ResourcePolicyExcludesAnonymous', 'Stack/Api/Resource', 'Stack/Api/Resource'],
+    ]);
   });
 
   test('stays silent for AWS_IAM methods', () => {

@@ -1,7 +1,7 @@
 import { App, CfnParameter, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
 import { handler, httpApi, newStack, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../helpers';
+import { findings, findingsFromAssembly, summary, placed } from '../fixtures/helpers';
 
 const RULE = 'UnknownStageInUrl';
 
@@ -37,7 +37,9 @@ describe(RULE, () => {
   }
 
   test('reads stages created by a separate Stage resource: reports a wrong one', () => {
-    expect(separateStage('live', 'prod')).toHaveLength(1);
+    expect(separateStage('live', 'prod').map(placed)).toEqual([
+      ['ApiReachability-UnknownStageInUrl', 'Stack/Caller/Resource', 'Stack/Api/Resource'],
+    ]);
   });
 
   test('reads stages created by a separate Stage resource: silent for the right one', () => {

@@ -1,0 +1,590 @@
+/**
+ * Caller → API links (`facts.calls`): every kind of evidence, how the hostname is read (`via`), the
+ * URL path after it, and the precedence between evidence for the same API.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import { ApiReachability } from '../../src';
+import { CallLink, deriveFacts } from '../../src/facts';
+import { ResourceGraph } from '../../src/graph/resource-graph';
+import { Opaque, ResRef } from '../../src/graph/values';
+import { newApp } from '../fixtures/apps/scenario';
+import { factsOfApp, graphFromAssembly, nameOf, templateGraph, templateStack } from '../fixtures/helpers';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** The comparable part of a call: resources by construct path (or key), path segments as text. */
+function summary(graph: ResourceGraph, l: CallLink) {
+  return {
+    caller: nameOf(l.caller.resource),
+    via: l.via,
+    evidence: l.evidence,
+    api: nameOf(l.api?.resource),
+    domain: nameOf(l.domain?.resource),
+    record: nameOf(l.record?.resource),
+    external: l.external,
+    path: l.path?.map((s) =>
+      typeof s === 'string' ? s : s instanceof ResRef ? `{${nameOf(graph.get(s.key))}}` : `?${s.kind}`,
+    ),
+    holder: nameOf(l.holder),
+    location: l.location,
+  };
+}
+
+function callsOf(graph: ResourceGraph) {
+  return deriveFacts(graph).calls.map((l) => summary(graph, l));
+}
+
+function callsOfApp(app: App) {
+  return callsOf(factsOfApp(app).graph);
+}
+
+/** A stack with a REGIONAL REST API (`Svc/Api`, stage `prod`) and a function outside any VPC whose environment is `env(api)`. */
+function restApp(env: (api: apigw.RestApi, stack: Stack) => { [k: string]: string } = () => ({})) {
+  const app = newApp();
+  const stack = new Stack(app, 'Svc', { env: ENV });
+  const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+  api.root.addMethod('GET');
+  const fn = new lambda.Function(stack, 'Caller', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => 1'),
+    environment: env(api, stack),
+  });
+  return { app, stack, api, fn };
+}
+
+const CALLER = 'Svc/Caller/Resource';
+const API = 'Svc/Api/Resource';
+const STAGE = '{Svc/Api/DeploymentStage.prod/Resource}';
+const ENV_VAR = (name: string) => `Properties.Environment.Variables.${name}`;
+
+describe('default hostname', () => {
+  test("CDK's api.url is a call on the default hostname, with the stage as the first path segment", () => {
+    const { app } = restApp((api) => ({ API_URL: api.url }));
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'default-host',
+        evidence: 'config',
+        api: API,
+        path: [STAGE],
+        holder: CALLER,
+        location: ENV_VAR('API_URL'),
+      },
+    ]);
+  });
+
+  test('urlForPath adds literal segments after the stage', () => {
+    const { app } = restApp((api) => ({ API_URL: api.urlForPath('/orders/open') }));
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({ via: 'default-host', api: API, path: [STAGE, 'orders', 'open'] }),
+    ]);
+  });
+
+  test("an HTTP API's ApiEndpoint attribute is its default hostname, with no path", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const api = new apigwv2.HttpApi(stack, 'Http');
+    new lambda.Function(stack, 'Caller', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => 1'),
+      environment: { API: api.apiEndpoint },
+    });
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'default-host',
+        evidence: 'config',
+        api: 'Svc/Http/Resource',
+        path: [],
+        holder: CALLER,
+        location: ENV_VAR('API'),
+      },
+    ]);
+  });
+
+  test('a literal default URL of an API outside the app is an external call, with its id, region and path', () => {
+    const { app } = restApp(() => ({
+      UPSTREAM: 'https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/pets?x=1',
+    }));
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'default-host',
+        evidence: 'config',
+        external: { host: 'abc123defg.execute-api.eu-west-1.amazonaws.com', apiId: 'abc123defg', region: 'eu-west-1' },
+        path: ['prod', 'pets'],
+        holder: CALLER,
+        location: ENV_VAR('UPSTREAM'),
+      },
+    ]);
+  });
+
+  test('a literal endpoint-specific hostname ({id}-vpce-….execute-api) of an API outside the app is not a call', () => {
+    const { app } = restApp(() => ({
+      UPSTREAM: 'https://abc123defg-vpce-0123abcd.execute-api.us-east-1.amazonaws.com/',
+    }));
+    expect(callsOfApp(app)).toEqual([]);
+  });
+
+  test('the endpoint-specific hostname of an API of the app is an endpoint-host call', () => {
+    const { app } = restApp((api, stack) => ({
+      API_URL: `https://${api.restApiId}-vpce-0123abcd.execute-api.${stack.region}.amazonaws.com/prod/`,
+    }));
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({ via: 'endpoint-host', api: API, evidence: 'config', location: ENV_VAR('API_URL') }),
+    ]);
+  });
+
+  test('text with no execute-api or app hostname names nothing', () => {
+    const { app } = restApp(() => ({ OTHER: 'https://example.org/prod', COUNT: '3' }));
+    expect(callsOfApp(app)).toEqual([]);
+  });
+});
+
+describe('bare API id', () => {
+  test('a Ref of the API with no hostname around it is a bare-id call, with no path', () => {
+    const { app } = restApp((api) => ({ API_ID: api.restApiId }));
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'bare-id',
+        evidence: 'config',
+        api: API,
+        holder: CALLER,
+        location: ENV_VAR('API_ID'),
+      },
+    ]);
+  });
+
+  test('a bare id gives way to a URL of the same API', () => {
+    const { app } = restApp((api) => ({ API_ID: api.restApiId, API_URL: api.url }));
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({ via: 'default-host', api: API, location: ENV_VAR('API_URL') }),
+    ]);
+  });
+
+  test('another attribute of the API (its root resource id) is not a call', () => {
+    const { app } = restApp((api) => ({ ROOT: api.restApiRootResourceId }));
+    expect(callsOfApp(app)).toEqual([]);
+  });
+});
+
+describe('custom domains', () => {
+  /** A regional domain `api.example.com` mapping the API under `v1`, with an A alias `Svc/Alias`. */
+  function withDomain(
+    env: (d: { api: apigw.RestApi; domain: apigw.DomainName; record: route53.ARecord }) => {
+      [k: string]: string;
+    },
+  ) {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    api.root.addMethod('GET');
+    const domain = new apigw.DomainName(stack, 'Domain', {
+      domainName: 'api.example.com',
+      certificate: acm.Certificate.fromCertificateArn(
+        stack,
+        'Cert',
+        'arn:aws:acm:us-east-1:123456789012:certificate/c',
+      ),
+      endpointType: apigw.EndpointType.REGIONAL,
+    });
+    domain.addBasePathMapping(api, { basePath: 'v1' });
+    const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
+    const record = new route53.ARecord(stack, 'Alias', {
+      zone,
+      recordName: 'api',
+      target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain)),
+    });
+    new lambda.Function(stack, 'Caller', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => 1'),
+      environment: env({ api, domain, record }),
+    });
+    return app;
+  }
+
+  test('a literal URL on the domain name is a call through the domain to the API it maps, with the record', () => {
+    const app = withDomain(() => ({ API_URL: 'https://api.example.com/v1/orders' }));
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'domain',
+        evidence: 'config',
+        api: API,
+        domain: 'Svc/Domain/Resource',
+        record: 'Svc/Alias/Resource',
+        path: ['v1', 'orders'],
+        holder: CALLER,
+        location: ENV_VAR('API_URL'),
+      },
+    ]);
+  });
+
+  test("the domain's own token (domain.domainName) is a call through it", () => {
+    const app = withDomain(({ domain }) => ({ API_URL: `https://${domain.domainName}/v1` }));
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({ via: 'domain', api: API, domain: 'Svc/Domain/Resource', path: ['v1'] }),
+    ]);
+  });
+
+  test("the record's token (record.domainName) is a call through the record and its domain", () => {
+    const app = withDomain(({ record }) => ({ API_URL: `https://${record.domainName}/v1` }));
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({
+        via: 'domain',
+        api: API,
+        domain: 'Svc/Domain/Resource',
+        record: 'Svc/Alias/Resource',
+        path: ['v1'],
+      }),
+    ]);
+  });
+
+  test('a URL on the domain next to an IAM grant keeps the domain: the grant is authorization, not a hostname', () => {
+    const app = withDomain(() => ({ API_URL: 'https://api.example.com/v1' }));
+    const fn = app.node.findAll().find((c) => c.node.path === 'Svc/Caller') as lambda.Function;
+    const api = app.node.findAll().find((c) => c.node.path === 'Svc/Api') as apigw.RestApi;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [api.arnForExecuteApi()] }),
+    );
+    expect(callsOfApp(app)).toEqual([expect.objectContaining({ via: 'domain', api: API, evidence: 'config' })]);
+  });
+
+  test('a domain of the app that maps nothing is a call through the domain with no API', () => {
+    const g = templateGraph(
+      templateStack({
+        Domain: { Type: 'AWS::ApiGatewayV2::DomainName', Properties: { DomainName: 'Orders.Example.com.' } },
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Environment: { Variables: { URL: 'https://orders.example.com/' } } },
+        },
+      }),
+    );
+    expect(callsOf(g)).toEqual([
+      {
+        caller: 'S|Fn',
+        via: 'domain',
+        evidence: 'config',
+        domain: 'S|Domain',
+        path: [],
+        holder: 'S|Fn',
+        location: ENV_VAR('URL'),
+      },
+    ]);
+  });
+});
+
+describe('IAM grants', () => {
+  test("a grant of execute-api:Invoke on the API's ARN is a call, held by the role's policy", () => {
+    const { app, api, fn } = restApp();
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [api.arnForExecuteApi()] }),
+    );
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'iam',
+        evidence: 'iam',
+        api: API,
+        holder: 'Svc/Caller/ServiceRole/DefaultPolicy/Resource',
+        location: 'Properties.PolicyDocument',
+      },
+    ]);
+  });
+
+  test('api.grantInvoke-style wildcards (execute-api:*) count as the action', () => {
+    const { app, api, fn } = restApp();
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['execute-api:*'], resources: [api.arnForExecuteApi('GET', '/', 'prod')] }),
+    );
+    expect(callsOfApp(app)).toEqual([expect.objectContaining({ via: 'iam', api: API })]);
+  });
+
+  test.each([
+    ['a wildcard resource', ['*'], ['execute-api:Invoke']],
+    ['another action on the API', ['API_ARN'], ['execute-api:ManageConnections']],
+  ])('stays silent when the grant is on %s', (_, resources, actions) => {
+    const { app, api, fn } = restApp();
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: resources.map((r) => (r === 'API_ARN' ? api.arnForExecuteApi() : r)),
+      }),
+    );
+    expect(callsOfApp(app)).toEqual([]);
+  });
+
+  test('a Deny on the API is not a call', () => {
+    const { app, api, fn } = restApp();
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['execute-api:Invoke'],
+        resources: [api.arnForExecuteApi()],
+      }),
+    );
+    expect(callsOfApp(app)).toEqual([]);
+  });
+
+  test('a grant gives way to a bare id of the same API', () => {
+    const { app, api, fn } = restApp((a) => ({ API_ID: a.restApiId }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [api.arnForExecuteApi()] }),
+    );
+    expect(callsOfApp(app)).toEqual([expect.objectContaining({ via: 'bare-id', api: API, evidence: 'config' })]);
+  });
+
+  test("a grant in an inline policy of a template role, through the caller's Role GetAtt", () => {
+    const g = templateGraph(
+      templateStack({
+        Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } },
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            Policies: [
+              {
+                PolicyName: 'invoke',
+                PolicyDocument: {
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Action: 'execute-api:Invoke',
+                      Resource: {
+                        'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*',
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
+      }),
+    );
+    expect(callsOf(g)).toEqual([
+      {
+        caller: 'S|Fn',
+        via: 'iam',
+        evidence: 'iam',
+        api: 'S|Api',
+        holder: 'S|Role',
+        location: 'Properties.PolicyDocument',
+      },
+    ]);
+  });
+});
+
+describe('hints', () => {
+  test('declareCall(api) is a hint on the default hostname, read from the metadata', () => {
+    const { app, api, fn } = restApp();
+    ApiReachability.of(fn).declareCall(api);
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'default-host',
+        evidence: 'hint',
+        api: API,
+        holder: CALLER,
+        location: 'Metadata.cdk-api-reachability.calls',
+      },
+    ]);
+  });
+
+  test('declareExternalCall(url) is read like a configured URL, as a hint', () => {
+    const { app, fn } = restApp();
+    ApiReachability.of(fn).declareExternalCall('https://zzz999.execute-api.eu-central-1.amazonaws.com/v2/');
+    expect(callsOfApp(app)).toEqual([
+      {
+        caller: CALLER,
+        via: 'default-host',
+        evidence: 'hint',
+        external: { host: 'zzz999.execute-api.eu-central-1.amazonaws.com', apiId: 'zzz999', region: 'eu-central-1' },
+        path: ['v2'],
+        holder: CALLER,
+        location: 'Metadata.cdk-api-reachability.externalCalls',
+      },
+    ]);
+  });
+
+  test('a hint and a configured URL of the same API are two pieces of evidence for one hostname', () => {
+    const { app, api, fn } = restApp((a) => ({ API_URL: a.url }));
+    ApiReachability.of(fn).declareCall(api);
+    expect(callsOfApp(app).map((c) => [c.via, c.evidence, c.api])).toEqual([['default-host', 'hint', API]]);
+  });
+});
+
+describe('URL paths in templates', () => {
+  const api = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } };
+  const stage = { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, StageName: 'live' } };
+  const withUrl = (url: unknown) =>
+    templateGraph(
+      templateStack(
+        {
+          Api: api,
+          Live: stage,
+          Fn: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { URL: url } } } },
+        },
+        { parameters: { Tenant: { Type: 'String' } } },
+      ),
+    );
+  const pathOf = (url: unknown) => callsOf(withUrl(url)).map((c) => [c.via, c.api, c.path]);
+
+  test.each<[string, unknown, unknown[] | undefined]>([
+    [
+      'a Sub with literal stage and resource',
+      { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/pets' },
+      ['prod', 'pets'],
+    ],
+    [
+      'a Sub naming the Stage resource',
+      { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Live}/' },
+      ['{S|Live}'],
+    ],
+    [
+      'a Join as CDK writes api.url',
+      {
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { Ref: 'Api' },
+            '.execute-api.',
+            { Ref: 'AWS::Region' },
+            '.amazonaws.com/',
+            { Ref: 'Live' },
+            '/x',
+          ],
+        ],
+      },
+      ['{S|Live}', 'x'],
+    ],
+    [
+      'a parameter as a whole segment',
+      { 'Fn::Sub': 'https://${Api}.execute-api.us-east-1.amazonaws.com/${Tenant}/pets' },
+      ['?param', 'pets'],
+    ],
+    [
+      'a parameter inside a segment',
+      { 'Fn::Sub': 'https://${Api}.execute-api.us-east-1.amazonaws.com/t-${Tenant}' },
+      ['?intrinsic'],
+    ],
+    [
+      'a query string and a fragment',
+      { 'Fn::Sub': 'https://${Api}.execute-api.us-east-1.amazonaws.com/prod?a=/b#c' },
+      ['prod'],
+    ],
+    ['no path at all', { 'Fn::Sub': 'https://${Api}.execute-api.us-east-1.amazonaws.com' }, []],
+  ])('%s', (_, url, path) => {
+    expect(pathOf(url)).toEqual([['default-host', 'S|Api', path]]);
+  });
+
+  test('a URL in user data among other text keeps only its own path', () => {
+    const g = templateGraph(
+      templateStack({
+        Api: api,
+        Box: {
+          Type: 'AWS::EC2::Instance',
+          Properties: {
+            SubnetId: 'subnet-1',
+            UserData: {
+              'Fn::Base64': {
+                'Fn::Sub': '#!/bin/sh\ncurl "https://${Api}.execute-api.us-east-1.amazonaws.com/prod/a" -o x\n',
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(callsOf(g)).toEqual([
+      {
+        caller: 'S|Box',
+        via: 'default-host',
+        evidence: 'config',
+        api: 'S|Api',
+        path: ['prod', 'a'],
+        holder: 'S|Box',
+        location: 'Properties.UserData',
+      },
+    ]);
+  });
+
+  test('keeps the Opaque kinds of unknown segments apart', () => {
+    const link = deriveFacts(withUrl({ 'Fn::Sub': 'https://${Api}.execute-api.us-east-1.amazonaws.com/${Tenant}' }))
+      .calls[0];
+    expect(link.path).toEqual([new Opaque('param', 'S#Tenant')]);
+  });
+});
+
+describe('across stacks', () => {
+  function crossStack() {
+    const app = newApp();
+    const apis = new Stack(app, 'Apis', { env: ENV });
+    const api = new apigw.RestApi(apis, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    api.root.addMethod('GET');
+    const svc = new Stack(app, 'Svc', { env: ENV });
+    const fn = new lambda.Function(svc, 'Caller', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => 1'),
+      environment: { API_URL: api.url },
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [api.arnForExecuteApi()] }),
+    );
+    return app;
+  }
+  const expected = [
+    {
+      caller: CALLER,
+      via: 'default-host',
+      evidence: 'config',
+      api: 'Apis/Api/Resource',
+      path: ['{Apis/Api/DeploymentStage.prod/Resource}'],
+      holder: CALLER,
+      location: ENV_VAR('API_URL'),
+    },
+  ];
+
+  test('a URL of an API in another stack lands on that API, read from the construct tree', () => {
+    expect(callsOfApp(crossStack())).toEqual(expected);
+  });
+
+  test('the same call, read from the cloud assembly (Fn::ImportValue of the exports)', () => {
+    expect(callsOf(graphFromAssembly(crossStack()))).toEqual(expected);
+  });
+
+  test('an ImportValue of an export the app does not define names nothing', () => {
+    const g = templateGraph(
+      templateStack({
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Environment: {
+              Variables: {
+                URL: {
+                  'Fn::Join': [
+                    '',
+                    ['https://', { 'Fn::ImportValue': 'OtherApiId' }, '.execute-api.us-east-1.amazonaws.com/'],
+                  ],
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(callsOf(g)).toEqual([]);
+  });
+});
