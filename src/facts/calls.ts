@@ -318,35 +318,55 @@ function readHints(r: ResourceNode): { calls: string[]; externalCalls: string[] 
 
 /**
  * Applies the evidence precedence: per API, a URL (default hostname, endpoint hostname, custom
- * domain) beats a bare id, which beats an IAM grant; duplicates of the same call are dropped.
+ * domain) beats a bare id, which beats an IAM grant; a call whose path is unknown gives way to the
+ * same call with a known path; duplicates of the same call (same target and path) are dropped.
+ * Which duplicate is kept never depends on key order: hints first, then by holder and location.
  */
 function precedence(links: CallLink[]): CallLink[] {
   const urlApis = new Set<string>();
   const anyApis = new Set<string>();
+  const targetOf = (l: CallLink) =>
+    [
+      l.via,
+      l.api?.resource.key ?? '',
+      l.domain?.resource.key ?? '',
+      l.record?.resource.key ?? '',
+      l.external?.host ?? '',
+    ].join('|');
+  const withPath = new Set<string>();
   for (const l of links) {
+    if (l.path !== undefined) withPath.add(targetOf(l));
     if (!l.api) continue;
     const k = l.api.resource.key;
     if (l.via !== 'bare-id' && l.via !== 'iam') urlApis.add(k);
     if (l.via !== 'iam') anyApis.add(k);
   }
+  const rank = { hint: 0, config: 1, iam: 2 };
+  const ordered = [...links].sort(
+    (a, b) =>
+      rank[a.evidence] - rank[b.evidence] || compare(a.holder.key, b.holder.key) || compare(a.location, b.location),
+  );
   const seen = new Set<string>();
-  return links.filter((l) => {
+  const kept = new Set<CallLink>();
+  for (const l of ordered) {
     const k = l.api?.resource.key;
-    if (k && l.via === 'bare-id' && urlApis.has(k)) return false;
-    if (k && l.via === 'iam' && anyApis.has(k)) return false;
+    if (k && l.via === 'bare-id' && urlApis.has(k)) continue;
+    if (k && l.via === 'iam' && anyApis.has(k)) continue;
+    const target = targetOf(l);
+    if (l.path === undefined && withPath.has(target)) continue;
     // The path is part of the call: a wrong-stage URL beside a right one is two calls, whatever their order.
-    const id = [
-      l.via,
-      k ?? '',
-      l.domain?.resource.key ?? '',
-      l.record?.resource.key ?? '',
-      l.external?.host ?? '',
-      pathKey(l.path),
-    ].join('|');
-    if (seen.has(id)) return false;
+    const id = `${target}|${pathKey(l.path)}`;
+    if (seen.has(id)) continue;
     seen.add(id);
-    return true;
-  });
+    kept.add(l);
+  }
+  // In the order the evidence was found (hints, configuration, grants), which is not key order dependent
+  // for the kept set; rules choose among reports of one pair by level and location.
+  return links.filter((l) => kept.has(l));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A path as a key: literal segments, resources by key, unknown parts as one mark. */

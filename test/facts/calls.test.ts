@@ -418,10 +418,12 @@ describe('hints', () => {
     ]);
   });
 
-  test('a hint and a configured URL of the same API are two pieces of evidence for one hostname', () => {
+  test('a hint and a configured URL of the same API are one call: the URL, which shows the path, is kept', () => {
     const { app, api, fn } = restApp((a) => ({ API_URL: a.url }));
     ApiReachability.of(fn).declareCall(api);
-    expect(callsOfApp(app).map((c) => [c.via, c.evidence, c.api])).toEqual([['default-host', 'hint', API]]);
+    expect(callsOfApp(app).map((c) => [c.via, c.evidence, c.api, c.location])).toEqual([
+      ['default-host', 'config', API, 'Properties.Environment.Variables.API_URL'],
+    ]);
   });
 });
 

@@ -12,7 +12,7 @@ import { factsOfApp, templateGraph, templateStack } from '../fixtures/helpers';
 
 /** Whether a caller can reach the internet (the one place this file asks the facts' query). */
 function callerEgress(facts: Facts, caller: Caller) {
-  return facts.egressOf(caller);
+  return facts.egress.ofCaller(caller);
 }
 
 /** A subnet `Sub<name>` with its own route table and, when given, a default route with these properties. */

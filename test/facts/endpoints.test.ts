@@ -11,7 +11,7 @@ import { factsOfApp, nameOf, templateGraph, templateStack } from '../fixtures/he
 
 /** The endpoint that resolves execute-api names of a region in a VPC (the one place this file asks the facts' query). */
 function shadowing(facts: Facts, vpc: VpcRef, region: string | undefined) {
-  const e = facts.shadowingEndpoint(vpc, region);
+  const e = facts.endpoints.shadowing(vpc, region);
   return e === undefined || e === 'unknown' ? e : nameOf(e.resource);
 }
 
@@ -25,7 +25,7 @@ function endpoint(e: ExecuteApiEndpoint) {
   };
 }
 
-const endpointsOf = (g: ResourceGraph) => deriveFacts(g).endpoints.map(endpoint);
+const endpointsOf = (g: ResourceGraph) => deriveFacts(g).endpoints.all.map(endpoint);
 
 describe('CDK endpoints', () => {
   test("CDK's InterfaceVpcEndpoint writes private DNS on; privateDnsEnabled: false turns it off; other services do not count", () => {
@@ -45,11 +45,11 @@ describe('CDK endpoints', () => {
     vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     const { graph, facts } = factsOfApp(app);
     const vpcId = `res:${graph.byConstructPath('Net/Vpc/Resource')!.key}`;
-    expect(facts.endpoints.map(endpoint)).toEqual([
+    expect(facts.endpoints.all.map(endpoint)).toEqual([
       { endpoint: 'Net/Vpc/Off/Resource', vpc: vpcId, region: 'eu-west-1', privateDns: false, conditional: false },
       { endpoint: 'Net/Vpc/On/Resource', vpc: vpcId, region: 'eu-west-1', privateDns: true, conditional: false },
     ]);
-    const vpcRef = facts.endpoints[0].vpc!;
+    const vpcRef = facts.endpoints.all[0].vpc!;
     expect(shadowing(facts, vpcRef, 'eu-west-1')).toBe('Net/Vpc/On/Resource');
     expect(shadowing(facts, vpcRef, 'us-east-1')).toBeUndefined();
     expect(shadowing(facts, vpcRef, undefined)).toBe('Net/Vpc/On/Resource');
@@ -126,17 +126,17 @@ describe('template endpoints', () => {
   test('a conditional endpoint with private DNS on is listed, but only makes the VPC unknown', () => {
     const g = graph({ E: ep({ PrivateDnsEnabled: true }, { Condition: 'C' }) });
     const facts = deriveFacts(g);
-    expect(facts.endpoints.map(endpoint)).toEqual([
+    expect(facts.endpoints.all.map(endpoint)).toEqual([
       { endpoint: 'S|E', vpc: 'lit:vpc-0abc', region: 'us-east-1', privateDns: true, conditional: true },
     ]);
-    expect(shadowing(facts, facts.endpoints[0].vpc!, 'us-east-1')).toBe('unknown');
+    expect(shadowing(facts, facts.endpoints.all[0].vpc!, 'us-east-1')).toBe('unknown');
   });
 
   test('private DNS unknown makes the VPC unknown; off leaves it unshadowed', () => {
     const unknown = deriveFacts(graph({ E: ep({ PrivateDnsEnabled: { Ref: 'Dns' } }) }));
-    expect(shadowing(unknown, unknown.endpoints[0].vpc!, 'us-east-1')).toBe('unknown');
+    expect(shadowing(unknown, unknown.endpoints.all[0].vpc!, 'us-east-1')).toBe('unknown');
     const off = deriveFacts(graph({ E: ep({}) }));
-    expect(shadowing(off, off.endpoints[0].vpc!, 'us-east-1')).toBeUndefined();
+    expect(shadowing(off, off.endpoints.all[0].vpc!, 'us-east-1')).toBeUndefined();
   });
 
   test("the endpoint's own policy is read; absent means none", () => {
@@ -144,7 +144,7 @@ describe('template endpoints', () => {
       Open: ep({}),
       Closed: ep({ PolicyDocument: { Statement: [{ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' }] } }),
     });
-    expect(deriveFacts(g).endpoints.map((e) => [nameOf(e.resource), e.policy])).toEqual([
+    expect(deriveFacts(g).endpoints.all.map((e) => [nameOf(e.resource), e.policy])).toEqual([
       ['S|Closed', [expect.objectContaining({ effect: 'Deny' })]],
       ['S|Open', undefined],
     ]);

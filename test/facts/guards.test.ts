@@ -267,4 +267,13 @@ describe('findings do not depend on key order', () => {
     expect(placed(t1)).toEqual([['PrivateDnsShadowsPublicApi', 'Fn', 'Properties.Environment.Variables.A_URL']]);
     expect(placed(t2)).toEqual(placed(t1));
   });
+
+  test('two variables with the same URL: the same call, kept by location in either order', () => {
+    const t1 = trap();
+    t1.Resources.Fn.Properties.Environment.Variables = { B_URL: url('prod'), A_URL: url('prod') };
+    const t2 = trap();
+    t2.Resources.Fn.Properties.Environment.Variables = { A_URL: url('prod'), B_URL: url('prod') };
+    expect(deriveFacts(graphOf(t1)).calls.map((c) => c.location)).toEqual(['Properties.Environment.Variables.A_URL']);
+    expect(deriveFacts(graphOf(t2)).calls.map((c) => c.location)).toEqual(['Properties.Environment.Variables.A_URL']);
+  });
 });

@@ -5,7 +5,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { VpcIndex } from '../../src/facts';
+import { VpcIndex, VpcRef } from '../../src/facts';
 import { Opaque, ResRef } from '../../src/graph/values';
 import { newApp } from '../fixtures/apps/scenario';
 import { factsOfApp, templateGraph, templateStack } from '../fixtures/helpers';
@@ -20,15 +20,15 @@ const index = (resources: Record<string, unknown>) =>
 const VPC = { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } };
 
 describe('vpcOf', () => {
-  test.each<[string, unknown, { id: string; name: string } | undefined]>([
-    ['a Ref of a VPC of the app', { Ref: 'Vpc' }, { id: 'res:S|Vpc', name: 'S/Vpc' }],
-    ["a VPC's VpcId attribute", { 'Fn::GetAtt': ['Vpc', 'VpcId'] }, { id: 'res:S|Vpc', name: 'S/Vpc' }],
-    ['a literal id', 'vpc-0abc', { id: 'lit:vpc-0abc', name: 'vpc-0abc' }],
-    ['a parameter', { Ref: 'VpcParam' }, { id: 'param:S#VpcParam', name: 'param:S#VpcParam' }],
+  test.each<[string, unknown, VpcRef | undefined]>([
+    ['a Ref of a VPC of the app', { Ref: 'Vpc' }, { id: 'res:S|Vpc', name: 'S/Vpc', inApp: true }],
+    ["a VPC's VpcId attribute", { 'Fn::GetAtt': ['Vpc', 'VpcId'] }, { id: 'res:S|Vpc', name: 'S/Vpc', inApp: true }],
+    ['a literal id', 'vpc-0abc', { id: 'lit:vpc-0abc', name: 'vpc-0abc', inApp: false, literalId: 'vpc-0abc' }],
+    ['a parameter', { Ref: 'VpcParam' }, { id: 'param:S#VpcParam', name: 'param:S#VpcParam', inApp: false }],
     [
       'an import of an export outside the app',
       { 'Fn::ImportValue': 'SharedVpcId' },
-      { id: 'import:SharedVpcId', name: 'import:SharedVpcId' },
+      { id: 'import:SharedVpcId', name: 'import:SharedVpcId', inApp: false },
     ],
     ['another attribute of the VPC', { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, undefined],
     ['a Fn::If', { 'Fn::If': ['C', 'vpc-1', 'vpc-2'] }, undefined],
@@ -65,12 +65,17 @@ describe('subnets', () => {
   });
 
   test('a subnet of the app leads to its VPC, by Ref or SubnetId attribute', () => {
-    expect(vpcs.vpcOfSubnet(new ResRef('S|Sub'))).toEqual({ id: 'res:S|Vpc', name: 'S/Vpc' });
-    expect(vpcs.vpcOfSubnet(new ResRef('S|Sub', 'SubnetId'))).toEqual({ id: 'res:S|Vpc', name: 'S/Vpc' });
+    expect(vpcs.vpcOfSubnet(new ResRef('S|Sub'))).toEqual({ id: 'res:S|Vpc', name: 'S/Vpc', inApp: true });
+    expect(vpcs.vpcOfSubnet(new ResRef('S|Sub', 'SubnetId'))).toEqual({ id: 'res:S|Vpc', name: 'S/Vpc', inApp: true });
   });
 
   test('imported subnet ids named next to a VPC by an endpoint lead to that VPC; others lead nowhere', () => {
-    expect(vpcs.vpcOfSubnet('subnet-0b')).toEqual({ id: 'lit:vpc-0imported', name: 'vpc-0imported' });
+    expect(vpcs.vpcOfSubnet('subnet-0b')).toEqual({
+      id: 'lit:vpc-0imported',
+      name: 'vpc-0imported',
+      inApp: false,
+      literalId: 'vpc-0imported',
+    });
     expect(vpcs.vpcOfSubnet('subnet-0zzz')).toBeUndefined();
   });
 
@@ -85,10 +90,16 @@ describe('subnets', () => {
     expect(v.placementVpc([new ResRef('S|Sg', 'GroupId')], [new ResRef('S|Sub')])).toEqual({
       id: 'res:S|Vpc',
       name: 'S/Vpc',
+      inApp: true,
     });
     expect(v.placementVpc([new ResRef('S|OtherSg')], [new ResRef('S|Sub')])).toBeUndefined();
     expect(v.placementVpc([], ['subnet-unknown'])).toBeUndefined();
-    expect(v.placementVpc([], [], 'vpc-explicit')).toEqual({ id: 'lit:vpc-explicit', name: 'vpc-explicit' });
+    expect(v.placementVpc([], [], 'vpc-explicit')).toEqual({
+      id: 'lit:vpc-explicit',
+      name: 'vpc-explicit',
+      inApp: false,
+      literalId: 'vpc-explicit',
+    });
   });
 });
 
@@ -109,7 +120,7 @@ describe('callers in CDK VPCs', () => {
 
   test('a created VPC: the caller sits in the VPC resource', () => {
     expect(callerVpc((s) => new ec2.Vpc(s, 'Vpc', { maxAzs: 1 }))).toEqual([
-      ['Svc/Fn/Resource', { id: expect.stringMatching(/^res:Svc\|Vpc[0-9A-F]{8}$/), name: 'Svc/Vpc' }],
+      ['Svc/Fn/Resource', { id: expect.stringMatching(/^res:Svc\|Vpc[0-9A-F]{8}$/), name: 'Svc/Vpc', inApp: true }],
     ]);
   });
 
@@ -122,6 +133,8 @@ describe('callers in CDK VPCs', () => {
           privateSubnetIds: ['subnet-0aaa'],
         }),
       ),
-    ).toEqual([['Svc/Fn/Resource', { id: 'lit:vpc-0a1b2c3d', name: 'vpc-0a1b2c3d' }]]);
+    ).toEqual([
+      ['Svc/Fn/Resource', { id: 'lit:vpc-0a1b2c3d', name: 'vpc-0a1b2c3d', inApp: false, literalId: 'vpc-0a1b2c3d' }],
+    ]);
   });
 });
