@@ -8,6 +8,7 @@ import {
   Token,
   Tokenization,
   aws_apigateway as apigateway,
+  aws_apigatewayv2 as apigwv2,
   aws_certificatemanager as acm,
   aws_route53 as route53,
 } from 'aws-cdk-lib';
@@ -47,6 +48,19 @@ export function validateDomainInZone(scope: IConstruct, domainName: string, zone
 export function restApiL1(api: apigateway.IRestApi): apigateway.CfnRestApi | undefined {
   const child = api.node.defaultChild;
   if (child && CfnResource.isCfnResource(child) && apigateway.CfnRestApi.isCfnRestApi(child)) {
+    return child;
+  }
+  return undefined;
+}
+
+/**
+ * The L1 `AWS::ApiGatewayV2::Api` behind an HTTP API defined in this app, or undefined for an imported API.
+ *
+ * Reaches the L1 through `node.defaultChild` (never by downcasting the interface).
+ */
+export function httpApiL1(api: apigwv2.IHttpApi): apigwv2.CfnApi | undefined {
+  const child = api.node.defaultChild;
+  if (child && CfnResource.isCfnResource(child) && apigwv2.CfnApi.isCfnApi(child)) {
     return child;
   }
   return undefined;

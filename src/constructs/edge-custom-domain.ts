@@ -97,6 +97,10 @@ export interface EdgeCustomDomainProps {
  *
  * Creates: an `AWS::ApiGateway::DomainName` (EDGE), an `AWS::ApiGateway::BasePathMapping` per mapped API,
  * an A alias record (or a CNAME record), and, when allowed (see `certificate`), an ACM certificate.
+ *
+ * There is no `mtls` prop: API Gateway supports mutual TLS on regional custom domains only (use
+ * `RegionalCustomDomain`, which also disables the mapped APIs' default endpoints).
+ * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
  */
 export class EdgeCustomDomain extends Construct {
   /**

@@ -90,6 +90,9 @@ export interface PrivateCustomDomainProps {
  *
  * Creates: the `DomainNameV2`, a `BasePathMappingV2` per mapped API, a `DomainNameAccessAssociation` per
  * allowed endpoint, a private hosted zone (unless given) and an A alias record.
+ *
+ * There is no `mtls` prop: `AWS::ApiGateway::DomainNameV2` has no mutual TLS setting (mutual TLS needs a
+ * regional custom domain, see `RegionalCustomDomain`).
  */
 export class PrivateCustomDomain extends Construct {
   /**

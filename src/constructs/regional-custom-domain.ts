@@ -1,4 +1,5 @@
 import {
+  Stack,
   Token,
   aws_apigateway as apigateway,
   aws_apigatewayv2 as apigwv2,
@@ -8,8 +9,16 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 import { BasePathRegistry } from './base-paths';
-import { stageOfRestApi, urlOf, validateDomainInZone } from './common';
-import { fail } from './errors';
+import { httpApiL1, restApiL1, stageOfRestApi, urlOf, validateDomainInZone } from './common';
+import { fail, validationMessage } from './errors';
+
+// See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html ("To ensure that
+// clients can access your API only by using a custom domain name with mutual TLS, disable the default
+// execute-api endpoint") and https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-mutual-tls.html.
+const MTLS_DOC = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html';
+
+/** The L1 of a mapped API whose default endpoint this domain disables. */
+type ApiL1 = apigateway.CfnRestApi | apigwv2.CfnApi;
 
 /**
  * Options for mapping a REST API on a custom domain.
@@ -100,12 +109,38 @@ export interface RegionalCustomDomainProps {
   /**
    * Mutual TLS: the S3 trust store that client certificates are checked against.
    *
-   * Clients can go around mTLS through each API's default `execute-api` endpoint: set
-   * `disableExecuteApiEndpoint: true` on the APIs you map here.
+   * API Gateway enforces mutual TLS on the custom domain only: each API's default
+   * `https://{api-id}.execute-api.{region}.amazonaws.com` endpoint would still answer without a client
+   * certificate. So with `mtls` set, the domain disables the default endpoint of every API it maps (see
+   * `disableDefaultEndpoints`).
    *
    * @default - no mutual TLS
    */
   readonly mtls?: apigateway.MTLSConfig;
+
+  /**
+   * Whether to disable the default `execute-api` endpoint of every API mapped on this domain, so that
+   * clients can only call them through a custom domain.
+   *
+   * With `mtls`, this closes the way around mutual TLS. `addRestApi` / `addHttpApi` set
+   * `DisableExecuteApiEndpoint: true` on the `AWS::ApiGateway::RestApi` / `AWS::ApiGatewayV2::Api` of each
+   * API they map, when the API is defined in this app (in any stack). For a REST API, the latest deployment
+   * is also renewed, because API Gateway applies the setting only when a stage is updated.
+   *
+   * The trade-off: the default endpoint then answers `403 Forbidden` on every stage of those APIs, so
+   * callers, tests and tools that use `api.url` (or an HTTP API's `apiEndpoint`) must move to this domain's
+   * `urlFor(basePath)`. Set `false` to keep the default endpoints open (this library's checks then report
+   * `ApiReachability-MutualTlsDefaultEndpointOpen` for each mapped API while `mtls` is set).
+   *
+   * Where the domain cannot do it, `addRestApi` / `addHttpApi` throw rather than leave the door open:
+   * `CannotDisableImportedApiEndpoint` for an imported API (`RestApi.fromRestApiId`,
+   * `HttpApi.fromHttpApiAttributes`, …), and `DefaultEndpointExplicitlyEnabled` for an API created with
+   * `disableExecuteApiEndpoint: false` (or whose OpenAPI definition says so). A value that is a token is left
+   * to CloudFormation.
+   *
+   * @default - true when `mtls` is set, false otherwise
+   */
+  readonly disableDefaultEndpoints?: boolean;
 
   /**
    * Whether the domain also answers over IPv6.
@@ -129,7 +164,9 @@ export interface RegionalCustomDomainProps {
  * `d-….execute-api.<region>.amazonaws.com`, right into the private zone. This construct never creates one.
  *
  * Creates: an `AWS::ApiGateway::DomainName` (REGIONAL), an `AWS::ApiGatewayV2::ApiMapping` per mapped API,
- * an A alias record (and an AAAA alias record), and, unless given, an ACM certificate.
+ * an A alias record (and an AAAA alias record), and, unless given, an ACM certificate. With `mtls`, it also
+ * disables the default `execute-api` endpoint of each API it maps (`DisableExecuteApiEndpoint: true`), so
+ * that clients cannot go around mutual TLS; `disableDefaultEndpoints: false` keeps them open.
  *
  * @example
  * const domain = new RegionalCustomDomain(this, 'ApiDomain', {
@@ -171,6 +208,10 @@ export class RegionalCustomDomain extends Construct {
   public readonly url: string;
 
   private readonly securityPolicy?: apigateway.SecurityPolicy;
+  private readonly mtls: boolean;
+  private readonly disableDefaultEndpoints: boolean;
+  /** The mapped APIs whose default endpoint this domain disabled, re-checked at synthesis. */
+  private readonly closedEndpoints: Array<{ readonly api: IConstruct; readonly cfn: ApiL1 }> = [];
   private readonly publishedRecords: route53.IRecordSet[] = [];
   private readonly basePaths: BasePathRegistry;
 
@@ -179,6 +220,9 @@ export class RegionalCustomDomain extends Construct {
     this.basePaths = new BasePathRegistry(this, { allowMultiLevel: true, mapMethods: ['addRestApi', 'addHttpApi'] });
 
     validateDomainInZone(this, props.domainName, props.hostedZone);
+    this.mtls = props.mtls !== undefined;
+    this.disableDefaultEndpoints = props.disableDefaultEndpoints ?? this.mtls;
+    this.node.addValidation({ validate: () => this.validateClosedEndpoints() });
 
     this.certificate =
       props.certificate ??
@@ -237,17 +281,32 @@ export class RegionalCustomDomain extends Construct {
    * Uses an `AWS::ApiGatewayV2::ApiMapping` (not the v1 `BasePathMapping`): API Gateway lets REST and HTTP
    * APIs share a regional domain through the V2 mappings, and only they take multi-level base paths.
    *
+   * With `mtls` (or `disableDefaultEndpoints: true`), also disables the API's default `execute-api` endpoint;
+   * throws `CannotDisableImportedApiEndpoint` for an imported API and `DefaultEndpointExplicitlyEnabled` for
+   * an API created with `disableExecuteApiEndpoint: false`.
+   *
    * @param api the REST API
    * @param options the base path and stage
    * @returns the API mapping
    */
   public addRestApi(api: apigateway.IRestApi, options: RestApiMappingOptions = {}): apigwv2.CfnApiMapping {
     const stage = stageOfRestApi(this, api, options.stage);
+    if (this.disableDefaultEndpoints) {
+      // A new deployment: API Gateway applies DisableExecuteApiEndpoint only when a stage is updated.
+      // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html
+      this.closeDefaultEndpoint(api, restApiL1(api), () =>
+        api.latestDeployment?.addToLogicalId({ disableExecuteApiEndpoint: true }),
+      );
+    }
     return this.addMapping(api, api.restApiId, stage, options.basePath);
   }
 
   /**
    * Maps a stage of an HTTP API on this domain.
+   *
+   * With `mtls` (or `disableDefaultEndpoints: true`), also disables the API's default `execute-api` endpoint;
+   * throws `CannotDisableImportedApiEndpoint` for an imported API and `DefaultEndpointExplicitlyEnabled` for
+   * an API created with `disableExecuteApiEndpoint: false`.
    *
    * @param api the HTTP API
    * @param options the base path and stage
@@ -275,6 +334,9 @@ export class RegionalCustomDomain extends Construct {
         see: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html',
       });
     }
+    if (this.disableDefaultEndpoints) {
+      this.closeDefaultEndpoint(api, httpApiL1(api));
+    }
     return this.addMapping(api, api.apiId, stage, options.basePath);
   }
 
@@ -287,6 +349,61 @@ export class RegionalCustomDomain extends Construct {
    */
   public urlFor(basePath: string): string {
     return this.basePaths.urlFor(this.domainName, basePath);
+  }
+
+  /**
+   * Disables the default endpoint of a mapped API, or throws where that cannot be done.
+   *
+   * Imported APIs are an error rather than a warning: with `mtls`, leaving the endpoint open is the very
+   * bypass this domain promises to close, and a warning is easy to miss; `disableDefaultEndpoints: false`
+   * is the explicit way to say that the API's endpoint is taken care of elsewhere.
+   */
+  private closeDefaultEndpoint(api: IConstruct, cfn: ApiL1 | undefined, onDisabled?: () => void): void {
+    if (!cfn) {
+      fail(this, {
+        code: 'CannotDisableImportedApiEndpoint',
+        message: `API '${api.node.path}' is imported, so this domain cannot disable its default execute-api endpoint, where ${this.bypass()}.`,
+        fix:
+          'Disable the default endpoint in the app that defines the API (`disableExecuteApiEndpoint: true`), then create this ' +
+          'domain with `disableDefaultEndpoints: false` (and disable the default endpoint of the APIs of this app that you map here yourself).',
+        see: this.mtls ? MTLS_DOC : undefined,
+      });
+    }
+    const current: unknown = cfn.disableExecuteApiEndpoint;
+    if (current === false || (current === undefined && endpointEnabledInBody(cfn))) {
+      fail(this, this.explicitlyEnabled(api));
+    }
+    if (current === undefined) {
+      cfn.disableExecuteApiEndpoint = true;
+      onDisabled?.();
+    }
+    // true: already disabled. A token: CloudFormation decides (never validated, like every token).
+    this.closedEndpoints.push({ api, cfn });
+  }
+
+  /** Catches an API whose default endpoint was enabled again after it was mapped here. */
+  private validateClosedEndpoints(): string[] {
+    return this.closedEndpoints
+      .filter(({ cfn }) => cfn.disableExecuteApiEndpoint === false)
+      .map(({ api }) => validationMessage(this.explicitlyEnabled(api)));
+  }
+
+  private explicitlyEnabled(api: IConstruct) {
+    const why = this.mtls ? 'requires mutual TLS' : 'has `disableDefaultEndpoints: true`';
+    return {
+      code: 'DefaultEndpointExplicitlyEnabled',
+      message: `API '${api.node.path}' keeps its default execute-api endpoint enabled on purpose (\`disableExecuteApiEndpoint: false\`), but this domain ${why} and disables the default execute-api endpoint of the APIs it maps, where ${this.bypass()}.`,
+      fix:
+        'Remove `disableExecuteApiEndpoint: false` from the API (the domain then disables its default endpoint), or create the ' +
+        'domain with `disableDefaultEndpoints: false` to keep the default endpoints open on purpose.',
+      see: this.mtls ? MTLS_DOC : undefined,
+    };
+  }
+
+  private bypass(): string {
+    return this.mtls
+      ? 'clients can call the API without a client certificate, going around mutual TLS'
+      : 'clients can call the API without going through this domain';
   }
 
   private addMapping(
@@ -318,4 +435,30 @@ export class RegionalCustomDomain extends Construct {
     mapping.node.addDependency(stage);
     return mapping;
   }
+}
+
+/**
+ * Whether an inline OpenAPI definition says `disableExecuteApiEndpoint: false` in its
+ * `x-amazon-apigateway-endpoint-configuration` (at the top level, or on a server of an OpenAPI 3 definition).
+ *
+ * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-endpoint-configuration.html
+ */
+function endpointEnabledInBody(cfn: ApiL1): boolean {
+  const body: unknown = cfn.body === undefined ? undefined : Stack.of(cfn).resolve(cfn.body);
+  if (typeof body !== 'object' || body === null) {
+    return false;
+  }
+  const servers = (body as { servers?: unknown }).servers;
+  const holders: unknown[] = [body, ...(Array.isArray(servers) ? servers : [])];
+  return holders.some((holder) => {
+    const config =
+      typeof holder === 'object' && holder !== null
+        ? (holder as Record<string, unknown>)['x-amazon-apigateway-endpoint-configuration']
+        : undefined;
+    return (
+      typeof config === 'object' &&
+      config !== null &&
+      (config as { disableExecuteApiEndpoint?: unknown }).disableExecuteApiEndpoint === false
+    );
+  });
 }

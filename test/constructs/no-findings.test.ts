@@ -58,7 +58,7 @@ const APPS: Array<[string, () => App]> = [
       }),
   ],
   [
-    'RegionalCustomDomain: IPv4 only, mutual TLS, a multi-level base path and default endpoints disabled',
+    'RegionalCustomDomain: IPv4 only, mutual TLS (which disables the default endpoints of the APIs it maps) and a multi-level base path',
     () =>
       app(ENV.region, (stack) => {
         const network = privateDnsVpc(stack);
@@ -73,8 +73,8 @@ const APPS: Array<[string, () => App]> = [
           ipv6: false,
           mtls: { bucket: new s3.Bucket(stack, 'TrustStore'), key: 'truststore.pem' },
         });
-        domain.addRestApi(restApi(stack, 'Payments', { disableExecuteApiEndpoint: true }), { basePath: 'payments/v1' });
-        domain.addHttpApi(httpApi(stack, 'Orders', { disableExecuteApiEndpoint: true }));
+        domain.addRestApi(restApi(stack, 'Payments'), { basePath: 'payments/v1' });
+        domain.addHttpApi(httpApi(stack, 'Orders'));
         const fn = handler(stack, 'Caller', { vpc: network });
         fn.addEnvironment('PAYMENTS_URL', domain.urlFor('payments/v1'));
         fn.addEnvironment('ORDERS_URL', domain.url);
