@@ -10,12 +10,14 @@ function build(options: { mtls: boolean; disabled: boolean }) {
   const stack = newStack(undefined, newApp());
   const api = restApi(stack, 'Api', {
     endpointTypes: [apigw.EndpointType.REGIONAL],
-    disableExecuteApiEndpoint: options.disabled,
+    disableExecuteApiEndpoint: options.disabled || undefined,
   });
   const domain = new RegionalCustomDomain(stack, 'Domain', {
     domainName: 'api.example.com',
     hostedZone: publicZone(stack),
     mtls: options.mtls ? { bucket: new s3.Bucket(stack, 'Truststore'), key: 'truststore.pem' } : undefined,
+    // RegionalCustomDomain disables the default endpoint itself unless told not to.
+    disableDefaultEndpoints: options.disabled ? undefined : false,
   });
   domain.addRestApi(api, { basePath: 'v1' });
   return stack.node.root as App;
