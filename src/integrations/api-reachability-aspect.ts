@@ -1,7 +1,14 @@
-import { Annotations, IAspect } from 'aws-cdk-lib';
+import { Annotations, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { isAcknowledged } from './acknowledgements';
-import { findingLabel, findingText, INTERNAL_ERROR_ID, internalErrorText } from './wording';
+import { constructAt, isAcknowledged } from './acknowledgements';
+import {
+  findingLabel,
+  findingText,
+  INTERNAL_ERROR_ID,
+  internalErrorText,
+  STAGE_NOT_CHECKED_ID,
+  stageNotCheckedText,
+} from './wording';
 import { analyzeScope } from '../analyze';
 import { Finding } from '../finding';
 
@@ -16,6 +23,13 @@ export interface ApiReachabilityAspectProps {
 }
 
 /**
+ * The construct paths inside Stages that an `ApiReachabilityAspect` (any instance) has visited, by
+ * app: the findings there were reported when the Stage was synthesized, so the aspect of the app
+ * around it does not call them unchecked.
+ */
+const VISITED_IN_STAGES = new WeakMap<IConstruct, Set<string>>();
+
+/**
  * The same checks as {@link ApiReachabilityChecks}, for apps that use aspects and annotations
  * instead of cdk-nag: each finding becomes an error or warning annotation on the resource that must
  * change; error annotations fail `cdk synth`.
@@ -24,24 +38,57 @@ export interface ApiReachabilityAspectProps {
  * Aspects.of(app).add(new ApiReachabilityAspect());
  * ```
  *
- * The app is read once, on the first construct the aspect visits, so references across stacks are
- * followed. Findings acknowledged with `Validations.of(x).acknowledge({ id, reason })` are skipped.
+ * The app is read once per Stage, on the first construct the aspect visits there, so references
+ * across stacks are followed. Findings acknowledged with `Validations.of(x).acknowledge({ id, reason })`
+ * are skipped.
+ *
+ * CDK synthesizes each `Stage` (and CDK Pipelines each stage, as soon as `addStage` is called) before
+ * the aspects of the app around it run, and does not pass them in: the aspect cannot annotate
+ * what is inside. It then names the Stage and its findings in one annotation on the first stack it
+ * reaches (an error if any of them is an error). To have them on their resources, add the aspect
+ * inside the Stage, in its constructor, or use the cdk-nag pack, which covers Stages.
  */
 export class ApiReachabilityAspect implements IAspect {
   private readonly verbose: boolean;
-  private readonly byRoot = new WeakMap<IConstruct, Map<string, Finding[]>>();
+  /** The findings to report on each construct path, by the Stage (or App) being synthesized. */
+  private readonly byUnit = new WeakMap<IConstruct, Map<string, Finding[]>>();
 
   constructor(props: ApiReachabilityAspectProps = {}) {
     this.verbose = props.verbose ?? false;
   }
 
-  /** Visits one construct; the first visit reads the whole app. */
+  /** Visits one construct; the first visit in each Stage reads the whole app. Never throws. */
   public visit(node: IConstruct): void {
+    try {
+      this.report(node);
+    } catch (e) {
+      try {
+        say(
+          unitOf(node),
+          'warning',
+          INTERNAL_ERROR_ID,
+          internalErrorText(`the aspect failed on /${node.node.path} (${e})`),
+        );
+      } catch {
+        // Nothing is left that could be said without risking the user's synth.
+      }
+    }
+  }
+
+  private report(node: IConstruct): void {
     const root = node.node.root;
-    let byPath = this.byRoot.get(root);
+    const unit = unitOf(node);
+    if (unit !== root) {
+      let visited = VISITED_IN_STAGES.get(root);
+      if (!visited) VISITED_IN_STAGES.set(root, (visited = new Set()));
+      visited.add(node.node.path);
+    }
+    let byPath = this.byUnit.get(unit);
     if (!byPath) {
-      byPath = this.analyze(root);
-      this.byRoot.set(root, byPath);
+      // Set first: should reading the app fail, the internal-error warning is said once, not per construct.
+      this.byUnit.set(unit, new Map());
+      byPath = this.analyze(node, unit);
+      this.byUnit.set(unit, byPath);
     }
     for (const f of byPath.get(node.node.path) ?? []) {
       if (isAcknowledged(node, f)) continue;
@@ -51,16 +98,70 @@ export class ApiReachabilityAspect implements IAspect {
     }
   }
 
-  private analyze(root: IConstruct): Map<string, Finding[]> {
+  /**
+   * Reads the app once for one Stage (or the App): the findings on its own constructs, by path; and,
+   * said at once, the findings in Stages below `first` (where the aspect applies) that no aspect
+   * visited, and the engine's internal errors.
+   */
+  private analyze(first: IConstruct, unit: IConstruct): Map<string, Finding[]> {
+    const root = unit.node.root;
     const analysis = analyzeScope(root);
+    const visited = VISITED_IN_STAGES.get(root);
     const byPath = new Map<string, Finding[]>();
+    const unchecked = new Map<IConstruct, Finding[]>();
     for (const f of analysis.findings) {
-      if (!f.resource.path) continue;
-      byPath.set(f.resource.path, [...(byPath.get(f.resource.path) ?? []), f]);
+      const path = f.resource.path;
+      if (!path) continue;
+      const resource = constructAt(root, path);
+      const home = resource ? unitOf(resource) : unit;
+      if (home === unit) {
+        byPath.set(path, [...(byPath.get(path) ?? []), f]);
+      } else if (isBelow(home, first) && !visited?.has(path) && !isAcknowledged(resource, f)) {
+        unchecked.set(home, [...(unchecked.get(home) ?? []), f]);
+      }
     }
-    for (const d of analysis.diagnostics) {
-      Annotations.of(root).addWarningV2(INTERNAL_ERROR_ID, internalErrorText(d));
+    for (const [stage, findings] of unchecked) {
+      const level = findings.some((f) => f.level === 'error') ? 'error' : 'warning';
+      say(unit, level, STAGE_NOT_CHECKED_ID, stageNotCheckedText(stage.node.path, findings));
     }
+    for (const d of analysis.diagnostics) say(unit, 'warning', INTERNAL_ERROR_ID, internalErrorText(d));
     return byPath;
   }
+}
+
+/** The Stage (or App) whose synthesis covers a construct: a Stage is its own. */
+function unitOf(c: IConstruct): IConstruct {
+  const scopes = c.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) if (Stage.isStage(scopes[i])) return scopes[i];
+  return c.node.root;
+}
+
+/** Whether `c` is `scope` or below it. */
+function isBelow(c: IConstruct, scope: IConstruct): boolean {
+  const base = scope.node.path;
+  return base === '' || c.node.path === base || c.node.path.startsWith(`${base}/`);
+}
+
+/** The first stack of a Stage (or App) in tree order, not counting those of the Stages inside it. */
+function firstStackOf(unit: IConstruct): Stack | undefined {
+  const queue = [...unit.node.children];
+  for (let c = queue.shift(); c; c = queue.shift()) {
+    if (Stage.isStage(c)) continue;
+    if (Stack.isStack(c)) return c;
+    queue.unshift(...c.node.children);
+  }
+  return undefined;
+}
+
+/**
+ * Says something about a whole Stage (or App) where `cdk synth` shows it: on its first stack, since
+ * only stacks carry messages into the cloud assembly. A Stage without stacks of its own has nothing
+ * that would carry it, so it is also written to stderr, which `cdk synth` prints.
+ */
+function say(unit: IConstruct, level: 'error' | 'warning', id: string, text: string): void {
+  const stack = firstStackOf(unit);
+  const annotations = Annotations.of(stack ?? unit);
+  if (level === 'error') annotations.addError(text);
+  else annotations.addWarningV2(id, text);
+  if (!stack) console.error(`[${level === 'error' ? 'Error' : 'Warning'} at /${unit.node.path}] ${text}`);
 }

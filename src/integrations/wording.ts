@@ -36,3 +36,25 @@ export function findingText(f: Finding, verbose: boolean): string {
 export function internalErrorText(diagnostic: string): string {
   return `cdk-api-reachability could not finish a check: ${diagnostic}. Please report this; the other checks ran.`;
 }
+
+/** The id under which the aspect reports findings it could not put on their resources because they sit in a Stage. */
+export const STAGE_NOT_CHECKED_ID = 'ApiReachability-StageNotChecked';
+
+/** The README section on Stages and CDK Pipelines. */
+export const STAGES_DOCS = 'https://github.com/cdk-api-reachability/cdk-api-reachability#stages-and-cdk-pipelines';
+
+/**
+ * What the aspect says about the findings of a Stage it could not annotate: CDK synthesized the
+ * Stage before the aspect ran, so they are named here, with how to check the Stage.
+ */
+export function stageNotCheckedText(stagePath: string, findings: ReadonlyArray<Finding>): string {
+  const count = findings.length === 1 ? '1 finding' : `${findings.length} findings`;
+  const list = findings.map((f) => `${findingLabel(f)} on ${f.resource.path ?? f.resource.logicalId} (${f.message})`);
+  return (
+    `${STAGE_NOT_CHECKED_ID}[${stagePath}]: ApiReachabilityAspect could not report the ${count} in Stage ` +
+    `${stagePath}, because CDK synthesizes a Stage (and a CDK Pipelines stage as soon as it is added) before ` +
+    `the aspects of the app around it run: ${list.join('; ')}. Fix: add the aspect inside the Stage ` +
+    '(`Aspects.of(this).add(new ApiReachabilityAspect())` in its constructor), or check the app with the cdk-nag ' +
+    `pack ApiReachabilityChecks. See ${STAGES_DOCS}`
+  );
+}

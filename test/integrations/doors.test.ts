@@ -296,7 +296,7 @@ describe('ApiReachabilityAspect', () => {
     );
   });
 
-  test('turns a diagnostic into a warning on the app, worded as the cdk-nag pack words it', () => {
+  test('turns a diagnostic into a warning that cdk synth shows (on the first stack), worded as the cdk-nag pack words it', () => {
     const s = scenario({ privateDns: false });
     const spy = jest.spyOn(factsModule, 'deriveFacts').mockImplementation(() => {
       throw new Error('bug');
@@ -304,10 +304,14 @@ describe('ApiReachabilityAspect', () => {
     try {
       const pack = new ApiReachabilityChecks().validateScope(s.app).violations;
       Aspects.of(s.app).add(new ApiReachabilityAspect());
-      s.app.synth();
-      const warnings = s.app.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+      const assembly = s.app.synth();
+      const warnings = assembly.stacks.flatMap((st) =>
+        st.messages
+          .filter((m) => /^cdk-api-reachability/.test(String(m.entry.data)))
+          .map((m) => `${m.id} ${m.entry.data}`),
+      );
       expect(pack.map((v) => v.ruleName)).toEqual(['ApiReachability-InternalError']);
-      expect(warnings).toEqual([`${pack[0].description} [ack: ApiReachability-InternalError]`]);
+      expect(warnings).toEqual([`/Net ${pack[0].description} [ack: ApiReachability-InternalError]`]);
     } finally {
       spy.mockRestore();
     }
