@@ -1,6 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, methodsLabel } from './labels';
-import { displayName } from '../graph/resource-graph';
+import { apiLabel, methodsLabel, displayName } from './labels';
 
 type Messages = 'noPlan' | 'planWithoutKey';
 

@@ -1,7 +1,6 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel } from './labels';
+import { apiLabel, callerLabel, displayName } from './labels';
 import { coversApi, evaluate, principalOf, throughEndpoint } from '../facts';
-import { displayName } from '../graph/resource-graph';
 
 type Messages = 'blocked';
 

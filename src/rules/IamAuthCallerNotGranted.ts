@@ -1,7 +1,6 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel } from './labels';
+import { apiLabel, callerLabel, evidenceLabel, displayName } from './labels';
 import { coversApi, evaluate } from '../facts';
-import { displayName } from '../graph/resource-graph';
 
 type Messages = 'notGranted' | 'denied';
 

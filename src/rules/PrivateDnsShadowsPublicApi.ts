@@ -1,6 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel } from './labels';
-import { displayName } from '../graph/resource-graph';
+import { apiLabel, callerLabel, evidenceLabel, displayName } from './labels';
 
 type Messages = 'shadowed' | 'shadowedById' | 'shadowedByGrant';
 

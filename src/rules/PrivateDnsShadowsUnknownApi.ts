@@ -1,6 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, evidenceLabel } from './labels';
-import { displayName } from '../graph/resource-graph';
+import { callerLabel, evidenceLabel, displayName } from './labels';
 
 type Messages = 'shadowedUnknown';
 

@@ -1,6 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, domainLabel, apiLabel } from './labels';
-import { displayName } from '../graph/resource-graph';
+import { callerLabel, domainLabel, apiLabel, displayName } from './labels';
 
 type Messages = 'cname' | 'cnameShadowed';
 

@@ -36,3 +36,6 @@ export function evidenceLabel(l: CallLink): string {
   const where = l.holder === l.caller.resource ? l.location : `${displayName(l.holder)} ${l.location}`;
   return `see ${where}`;
 }
+
+/** How messages name one resource: its construct path, else `stack/logicalId`. */
+export { displayName };
