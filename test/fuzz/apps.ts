@@ -14,8 +14,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as fc from 'fast-check';
 import { Construct, IConstruct } from 'constructs';
+import * as fc from 'fast-check';
 
 export type Layout = 'one-stack' | 'cross-stack' | 'nested' | 'stage';
 export type SubnetKind = 'PUBLIC' | 'PRIVATE_WITH_EGRESS' | 'PRIVATE_ISOLATED';
@@ -158,9 +158,9 @@ const OVERRIDE_PATHS: { [target: string]: string[] } = {
 /** The permutation of `n` items that `order` draws (order = 0 is the identity). */
 function permutation(n: number, order: number): number[] {
   const out = [...Array(n).keys()];
-  let s = order >>> 0;
-  for (let i = n - 1; i > 0 && s !== 0; i--) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+  let s = order % 2147483647;
+  for (let i = n - 1; i > 0 && s > 0; i--) {
+    s = (s * 48271) % 2147483647; // Park-Miller: a fixed sequence per order
     const j = s % (i + 1);
     [out[i], out[j]] = [out[j], out[i]];
   }
@@ -272,8 +272,9 @@ export function buildApp(spec: AppSpec, order = 0): App {
       allowPublicSubnet: true,
       environment: value !== undefined ? { API_URL: value } : undefined,
     });
-    if (c.grant)
+    if (c.grant) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['execute-api:Invoke'], resources: [api.arnForInvoke] }));
+    }
     callers[i] = fn;
   }
 
@@ -295,8 +296,9 @@ function makeApi(scope: Stack, i: number, a: ApiSpec, endpoints: ec2.InterfaceVp
       disableExecuteApiEndpoint: a.disableDefault,
       createDefaultStage: a.stage !== 'v1',
     });
-    if (a.stage === 'v1')
+    if (a.stage === 'v1') {
       new apigwv2.HttpStage(scope, `HttpStage${i}`, { httpApi: api, stageName: 'v1', autoDeploy: true });
+    }
     return {
       construct: api,
       cfn: api.node.defaultChild as CfnResource,

@@ -8,13 +8,13 @@ import * as path from 'path';
 import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AppSpec, buildApp } from './apps';
+import { serialize, shuffleKeys, TemplateCase } from './templates';
 import { ApiReachabilityAspect, ApiReachabilityChecks } from '../../src';
 import { analyzeScope, analyzeTemplateFiles, Analysis, graphOfApp } from '../../src/analyze';
 import { Finding, FindingResource } from '../../src/finding';
 import { stacksFromTemplateFiles } from '../../src/graph/from-cloud-assembly';
 import { ResourceGraph, resourceKey } from '../../src/graph/resource-graph';
 import { TemplateLoadError } from '../../src/graph/template-loader';
-import { serialize, shuffleKeys, TemplateCase } from './templates';
 
 /** The kinds of problems the fuzzers count. */
 export type ProblemKind =
@@ -45,10 +45,12 @@ export function fingerprint(findings: ReadonlyArray<Finding>): string {
   return JSON.stringify(findings.map(comparable));
 }
 
+const SRC = path.resolve(__dirname, '../../src') + path.sep;
+
 /** The first line of an error, with its stack top (enough to tell two failures apart). */
 export function errorLine(e: unknown): string {
   if (e instanceof Error) {
-    const at = (e.stack ?? '').split('\n').find((l) => l.includes('/src/'));
+    const at = (e.stack ?? '').split('\n').find((l) => l.includes(SRC));
     return `${e.name}: ${e.message.split('\n')[0].slice(0, 300)}${at ? ` ${at.trim()}` : ''}`;
   }
   return String(e);
@@ -147,9 +149,9 @@ function checkTemplateCaseUntimed(c: TemplateCase, shuffleSeed: number): Omit<Ca
     }
     if (shuffled) {
       const s = run([shuffled.main]);
-      if ('thrown' in s)
+      if ('thrown' in s) {
         problems.push({ kind: 'order-dependent', detail: `throws only with shuffled keys: ${s.thrown}` });
-      else if (key(s) !== key(a)) {
+      } else if (key(s) !== key(a)) {
         const sf =
           'analysis' in s ? s.analysis.findings.map((f) => `${f.ruleName}:${f.findingId}:${f.messageId}`) : [key(s)];
         const af = analysis.findings.map((f) => `${f.ruleName}:${f.findingId}:${f.messageId}`);

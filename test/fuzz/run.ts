@@ -10,9 +10,10 @@
  *   FUZZ_APPS           app cases (default 50)
  *   FUZZ_SEED           base seed (default 1); case i of a kind uses seed + i, so one case replays alone
  *   FUZZ_BUDGET_MS      per-case budget of the slowest engine run; over it counts as a hang (default 2000)
- *   FUZZ_KILL_MS        a case still running after this is killed and counted as a hang (default 30000)
+ *   FUZZ_KILL_MS        a case still running after this is killed and counted as a hang (default 5000)
  *   FUZZ_KNOWN_DEFECTS  1 (default): also generate the inputs of the known engine defects, counted
  *                       apart; 0: only the bounded generators of the CI tests
+ *   FUZZ_KNOWN_SHARE    the share of template cases given a known-defect input (default 0.05)
  *   FUZZ_OUT            where failing cases go (default: a new folder under the OS temp dir)
  *   FUZZ_ONLY           `template:<i>` or `app:<i>`: replay one case
  *
@@ -43,6 +44,7 @@ interface Settings {
   readonly budgetMs: number;
   readonly killMs: number;
   readonly knownDefects: boolean;
+  readonly knownShare: number;
   readonly out: string;
   readonly only?: { kind: Kind; index: number };
 }
@@ -58,7 +60,8 @@ function settings(): Settings {
     apps: num('FUZZ_APPS', 50),
     seed: num('FUZZ_SEED', 1),
     budgetMs: num('FUZZ_BUDGET_MS', 2000),
-    killMs: num('FUZZ_KILL_MS', 30_000),
+    killMs: num('FUZZ_KILL_MS', 5_000),
+    knownShare: num('FUZZ_KNOWN_SHARE', 0.05),
     knownDefects: process.env.FUZZ_KNOWN_DEFECTS !== '0',
     out: process.env.FUZZ_OUT || fs.mkdtempSync(path.join(os.tmpdir(), 'api-reachability-fuzz-')),
     only: only ? { kind: only[1] as Kind, index: Number(only[2]) } : undefined,
@@ -67,7 +70,9 @@ function settings(): Settings {
 
 /** The generator bounds of the long run: far beyond CI's when the known defects are in. */
 function templateOptions(s: Settings): TemplateFuzzOptions {
-  return s.knownDefects ? { maxDepth: 5_000, maxStringLength: 200_000, knownDefects: true } : CI_TEMPLATE_OPTIONS;
+  return s.knownDefects
+    ? { maxDepth: 5_000, maxStringLength: 200_000, knownDefects: true, knownShare: s.knownShare }
+    : CI_TEMPLATE_OPTIONS;
 }
 
 export function templateRecipe(s: Settings, i: number): TemplateRecipe {
@@ -82,8 +87,9 @@ export function appSpec(s: Settings, i: number): AppSpec {
 function knownTags(r: TemplateRecipe): string[] {
   const tags: string[] = r.defects.map((d) => d.kind);
   if (r.mutations.some((m) => m.kind === 'nest' && m.depth > CI_TEMPLATE_OPTIONS.maxDepth)) tags.push('deep-nesting');
-  if (r.mutations.some((m) => m.kind === 'long' && m.length > CI_TEMPLATE_OPTIONS.maxStringLength))
+  if (r.mutations.some((m) => m.kind === 'long' && m.length > CI_TEMPLATE_OPTIONS.maxStringLength)) {
     tags.push('very-long-string');
+  }
   return tags;
 }
 
@@ -107,8 +113,9 @@ function saveCase(s: Settings, kind: Kind, index: number, into: string): void {
   if (kind === 'template') {
     const recipe = templateRecipe(s, index);
     const c = buildTemplateCase(recipe);
-    for (const f of c.files)
+    for (const f of c.files) {
       fs.writeFileSync(path.join(into, f.name), f.text.length > 20_000_000 ? f.text.slice(0, 20_000_000) : f.text);
+    }
     fs.writeFileSync(path.join(into, 'recipe.json'), JSON.stringify({ seed: s.seed + index, recipe }, null, 1));
   } else {
     fs.writeFileSync(

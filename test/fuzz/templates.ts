@@ -40,6 +40,8 @@ export interface TemplateFuzzOptions {
   readonly maxStringLength: number;
   /** Also generate the inputs of the engine's known defects (long run only). */
   readonly knownDefects: boolean;
+  /** The share of cases (0..1) that get a known-defect input, and nesting or strings beyond CI's bounds. */
+  readonly knownShare?: number;
 }
 
 export const CI_TEMPLATE_OPTIONS: TemplateFuzzOptions = { maxDepth: 50, maxStringLength: 20_000, knownDefects: false };
@@ -95,6 +97,16 @@ export interface TemplateCase {
 
 const pathArb = fc.array(fc.nat(1000), { maxLength: 8 });
 
+/** Up to `ci` mostly; up to `max` for the known-defect share of the cases. */
+function bounded(o: TemplateFuzzOptions, ci: number, max: number): fc.Arbitrary<number> {
+  if (max <= ci) return fc.integer({ min: 1, max });
+  const share = Math.round((o.knownShare ?? 0.05) * 1000);
+  return fc.oneof(
+    { weight: 1000 - share, arbitrary: fc.integer({ min: 1, max: ci }) },
+    { weight: share, arbitrary: fc.integer({ min: ci + 1, max }) },
+  );
+}
+
 export function mutationArb(o: TemplateFuzzOptions): fc.Arbitrary<Mutation> {
   return fc.oneof(
     fc.record({ kind: fc.constant('delete' as const), at: pathArb }),
@@ -103,13 +115,13 @@ export function mutationArb(o: TemplateFuzzOptions): fc.Arbitrary<Mutation> {
     fc.record({
       kind: fc.constant('nest' as const),
       at: pathArb,
-      depth: fc.integer({ min: 1, max: o.maxDepth }),
+      depth: bounded(o, CI_TEMPLATE_OPTIONS.maxDepth, o.maxDepth),
       shape: fc.nat(100),
     }),
     fc.record({
       kind: fc.constant('long' as const),
       at: pathArb,
-      length: fc.integer({ min: 1, max: o.maxStringLength }),
+      length: bounded(o, CI_TEMPLATE_OPTIONS.maxStringLength, o.maxStringLength),
       shape: fc.nat(100),
     }),
     fc.record({ kind: fc.constant('alias' as const), at: pathArb, from: pathArb }),
@@ -148,7 +160,15 @@ export function templateRecipeArb(o: TemplateFuzzOptions): fc.Arbitrary<Template
     injections: fc.array(injectionArb, { maxLength: 14 }),
     yaml: fc.boolean(),
     nested: fc.boolean(),
-    defects: o.knownDefects ? fc.array(defectArb(), { maxLength: 1 }) : fc.constant([]),
+    defects: o.knownDefects
+      ? fc
+          .nat(999)
+          .chain((draw) =>
+            draw < (o.knownShare ?? 0.05) * 1000
+              ? fc.array(defectArb(), { minLength: 1, maxLength: 1 })
+              : fc.constant([]),
+          )
+      : fc.constant([]),
   });
 }
 
@@ -189,7 +209,9 @@ function locate(root: Obj, at: number[]): { parent: Obj | Tree[]; key: string | 
       parent = node;
       const keys = Object.keys(node);
       key = keys[n % keys.length];
-    } else break;
+    } else {
+      break;
+    }
   }
   return key === undefined ? undefined : { parent, key };
 }
@@ -664,8 +686,14 @@ function inject(res: Obj, params: Obj, inj: Injection, i: number, pools: Pools, 
 
 const DEFECT_FILE = 'fz-nested.json';
 
+/** The Resources of a tree, made a mapping again if a mutation swapped it for something else. */
+function resourcesOf(root: Obj): Obj {
+  if (!isObj(root.Resources)) defineKey(root, 'Resources', {});
+  return root.Resources as Obj;
+}
+
 function applyDefect(root: Obj, d: KnownDefect, files: TemplateFile[]): string | undefined {
-  const res = root.Resources as Obj;
+  const res = resourcesOf(root);
   switch (d.kind) {
     case 'billion-laughs':
       return 'billion-laughs'; // written at serialization
@@ -744,12 +772,13 @@ function applyDefect(root: Obj, d: KnownDefect, files: TemplateFile[]): string |
 function billionLaughs(width: number, levels: number): string {
   const lines = ['Resources:', '  FzLaughs:', '    Type: AWS::Lambda::Function', '    Properties:', '      Tags:'];
   lines.push(`        l0: &l0 [${Array(width).fill('"lol"').join(', ')}]`);
-  for (let l = 1; l < levels; l++)
+  for (let l = 1; l < levels; l++) {
     lines.push(
       `        l${l}: &l${l} [${Array(width)
         .fill(`*l${l - 1}`)
         .join(', ')}]`,
     );
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -777,8 +806,9 @@ function deepJson(tree: unknown): string {
   const isText = (x: unknown): x is { text: string } => typeof x === 'object' && x !== null && TEXT in x;
   while (todo.length > 0) {
     const v = todo.pop();
-    if (isText(v)) out.push(v.text);
-    else if (Array.isArray(v)) {
+    if (isText(v)) {
+      out.push(v.text);
+    } else if (Array.isArray(v)) {
       const parts: Array<unknown | { text: string }> = [{ [TEXT]: true, text: '[' }];
       v.forEach((x, i) => parts.push(...(i > 0 ? [{ [TEXT]: true, text: ',' }] : []), x));
       parts.push({ [TEXT]: true, text: ']' });
@@ -790,7 +820,9 @@ function deepJson(tree: unknown): string {
       );
       parts.push({ [TEXT]: true, text: '}' });
       todo.push(...parts.reverse());
-    } else out.push(v === undefined ? 'null' : JSON.stringify(v));
+    } else {
+      out.push(v === undefined ? 'null' : JSON.stringify(v));
+    }
   }
   return out.join('');
 }
@@ -852,7 +884,7 @@ export function buildTemplateCase(recipe: TemplateRecipe): TemplateCase {
       },
       Parameters: { SubnetParam: { Type: 'String' } },
     };
-    defineKey(res, 'FzNestedStack', {
+    defineKey(resourcesOf(root), 'FzNestedStack', {
       Type: 'AWS::CloudFormation::Stack',
       Metadata: { 'aws:asset:path': 'fz-child.json' },
       Properties: {
@@ -868,21 +900,17 @@ export function buildTemplateCase(recipe: TemplateRecipe): TemplateCase {
   const name = recipe.yaml ? 'main.yaml' : 'main.json';
   let text = serialize(root, recipe.yaml);
   const laughs = recipe.defects.find((d) => d.kind === 'billion-laughs');
-  if (special === 'billion-laughs' && laughs && laughs.kind === 'billion-laughs')
+  if (special === 'billion-laughs' && laughs && laughs.kind === 'billion-laughs') {
     text = billionLaughs(laughs.width, laughs.levels);
+  }
   return { recipe, files: [{ name, text }, ...files], trees: [root, ...trees] };
 }
 
 /** A copy of the tree with the keys of every mapping in an order drawn from `seed`. */
 export function shuffleKeys(tree: unknown, seed: number): unknown {
-  let s = seed >>> 0 || 1;
+  let s = (Math.abs(Math.floor(seed)) % 2147483646) + 1;
   const next = () => {
-    // xorshift32: a fixed sequence per seed
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
+    s = (s * 48271) % 2147483647; // Park-Miller: a fixed sequence per seed
     return s;
   };
   const seen = new Map<unknown, unknown>();
