@@ -162,7 +162,7 @@ export function templateRecipeArb(o: TemplateFuzzOptions): fc.Arbitrary<Template
     nested: fc.boolean(),
     defects: o.knownDefects
       ? fc
-          .nat(999)
+          .noBias(fc.integer({ min: 0, max: 999 })) // unbiased: the share is a share of the cases
           .chain((draw) =>
             draw < (o.knownShare ?? 0.05) * 1000
               ? fc.array(defectArb(), { minLength: 1, maxLength: 1 })
