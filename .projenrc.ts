@@ -57,6 +57,12 @@ project.addTask('bench', {
   exec: 'ts-node --prefer-ts-exts bench/bench.ts',
 });
 
+// The long fuzz run (test/fuzz/run.ts); FUZZ_TEMPLATES, FUZZ_APPS, FUZZ_SEED... size it (docs/testing.md).
+project.addTask('fuzz', {
+  description: 'Run the engine over many random templates and apps and print the figures (docs/testing.md)',
+  exec: 'ts-node --transpile-only test/fuzz/run.ts',
+});
+
 // The rule pages show real, tested example apps, and docs/rules/README.md is the catalog: both are
 // generated from the code (see projenrc/docgen-rules.ts); test/docs.test.ts fails when they are stale.
 const docgenRules = project.addTask('docgen:rules', {
