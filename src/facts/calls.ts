@@ -18,7 +18,10 @@ import { RoleIndex, actionMatches } from './roles';
 import { ResourceNode } from '../graph/resource-graph';
 import { Opaque, ResRef, Value, list, literal, partsOf } from '../graph/values';
 
-/** Metadata key under which hints are stored on a caller's CloudFormation resource. */
+/**
+ * Metadata key under which hints are stored on a caller's CloudFormation resource (or on what it runs:
+ * see `HINT_HOLDER_RESOURCE_TYPES` in callers.ts).
+ */
 export const HINTS_METADATA_KEY = 'cdk-api-reachability';
 
 /** The shape of the hints metadata. */
@@ -97,13 +100,16 @@ export class CallIndex {
     const add = (hits: Hit[], evidence: CallLink['evidence'], holder: ResourceNode, location: string) => {
       for (const h of hits) links.push({ caller, ...h, evidence, holder, location });
     };
-    const hints = readHints(caller.resource);
-    for (const path of hints.calls) {
-      const api = this.apiByPath.get(path);
-      if (api) add([{ api, via: 'default-host' }], 'hint', caller.resource, `Metadata.${HINTS_METADATA_KEY}.calls`);
-    }
-    for (const url of hints.externalCalls) {
-      add(this.scan(url), 'hint', caller.resource, `Metadata.${HINTS_METADATA_KEY}.externalCalls`);
+    // The caller's own hints, then those of what it runs (a task definition's reach every service that runs it).
+    for (const holder of caller.hintHolders) {
+      const hints = readHints(holder);
+      for (const path of hints.calls) {
+        const api = this.apiByPath.get(path);
+        if (api) add([{ api, via: 'default-host' }], 'hint', holder, `Metadata.${HINTS_METADATA_KEY}.calls`);
+      }
+      for (const url of hints.externalCalls) {
+        add(this.scan(url), 'hint', holder, `Metadata.${HINTS_METADATA_KEY}.externalCalls`);
+      }
     }
     for (const c of caller.config) add(this.scan(c.value), 'config', c.holder, c.location);
     for (const roleValue of caller.roles) {
