@@ -1,7 +1,7 @@
 import { CfnResource, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { HINT_HOLDER_RESOURCE_TYPES } from '../facts/callers';
-import { HINTS_METADATA_KEY, HintsMetadata } from '../facts/calls';
+import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
 
 /**
  * Tells the checks about calls that the app cannot show: a caller that builds an API's URL at

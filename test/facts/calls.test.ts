@@ -13,7 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import { ApiReachability } from '../../src';
+import { ApiReachability, PrivateApiAccess } from '../../src';
 import { CallLink, deriveFacts } from '../../src/facts';
 import { ResourceGraph } from '../../src/graph/resource-graph';
 import { Opaque, ResRef } from '../../src/graph/values';
@@ -496,6 +496,25 @@ describe('hints on what a caller runs', () => {
     expect(callsOfApp(app).map((c) => [c.caller, c.api, c.holder])).toEqual([
       ['Svc/Group/ASG', API, 'Svc/Template/Resource'],
     ]);
+  });
+});
+
+describe('private APIs outside the app, as the endpoints record them', () => {
+  /** A function outside any VPC calling a literal `abc123` and `def456`; an endpoint records `abc123` as private. */
+  function recordedApp() {
+    const { app, stack, fn } = restApp();
+    const access = new PrivateApiAccess(stack, 'Access', { vpc: new ec2.Vpc(stack, 'Vpc'), privateDnsEnabled: true });
+    fn.addEnvironment('PARTNER_URL', access.urlFor(apigw.RestApi.fromRestApiId(stack, 'Partner', 'abc123'), 'prod'));
+    fn.addEnvironment('OTHER_URL', 'https://def456.execute-api.us-east-1.amazonaws.com/prod');
+    return app;
+  }
+
+  test('the default hostname of a recorded private API is not a call to an API of unknown type; others still are', () => {
+    expect(callsOfApp(recordedApp()).map((c) => c.external?.apiId)).toEqual(['def456']);
+  });
+
+  test('the same, read from the cloud assembly', () => {
+    expect(callsOf(graphFromAssembly(recordedApp())).map((c) => c.external?.apiId)).toEqual(['def456']);
   });
 });
 
