@@ -11,6 +11,7 @@ import type { IResolveContext } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { requirePrivateApi, restApiL1, stageOfRestApi } from './common';
 import { fail } from './errors';
+import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
 
 const PRIVATE_API_DOC =
   'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-test-invoke-url.html';
@@ -228,7 +229,9 @@ export class PrivateApiAccess extends Construct {
    * The URL that callers in this VPC must use for a private REST API, without changing the API.
    *
    * For APIs defined elsewhere (imported): their resource policy must already allow this endpoint and,
-   * with private DNS off, the endpoint must be associated with the API.
+   * with private DNS off, the endpoint must be associated with the API. For such an API with a literal id,
+   * the endpoint records the id as a private API (`cdk-api-reachability` metadata, `privateApis`), so that
+   * this library's checks do not report the URL as a call to an API of unknown type behind private DNS.
    *
    * @param api the private REST API
    * @param stageName the stage to call; when omitted, the name of the API's `deploymentStage`
@@ -238,11 +241,33 @@ export class PrivateApiAccess extends Construct {
   }
 
   private urlOf(api: apigateway.IRestApi, stageName: string): string {
+    this.recordPrivateApi(api);
     const stack = Stack.of(api);
     // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-test-invoke-url.html
     // (endpoint-specific public DNS hostname `{rest-api-id}-{vpce-id}.execute-api.{region}.amazonaws.com`).
     const host = this.privateDnsEnabled ? api.restApiId : `${api.restApiId}-${this.endpoint.vpcEndpointId}`;
     return `https://${host}.execute-api.${stack.region}.${stack.urlSuffix}/${stageName}/`;
+  }
+
+  /**
+   * Records on the endpoint's resource that the API, when it is not defined in this app (an imported
+   * id), is a private API reached through it, so that this library's checks do not take the URL handed
+   * out for an API of unknown type (`privateApis`, see hints-metadata.ts). Nothing is recorded for an
+   * API of the app (the checks read it), an id that is a token (a reference would tie the stacks
+   * together), or an endpoint that is not a resource of this app (the checks do not see it).
+   */
+  private recordPrivateApi(api: apigateway.IRestApi): void {
+    const id = api.restApiId;
+    if (Token.isUnresolved(id) || restApiL1(api)) {
+      return;
+    }
+    const cfn = this.endpoint.node.defaultChild;
+    if (!cfn || !CfnResource.isCfnResource(cfn) || cfn.cfnResourceType !== 'AWS::EC2::VPCEndpoint') {
+      return;
+    }
+    const current = (cfn.getMetadata(HINTS_METADATA_KEY) ?? {}) as HintsMetadata;
+    const privateApis = [...new Set([...(current.privateApis ?? []), id])];
+    cfn.addMetadata(HINTS_METADATA_KEY, { ...current, privateApis });
   }
 
   /** The shared patch of one REST API's L1; installs the lazy policy merge on first use. */

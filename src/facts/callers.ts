@@ -7,7 +7,8 @@
  * Reads, per caller type (one table entry each): where its subnets and security groups are, the
  * configuration that may name a URL (Lambda environment, container environment of the ECS task
  * definition, EC2 / launch template / launch configuration user data, CodeBuild environment
- * variables), its IAM role, and whether it gets a public IP.
+ * variables), its IAM role, whether it gets a public IP, and which resources hold its hints (itself,
+ * and what it runs: an ECS service's task definition, an instance's launch template or configuration).
  * Types: AWS::Lambda::Function, AWS::Serverless::Function, AWS::ECS::Service (awsvpc),
  * AWS::EC2::Instance, AWS::AutoScaling::AutoScalingGroup, AWS::CodeBuild::Project,
  * AWS::Batch::ComputeEnvironment, AWS::SageMaker::NotebookInstance, AWS::EKS::Nodegroup.
@@ -46,6 +47,11 @@ export interface Caller {
   readonly config: ConfigValue[];
   /** Values naming the caller's IAM role(s) (role ARN, role name, instance profile). */
   readonly roles: Value[];
+  /**
+   * The resources whose hints (`ApiReachability.of(x)`) count for this caller: the caller itself first,
+   * then what it runs (an ECS service's task definition, an instance's launch template or configuration).
+   */
+  readonly hintHolders: ResourceNode[];
 }
 
 interface Placement {
@@ -57,6 +63,8 @@ interface Placement {
   publicIp: PublicIp;
   config: ConfigValue[];
   roles: Value[];
+  /** The resources it runs whose hints count for it too (task definition, launch template …). */
+  runs?: ResourceNode[];
 }
 
 type Reader = (r: ResourceNode, g: ResourceGraph) => Placement | undefined;
@@ -73,6 +81,26 @@ const CALLER_TYPES: { [type: string]: { kind: string; read: Reader } } = {
   'AWS::SageMaker::NotebookInstance': { kind: 'SageMaker notebook instance', read: sageMaker },
   'AWS::EKS::Nodegroup': { kind: 'EKS node group', read: eksNodegroup },
 };
+
+/** The CloudFormation types of the callers, one per entry of the table above. */
+export const CALLER_RESOURCE_TYPES: ReadonlyArray<string> = Object.keys(CALLER_TYPES);
+
+/**
+ * The types that callers run, whose hints count for each caller that runs them: a hint on a task
+ * definition reaches every ECS service that runs it; one on a launch template or configuration
+ * reaches the instances and Auto Scaling groups launched from it.
+ */
+export const RUN_BY_CALLER_RESOURCE_TYPES: ReadonlyArray<string> = [
+  'AWS::ECS::TaskDefinition',
+  'AWS::EC2::LaunchTemplate',
+  'AWS::AutoScaling::LaunchConfiguration',
+];
+
+/** The types whose hints the facts read: the callers, and what they run. */
+export const HINT_HOLDER_RESOURCE_TYPES: ReadonlyArray<string> = [
+  ...CALLER_RESOURCE_TYPES,
+  ...RUN_BY_CALLER_RESOURCE_TYPES,
+];
 
 /** Reads every caller of the app: those in a VPC, and Lambda functions and CodeBuild projects outside one. */
 export function readCallers(graph: ResourceGraph, vpcs: VpcIndex, guard = new FactGuard()): Caller[] {
@@ -93,6 +121,7 @@ export function readCallers(graph: ResourceGraph, vpcs: VpcIndex, guard = new Fa
         publicIp: p.publicIp,
         config: p.config,
         roles: p.roles,
+        hintHolders: [r, ...(p.runs ?? [])],
       };
     };
     out.push(...guard.each('caller', graph.ofType(type), readOne, (r) => r));
@@ -136,6 +165,7 @@ function ecsService(r: ResourceNode, g: ResourceGraph): Placement | undefined {
     publicIp: assign === 'ENABLED' ? 'yes' : assign === undefined || assign === 'DISABLED' ? 'no' : 'unknown',
     config,
     roles: td?.properties.TaskRoleArn !== undefined ? [td.properties.TaskRoleArn] : [],
+    runs: td ? [td] : [],
   };
 }
 
@@ -179,6 +209,7 @@ function ec2Instance(r: ResourceNode, g: ResourceGraph): Placement | undefined {
       g,
       p.IamInstanceProfile ?? at(ltData, 'IamInstanceProfile', 'Arn') ?? at(ltData, 'IamInstanceProfile', 'Name'),
     ),
+    runs: lt ? [lt] : [],
   };
 }
 
@@ -212,7 +243,8 @@ function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefi
   } else {
     publicIp = 'unknown';
   }
-  return { securityGroups, subnets, publicIp, config, roles: instanceProfileRoles(g, profile) };
+  const runs = lt ? [lt] : lc ? [lc] : [];
+  return { securityGroups, subnets, publicIp, config, roles: instanceProfileRoles(g, profile), runs };
 }
 
 function codeBuild(r: ResourceNode): Placement | undefined {

@@ -10,24 +10,20 @@
  * around it) counts only where no URL of that API is configured; an IAM grant only where nothing
  * else names the API. A grant on a wildcard resource names no particular API: not evidence.
  * Unknown: URLs whose hostname is not literal and not made from a resource of the app.
+ * Not a call of unknown type: the default hostname of an API outside the app that an execute-api
+ * endpoint of the app records as private (`privateApis` in its metadata, written by
+ * `PrivateApiAccess.urlFor`): the app says what it is, so no link is made for it.
  */
 import { ApiFact, DomainFact } from './apis';
 import { Caller } from './callers';
 import { RecordFact } from './records';
 import { RoleIndex, actionMatches } from './roles';
-import { ResourceNode } from '../graph/resource-graph';
+import { ResourceGraph, ResourceNode } from '../graph/resource-graph';
 import { Opaque, ResRef, Value, list, literal, partsOf } from '../graph/values';
+import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
 
-/** Metadata key under which hints are stored on a caller's CloudFormation resource. */
-export const HINTS_METADATA_KEY = 'cdk-api-reachability';
-
-/** The shape of the hints metadata. */
-export interface HintsMetadata {
-  /** Construct paths of the CloudFormation resources of APIs the caller calls on their default hostname. */
-  readonly calls?: string[];
-  /** URLs the caller calls that the app cannot show. */
-  readonly externalCalls?: string[];
-}
+export { HINTS_METADATA_KEY } from '../hints-metadata';
+export type { HintsMetadata } from '../hints-metadata';
 
 /** How a caller reaches an API. */
 export type Via = 'default-host' | 'endpoint-host' | 'bare-id' | 'domain' | 'iam';
@@ -73,13 +69,17 @@ export class CallIndex {
   private readonly domainByKey: Map<string, DomainFact>;
   private readonly hostTargets = new Map<string, { domain?: DomainFact; record?: RecordFact }>();
   private readonly recordByKey = new Map<string, RecordFact>();
+  /** Ids of private APIs outside the app, as the app's execute-api endpoints record them. */
+  private readonly privateApiIds: ReadonlySet<string>;
 
   constructor(
     apis: ApiFact[],
     domains: DomainFact[],
     records: RecordFact[],
     private readonly roles: RoleIndex,
+    graph?: ResourceGraph,
   ) {
+    this.privateApiIds = graph ? recordedPrivateApis(graph) : new Set();
     this.apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
     this.apiByPath = new Map(apis.filter((a) => a.resource.path).map((a) => [a.resource.path!, a]));
     this.domainByKey = new Map(domains.map((d) => [d.resource.key, d]));
@@ -97,13 +97,16 @@ export class CallIndex {
     const add = (hits: Hit[], evidence: CallLink['evidence'], holder: ResourceNode, location: string) => {
       for (const h of hits) links.push({ caller, ...h, evidence, holder, location });
     };
-    const hints = readHints(caller.resource);
-    for (const path of hints.calls) {
-      const api = this.apiByPath.get(path);
-      if (api) add([{ api, via: 'default-host' }], 'hint', caller.resource, `Metadata.${HINTS_METADATA_KEY}.calls`);
-    }
-    for (const url of hints.externalCalls) {
-      add(this.scan(url), 'hint', caller.resource, `Metadata.${HINTS_METADATA_KEY}.externalCalls`);
+    // The caller's own hints, then those of what it runs (a task definition's reach every service that runs it).
+    for (const holder of caller.hintHolders) {
+      const hints = readHints(holder);
+      for (const path of hints.calls) {
+        const api = this.apiByPath.get(path);
+        if (api) add([{ api, via: 'default-host' }], 'hint', holder, `Metadata.${HINTS_METADATA_KEY}.calls`);
+      }
+      for (const url of hints.externalCalls) {
+        add(this.scan(url), 'hint', holder, `Metadata.${HINTS_METADATA_KEY}.externalCalls`);
+      }
     }
     for (const c of caller.config) add(this.scan(c.value), 'config', c.holder, c.location);
     for (const roleValue of caller.roles) {
@@ -176,7 +179,9 @@ export class CallIndex {
     for (const { host, end } of hostnames(text.toLowerCase())) {
       const d = DEFAULT_HOST.exec(host);
       if (d) {
-        if (!d[2]) out.push({ hits: [{ external: { host, apiId: d[1], region: d[3] }, via: 'default-host' }], end });
+        if (!d[2] && !this.privateApiIds.has(d[1])) {
+          out.push({ hits: [{ external: { host, apiId: d[1], region: d[3] }, via: 'default-host' }], end });
+        }
         continue;
       }
       const t = this.hostTargets.get(host);
@@ -304,6 +309,19 @@ const HYPHEN = 45;
 
 function isLabelChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === HYPHEN;
+}
+
+/** The ids of private APIs outside the app that the app's execute-api endpoints record (lower case). */
+function recordedPrivateApis(graph: ResourceGraph): Set<string> {
+  const ids = new Set<string>();
+  for (const e of graph.ofType('AWS::EC2::VPCEndpoint')) {
+    const raw = e.metadata[HINTS_METADATA_KEY] as HintsMetadata | undefined;
+    for (const id of list(Array.isArray(raw?.privateApis) ? (raw!.privateApis as Value[]) : [])) {
+      const text = literal(id);
+      if (text !== undefined) ids.add(text.toLowerCase());
+    }
+  }
+  return ids;
 }
 
 /** Reads the hints a user declared on a caller. */

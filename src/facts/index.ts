@@ -70,7 +70,7 @@ export function deriveFacts(graph: ResourceGraph): Facts {
   const records = guard.family('DNS record', () => readRecords(graph, apis(), domainFacts().domains, guard));
   const callers = guard.family('caller', () => readCallers(graph, vpcs(), guard));
   const calls = guard.family('call', () => {
-    const index = new CallIndex(apis(), domainFacts().domains, records(), roles());
+    const index = new CallIndex(apis(), domainFacts().domains, records(), roles(), graph);
     return guard
       .each(
         'call',

@@ -2,6 +2,7 @@ import { Annotations, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { constructAt, isAcknowledged } from './acknowledgements';
 import {
+  acknowledgeText,
   findingLabel,
   findingText,
   INTERNAL_ERROR_ID,
@@ -40,7 +41,8 @@ const VISITED_IN_STAGES = new WeakMap<IConstruct, Set<string>>();
  *
  * The app is read once per Stage, on the first construct the aspect visits there, so references
  * across stacks are followed. Findings acknowledged with `Validations.of(x).acknowledge({ id, reason })`
- * are skipped.
+ * are skipped, errors as well as warnings; each message ends with the acknowledgement that silences it,
+ * ready to copy.
  *
  * CDK synthesizes each `Stage` (and CDK Pipelines each stage, as soon as `addStage` is called) before
  * the aspects of the app around it run, and does not pass them in: the aspect cannot annotate
@@ -92,7 +94,7 @@ export class ApiReachabilityAspect implements IAspect {
     }
     for (const f of byPath.get(node.node.path) ?? []) {
       if (isAcknowledged(node, f)) continue;
-      const text = findingText(f, this.verbose);
+      const text = `${findingText(f, this.verbose)} ${acknowledgeText(f)}`;
       if (f.level === 'error') Annotations.of(node).addError(text);
       else Annotations.of(node).addWarningV2(findingLabel(f), text);
     }

@@ -1,6 +1,7 @@
 import { CfnResource, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { HINTS_METADATA_KEY, HintsMetadata } from '../facts/calls';
+import { HINT_HOLDER_RESOURCE_TYPES } from '../facts/callers';
+import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
 
 /**
  * Tells the checks about calls that the app cannot show: a caller that builds an API's URL at
@@ -15,6 +16,12 @@ import { HINTS_METADATA_KEY, HintsMetadata } from '../facts/calls';
  * references: they add no dependency between stacks), so checks of the synthesized `cdk.out` see
  * them too.
  *
+ * The caller is a construct whose CloudFormation resource runs code: a Lambda function, ECS service,
+ * EC2 instance, Auto Scaling group, CodeBuild project, Batch compute environment, SageMaker notebook
+ * instance or EKS node group; or what such a caller runs, whose hints count for every caller that
+ * runs it: an ECS task definition (for each service that runs it), an EC2 launch template or an Auto
+ * Scaling launch configuration.
+ *
  * A hint that cannot be right throws an error whose message starts with a stable code, then the
  * caller's construct path in brackets, what is wrong, the fix and a link, like the errors of this
  * library's constructs: `HintTargetNotAnApi: [Svc/Fn] declareCall: … Fix: … See: …`. The codes never
@@ -22,13 +29,20 @@ import { HINTS_METADATA_KEY, HintsMetadata } from '../facts/calls';
  *
  * - `HintCallerNotAResource`: the caller is neither a CloudFormation resource of this app nor has one
  *   as its default child;
+ * - `HintResourceNotACaller`: the caller's resource runs no code the checks read (an S3 bucket, an SNS
+ *   topic …), so its hints would be ignored;
  * - `HintApiNotAResource`: the same, for the API given to `declareCall` (an imported API, say);
  * - `HintTargetNotAnApi`: the construct given to `declareCall` is not an API;
  * - `HintUrlIsToken`: the URL given to `declareExternalCall` is a token, not a literal;
  * - `HintUrlNotAUrl`: the URL given to `declareExternalCall` is not a URL.
  */
 export class ApiReachability {
-  /** The hints of a caller: a Lambda function, ECS service, EC2 instance, Auto Scaling group, CodeBuild project … */
+  /**
+   * The hints of a caller: a Lambda function, ECS service or task definition, EC2 instance or launch
+   * template, Auto Scaling group, CodeBuild project …
+   *
+   * @param caller the caller's construct, or its CloudFormation resource
+   */
   public static of(caller: IConstruct): ApiReachability {
     return new ApiReachability(caller);
   }
@@ -39,11 +53,13 @@ export class ApiReachability {
    * Declares that the caller calls `api` on its default execute-api hostname.
    *
    * Throws `HintApiNotAResource` when `api` is not a resource of this app (imported), `HintTargetNotAnApi`
-   * when it is not an API, and `HintCallerNotAResource` when the caller has no CloudFormation resource.
+   * when it is not an API, `HintCallerNotAResource` when the caller has no CloudFormation resource, and
+   * `HintResourceNotACaller` when that resource runs no code the checks read.
    *
    * @param api the API (a `RestApi`, `SpecRestApi`, `HttpApi`, `WebSocketApi` or their L1) defined in this app
    */
   public declareCall(api: IConstruct): void {
+    const caller = this.callerResource();
     const target = cfnResourceOf(api);
     if (!target) {
       throw new HintError(this.caller, {
@@ -61,18 +77,20 @@ export class ApiReachability {
         fix: 'Pass the RestApi, SpecRestApi, HttpApi or WebSocketApi (or its L1) that the caller calls.',
       });
     }
-    this.update((h) => ({ ...h, calls: unique([...(h.calls ?? []), target.node.path]) }));
+    update(caller, (h) => ({ ...h, calls: unique([...(h.calls ?? []), target.node.path]) }));
   }
 
   /**
    * Declares that the caller calls this URL, which the app does not define (an API of another app or account).
    *
-   * Throws `HintUrlIsToken` when `url` is a token, `HintUrlNotAUrl` when it is not a URL, and
-   * `HintCallerNotAResource` when the caller has no CloudFormation resource.
+   * Throws `HintUrlIsToken` when `url` is a token, `HintUrlNotAUrl` when it is not a URL,
+   * `HintCallerNotAResource` when the caller has no CloudFormation resource, and `HintResourceNotACaller`
+   * when that resource runs no code the checks read.
    *
    * @param url a literal URL, such as `https://abc123.execute-api.eu-west-1.amazonaws.com/prod`
    */
   public declareExternalCall(url: string): void {
+    const caller = this.callerResource();
     if (Token.isUnresolved(url)) {
       throw new HintError(this.caller, {
         code: 'HintUrlIsToken',
@@ -93,10 +111,11 @@ export class ApiReachability {
         fix: 'Pass a full URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/prod.',
       });
     }
-    this.update((h) => ({ ...h, externalCalls: unique([...(h.externalCalls ?? []), url]) }));
+    update(caller, (h) => ({ ...h, externalCalls: unique([...(h.externalCalls ?? []), url]) }));
   }
 
-  private update(f: (h: HintsMetadata) => HintsMetadata): void {
+  /** The caller's CloudFormation resource, which must be of a type whose hints the checks read. */
+  private callerResource(): CfnResource {
     const cfn = cfnResourceOf(this.caller);
     if (!cfn) {
       throw new HintError(this.caller, {
@@ -109,9 +128,29 @@ export class ApiReachability {
           'CodeBuild project …) or its CloudFormation resource.',
       });
     }
-    const current = (cfn.getMetadata(HINTS_METADATA_KEY) ?? {}) as HintsMetadata;
-    cfn.addMetadata(HINTS_METADATA_KEY, f(current));
+    if (!HINT_HOLDER_TYPES.has(cfn.cfnResourceType)) {
+      throw new HintError(this.caller, {
+        code: 'HintResourceNotACaller',
+        message:
+          `ApiReachability.of: ${pathOf(this.caller)} is a ${cfn.cfnResourceType}, which runs no code that the checks ` +
+          'read, so its hints would be ignored.',
+        fix:
+          'Declare the call on the construct that runs the code: a Lambda function, ECS service or task definition, ' +
+          'EC2 instance or launch template, Auto Scaling group, CodeBuild project … ' +
+          `(the types read: ${[...HINT_HOLDER_TYPES].join(', ')}).`,
+      });
+    }
+    return cfn;
   }
+}
+
+/** The CloudFormation types whose hints the checks read: the callers, and what callers run. */
+const HINT_HOLDER_TYPES: ReadonlySet<string> = new Set(HINT_HOLDER_RESOURCE_TYPES);
+
+/** Stores a hint as plain metadata on the caller's resource. */
+function update(cfn: CfnResource, f: (h: HintsMetadata) => HintsMetadata): void {
+  const current = (cfn.getMetadata(HINTS_METADATA_KEY) ?? {}) as HintsMetadata;
+  cfn.addMetadata(HINTS_METADATA_KEY, f(current));
 }
 
 /** Where the hints are documented; their errors link to it. */

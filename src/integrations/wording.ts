@@ -32,6 +32,25 @@ export function findingText(f: Finding, verbose: boolean): string {
   return `${findingLabel(f)}: ${findingDescription(f, verbose)} Fix: ${f.fix} See ${f.docs}`;
 }
 
+/**
+ * How to acknowledge one finding, as code that works when copied: CDK's `Validations.of(scope).acknowledge`
+ * with the finding's exact label as the id, on its resource or any construct above it (a stack, the app).
+ * The aspect appends it to each message: CDK's own `[ack: …]` tag on a warning ends in the label's `]`,
+ * which reads as a stray bracket, and an error gets no tag at all.
+ */
+export function acknowledgeText(f: Finding): string {
+  const where = f.resource.path ?? `${f.resource.stack}/${f.resource.logicalId}`;
+  return (
+    `Acknowledge with: Validations.of(scope).acknowledge({ id: ${quoted(findingLabel(f))}, reason: '…' }), ` +
+    `where scope is ${where} or a construct above it.`
+  );
+}
+
+/** A single-quoted JavaScript string literal of `text`. */
+function quoted(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 /** The text of an internal error: a check that could not finish never fails the synth. */
 export function internalErrorText(diagnostic: string): string {
   return `cdk-api-reachability could not finish a check: ${diagnostic}. Please report this; the other checks ran.`;
@@ -55,6 +74,8 @@ export function stageNotCheckedText(stagePath: string, findings: ReadonlyArray<F
     `${stagePath}, because CDK synthesizes a Stage (and a CDK Pipelines stage as soon as it is added) before ` +
     `the aspects of the app around it run: ${list.join('; ')}. Fix: add the aspect inside the Stage ` +
     '(`Aspects.of(this).add(new ApiReachabilityAspect())` in its constructor), or check the app with the cdk-nag ' +
-    `pack ApiReachabilityChecks. See ${STAGES_DOCS}`
+    'pack ApiReachabilityChecks; or acknowledge each finding on its resource or a construct above it: ' +
+    "Validations.of(scope).acknowledge({ id: '<the finding, as named above>', reason: '…' }). " +
+    `See ${STAGES_DOCS}`
   );
 }

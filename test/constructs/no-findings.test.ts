@@ -104,6 +104,16 @@ const APPS: Array<[string, () => App]> = [
         handler(stack, 'Caller', { vpc: network }).addEnvironment('INTERNAL_URL', access.allow(api));
       }),
   ]),
+  ...[true, false].map((privateDnsEnabled): [string, () => App] => [
+    `PrivateApiAccess: a VPC Lambda calls an imported private API (another app's) at the URL urlFor() returns (private DNS ${privateDnsEnabled ? 'on' : 'off'})`,
+    () =>
+      app(ENV.region, (stack) => {
+        const network = vpc(stack);
+        const access = new PrivateApiAccess(stack, 'Access', { vpc: network, privateDnsEnabled });
+        const partner = apigateway.RestApi.fromRestApiId(stack, 'Partner', 'a1b2c3d4e5');
+        handler(stack, 'Caller', { vpc: network }).addEnvironment('PARTNER_URL', access.urlFor(partner, 'prod'));
+      }),
+  ]),
   [
     'PrivateApiAccess: private DNS off, so the same VPC Lambda also calls a public API on its default hostname',
     () =>
@@ -152,6 +162,18 @@ describe('what the constructs build', () => {
     });
 
     expect(analyzeApp(broken).map((f) => f.ruleName)).toContain('PrivateDnsShadowsPublicApi');
+  });
+
+  test('reports the imported API as of unknown type when its URL is written by hand instead of urlFor (control)', () => {
+    const broken = app(ENV.region, (stack) => {
+      const network = vpc(stack);
+      new PrivateApiAccess(stack, 'Access', { vpc: network, privateDnsEnabled: true });
+      handler(stack, 'Caller', { vpc: network }).addEnvironment(
+        'PARTNER_URL',
+        `https://a1b2c3d4e5.execute-api.${ENV.region}.amazonaws.com/prod/`,
+      );
+    });
+    expect(analyzeApp(broken).map((f) => f.ruleName)).toEqual(['PrivateDnsShadowsUnknownApi']);
   });
 
   // Rule 8 (PrivateApiUnreachable) comes with the rest of the 403 table; this test runs once it exists.

@@ -1,7 +1,11 @@
-import { Stack, aws_apigateway as apigateway, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Fn, Stack, aws_apigateway as apigateway, aws_ec2 as ec2, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newStack, privateRestApi, restApi, vpc } from './helpers';
 import { PrivateApiAccess } from '../../src/constructs';
+import { HINTS_METADATA_KEY as FACTS_KEY } from '../../src/facts/calls';
+import { HINTS_METADATA_KEY } from '../../src/hints-metadata';
 
 function endpointRef(stack: Stack, access: PrivateApiAccess) {
   return { Ref: stack.getLogicalId(access.endpoint.node.defaultChild as ec2.CfnVPCEndpoint) };
@@ -217,6 +221,50 @@ describe('PrivateApiAccess', () => {
         ['https://abc123-', endpointRef(stack, access), '.execute-api.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/prod/'],
       ],
     });
+  });
+
+  test("records the imported API's id on the endpoint, as a private API, for the checks to read", () => {
+    const stack = newStack();
+    const access = new PrivateApiAccess(stack, 'Access', { vpc: vpc(stack), privateDnsEnabled: true });
+    access.urlFor(apigateway.RestApi.fromRestApiId(stack, 'Imported', 'abc123'), 'prod');
+    access.urlFor(apigateway.RestApi.fromRestApiId(stack, 'Again', 'abc123'), 'test');
+    access.urlFor(apigateway.RestApi.fromRestApiId(stack, 'Other', 'def456'), 'prod');
+
+    const endpoints = Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint');
+    expect(Object.values(endpoints).map((e) => e.Metadata)).toEqual([
+      { 'cdk-api-reachability': { privateApis: ['abc123', 'def456'] } },
+    ]);
+    expect(HINTS_METADATA_KEY).toBe('cdk-api-reachability');
+    expect(FACTS_KEY).toBe(HINTS_METADATA_KEY); // the facts read the key the constructs write
+  });
+
+  test('the constructs import nothing from the engine, only the metadata module that imports nothing', () => {
+    const dir = path.join(__dirname, '../../src/constructs');
+    const outside = fs
+      .readdirSync(dir)
+      .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)])
+      .map((m) => m[1]);
+    expect([...new Set(outside)]).toEqual(['../hints-metadata']);
+    const shared = fs.readFileSync(path.join(__dirname, '../../src/hints-metadata.ts'), 'utf8');
+    expect(shared).not.toMatch(/^import /m);
+  });
+
+  test('records nothing for an API of the app, an id that is a token, or an endpoint that is not in the app', () => {
+    const stack = newStack();
+    const access = new PrivateApiAccess(stack, 'Access', { vpc: vpc(stack), privateDnsEnabled: true });
+    access.allow(privateRestApi(stack, 'Internal'));
+    access.urlFor(apigateway.RestApi.fromRestApiId(stack, 'Token', Fn.importValue('PartnerApiId')), 'prod');
+    const adopted = new PrivateApiAccess(stack, 'Adopted', {
+      endpoint: ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Shared', {
+        vpcEndpointId: 'vpce-0123456789abcdef0',
+        port: 443,
+      }),
+      privateDnsEnabled: true,
+    });
+    adopted.urlFor(apigateway.RestApi.fromRestApiId(stack, 'Imported', 'abc123'), 'prod');
+
+    const endpoints = Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint');
+    expect(Object.values(endpoints).map((e) => e.Metadata)).toEqual([undefined]);
   });
 
   test('throws if the API is REGIONAL', () => {

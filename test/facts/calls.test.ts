@@ -5,12 +5,15 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import { ApiReachability } from '../../src';
+import { ApiReachability, PrivateApiAccess } from '../../src';
 import { CallLink, deriveFacts } from '../../src/facts';
 import { ResourceGraph } from '../../src/graph/resource-graph';
 import { Opaque, ResRef } from '../../src/graph/values';
@@ -424,6 +427,94 @@ describe('hints', () => {
     expect(callsOfApp(app).map((c) => [c.via, c.evidence, c.api, c.location])).toEqual([
       ['default-host', 'config', API, 'Properties.Environment.Variables.API_URL'],
     ]);
+  });
+});
+
+describe('hints on what a caller runs', () => {
+  /** A VPC, a REGIONAL REST API and one Fargate task definition run by `services` Fargate services. */
+  function fargateApp(services: number) {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    api.root.addMethod('GET');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const task = new ecs.FargateTaskDefinition(stack, 'Task');
+    task.addContainer('App', { image: ecs.ContainerImage.fromRegistry('app') });
+    for (let i = 0; i < services; i++) new ecs.FargateService(stack, `Service${i}`, { cluster, taskDefinition: task });
+    return { app, stack, api, task };
+  }
+
+  test("a hint on a task definition reaches every service that runs it, held by the task definition's metadata", () => {
+    const { app, api, task } = fargateApp(2);
+    ApiReachability.of(task).declareCall(api);
+    ApiReachability.of(task).declareExternalCall('https://zzz999.execute-api.us-east-1.amazonaws.com/prod');
+    const calls = callsOfApp(app).map((c) => [c.caller, c.evidence, c.api ?? c.external?.host, c.holder, c.location]);
+    expect(calls).toEqual(
+      ['Svc/Service0/Service', 'Svc/Service1/Service'].flatMap((svc) => [
+        [svc, 'hint', API, 'Svc/Task/Resource', 'Metadata.cdk-api-reachability.calls'],
+        [
+          svc,
+          'hint',
+          'zzz999.execute-api.us-east-1.amazonaws.com',
+          'Svc/Task/Resource',
+          'Metadata.cdk-api-reachability.externalCalls',
+        ],
+      ]),
+    );
+  });
+
+  test('the same hint on the service and on its task definition is one call', () => {
+    const { app, stack, api, task } = fargateApp(1);
+    ApiReachability.of(task).declareCall(api);
+    ApiReachability.of(stack.node.findChild('Service0')).declareCall(api);
+    expect(callsOfApp(app).map((c) => [c.caller, c.holder])).toEqual([
+      ['Svc/Service0/Service', 'Svc/Service0/Service'],
+    ]);
+  });
+
+  test('a hint on a task definition is read from the synthesized template too', () => {
+    const { app, api, task } = fargateApp(1);
+    ApiReachability.of(task).declareCall(api);
+    expect(callsOf(graphFromAssembly(app)).map((c) => [c.caller, c.api, c.holder])).toEqual([
+      ['Svc/Service0/Service', API, 'Svc/Task/Resource'],
+    ]);
+  });
+
+  test('a hint on a launch template reaches the Auto Scaling group launched from it', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    api.root.addMethod('GET');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    const launchTemplate = new ec2.LaunchTemplate(stack, 'Template', {
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    new autoscaling.AutoScalingGroup(stack, 'Group', { vpc, launchTemplate });
+    ApiReachability.of(launchTemplate).declareCall(api);
+    expect(callsOfApp(app).map((c) => [c.caller, c.api, c.holder])).toEqual([
+      ['Svc/Group/ASG', API, 'Svc/Template/Resource'],
+    ]);
+  });
+});
+
+describe('private APIs outside the app, as the endpoints record them', () => {
+  /** A function outside any VPC calling a literal `abc123` and `def456`; an endpoint records `abc123` as private. */
+  function recordedApp() {
+    const { app, stack, fn } = restApp();
+    const access = new PrivateApiAccess(stack, 'Access', { vpc: new ec2.Vpc(stack, 'Vpc'), privateDnsEnabled: true });
+    fn.addEnvironment('PARTNER_URL', access.urlFor(apigw.RestApi.fromRestApiId(stack, 'Partner', 'abc123'), 'prod'));
+    fn.addEnvironment('OTHER_URL', 'https://def456.execute-api.us-east-1.amazonaws.com/prod');
+    return app;
+  }
+
+  test('the default hostname of a recorded private API is not a call to an API of unknown type; others still are', () => {
+    expect(callsOfApp(recordedApp()).map((c) => c.external?.apiId)).toEqual(['def456']);
+  });
+
+  test('the same, read from the cloud assembly', () => {
+    expect(callsOf(graphFromAssembly(recordedApp())).map((c) => c.external?.apiId)).toEqual(['def456']);
   });
 });
 

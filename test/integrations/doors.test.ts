@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { ApiReachabilityAspect, ApiReachabilityChecks, ApiReachabilityRule } from '../../src';
 import * as factsModule from '../../src/facts';
+import { constructAt } from '../../src/integrations/acknowledgements';
 import { scenario, Scenario } from '../fixtures/apps/scenario';
 
 /** What the cdk-nag door reports after `cdk synth`: `RuleId[findingId]` → construct paths. */
@@ -292,7 +293,73 @@ describe('ApiReachabilityAspect', () => {
     expect(text).toContain('only reaches private APIs, so API Gateway answers 403');
     expect(text).toBe(
       `ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]: ${pack.description.replace(/ See \S+$/, '')} ` +
-        `Fix: ${pack.fix} See ${pack.ruleMetadata!.docs}`,
+        `Fix: ${pack.fix} See ${pack.ruleMetadata!.docs} ` +
+        `Acknowledge with: Validations.of(scope).acknowledge({ id: 'ApiReachability-PrivateDnsShadowsPublicApi[${s.apiPath}]', ` +
+        `reason: '…' }), where scope is ${s.callerPath} or a construct above it.`,
+    );
+  });
+
+  describe('says in each message how to acknowledge it, in a form that works when copied', () => {
+    /** The acknowledgement an aspect message prints: the id and the scope it names. */
+    function printedAck(text: string): { id: string; scope: string } {
+      const m =
+        /Acknowledge with: Validations\.of\(scope\)\.acknowledge\(\{ id: '(.*)', reason: '…' \}\), where scope is (.*) or a construct above it\.$/.exec(
+          text,
+        );
+      expect(m).not.toBeNull();
+      return { id: m![1].replace(/\\(.)/g, '$1'), scope: m![2] };
+    }
+
+    /** The aspect's messages of a fresh app, by level, with the construct path they sit on. */
+    function messages(app: App): Array<{ level: string; path: string; text: string }> {
+      Aspects.of(app).add(new ApiReachabilityAspect());
+      const asm = app.synth({ force: true });
+      return asm.stacks.flatMap((st) =>
+        st.messages
+          .filter((m) => String(m.entry.data).startsWith('ApiReachability-'))
+          .map((m) => ({ level: m.level, path: m.id.replace(/^\//, ''), text: String(m.entry.data) })),
+      );
+    }
+
+    test.each([
+      ['an error', {}, 'error'],
+      ['a warning', { evidence: 'id' as const }, 'warning'],
+    ])('%s: the printed id, acknowledged on the printed scope, silences it', (_, options, level) => {
+      const [msg] = messages(scenario(options).app);
+      expect(msg.level).toBe(level);
+      const ack = printedAck(msg.text.replace(/ \[ack: .*\]$/, ''));
+      const s = scenario(options);
+      expect(ack.scope).toBe(s.callerPath);
+      Validations.of(constructAt(s.app, ack.scope)!).acknowledge({ id: ack.id, reason: 'copied from the message' });
+      expect(messages(s.app)).toEqual([]);
+    });
+
+    test("a warning's CDK [ack: …] tag holds the same id, which works when copied too", () => {
+      const [msg] = messages(scenario({ evidence: 'id' }).app);
+      const tag = /\[ack: (.*)\]$/.exec(msg.text)![1];
+      expect(tag).toBe(printedAck(msg.text.replace(/ \[ack: .*\]$/, '')).id);
+      const s = scenario({ evidence: 'id' });
+      Validations.of(s.caller).acknowledge({ id: tag, reason: 'copied from the tag' });
+      expect(messages(s.app)).toEqual([]);
+    });
+
+    test.each(DOORS)(
+      'a finding id with a space (CDK turns it into a hyphen) is acknowledged by its printed id (%s)',
+      (_, report) => {
+        const withSpace = () => {
+          const app = scenario({ privateDns: true, evidence: 'none' }).app;
+          const svc = app.node.findChild('Svc') as Stack;
+          const http = new apigwv2.HttpApi(svc, 'Orders Api');
+          (svc.node.findChild('OrderSync') as lambda.Function).addEnvironment('ORDERS_URL', http.apiEndpoint);
+          return app;
+        };
+        const [msg] = messages(withSpace());
+        const ack = printedAck(msg.text);
+        expect(ack.id).toBe('ApiReachability-PrivateDnsShadowsPublicApi[Svc/Orders Api/Resource]');
+        const app = withSpace();
+        Validations.of(constructAt(app, ack.scope)!).acknowledge({ id: ack.id, reason: 'copied' });
+        expect(report(app)).toEqual([]);
+      },
     );
   });
 

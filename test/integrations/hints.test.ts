@@ -1,10 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ApiReachability } from '../../src';
+import { CALLER_RESOURCE_TYPES, HINT_HOLDER_RESOURCE_TYPES } from '../../src/facts/callers';
 import { newApp, scenario } from '../fixtures/apps/scenario';
 import { findings } from '../fixtures/helpers';
 
@@ -118,6 +122,61 @@ describe('ApiReachability hints', () => {
     );
   });
 
+  test.each([
+    ['an S3 bucket', (st: Stack) => new s3.Bucket(st, 'Bucket'), 'AWS::S3::Bucket'],
+    ['an SNS topic', (st: Stack) => new sns.Topic(st, 'Topic'), 'AWS::SNS::Topic'],
+    ['an L1 of no caller type', (st: Stack) => new sqs.CfnQueue(st, 'Queue'), 'AWS::SQS::Queue'],
+  ])('throws if the caller is %s, whose hints no check would read', (_, make, type) => {
+    const s = scenario({ evidence: 'none' });
+    const notACaller = make(Stack.of(s.caller));
+    const where = notACaller.node.path;
+    for (const declare of [
+      () => ApiReachability.of(notACaller).declareCall(s.api),
+      () => ApiReachability.of(notACaller).declareExternalCall('https://abc123.execute-api.us-east-1.amazonaws.com/'),
+    ]) {
+      expect(errorOf(declare)).toMatch(
+        new RegExp(
+          `^HintResourceNotACaller: \\[${where}\\] ApiReachability\\.of: ${where} is a ${type}, which runs no code ` +
+            'that the checks read, so its hints would be ignored\\. Fix: Declare the call on the construct that runs ' +
+            `the code: .*AWS::Lambda::Function.*AWS::ECS::TaskDefinition.* ${DOCS}$`,
+        ),
+      );
+    }
+    const cfn = (notACaller.node.defaultChild ?? notACaller) as CfnResource;
+    expect(cfn.getMetadata('cdk-api-reachability')).toBeUndefined();
+  });
+
+  test('accepts every caller type the facts read, and what callers run (task definitions, launch templates)', () => {
+    expect(CALLER_RESOURCE_TYPES).toEqual(expect.arrayContaining(['AWS::Lambda::Function', 'AWS::ECS::Service']));
+    expect(HINT_HOLDER_RESOURCE_TYPES).toEqual([
+      ...CALLER_RESOURCE_TYPES,
+      'AWS::ECS::TaskDefinition',
+      'AWS::EC2::LaunchTemplate',
+      'AWS::AutoScaling::LaunchConfiguration',
+    ]);
+    const s = scenario({ evidence: 'none' });
+    const stack = Stack.of(s.caller);
+    HINT_HOLDER_RESOURCE_TYPES.forEach((type, i) => {
+      const r = new CfnResource(stack, `Holder${i}`, { type });
+      ApiReachability.of(r).declareCall(s.api);
+      ApiReachability.of(r).declareExternalCall('https://abc123.execute-api.us-east-1.amazonaws.com/');
+      expect(r.getMetadata('cdk-api-reachability')).toEqual({
+        calls: [s.apiPath],
+        externalCalls: ['https://abc123.execute-api.us-east-1.amazonaws.com/'],
+      });
+    });
+  });
+
+  test("a hint on a task definition is a finding on the service that runs it, at the task definition's metadata", () => {
+    const s = scenario({ caller: 'fargate', evidence: 'none' });
+    const task = (s.caller as ecs.FargateService).taskDefinition;
+    ApiReachability.of(task).declareExternalCall('https://abc123defg.execute-api.us-east-1.amazonaws.com/prod');
+    const found = findings(s.app, 'PrivateDnsShadowsUnknownApi');
+    expect(found.map((f) => [f.resource.path, f.location])).toEqual([
+      [s.callerPath, 'Metadata.cdk-api-reachability.externalCalls'],
+    ]);
+  });
+
   test('a hint that throws stores nothing on the caller', () => {
     const s = scenario({ evidence: 'none' });
     expect(() => ApiReachability.of(s.caller).declareExternalCall('payments api')).toThrow(/^HintUrlNotAUrl: /);
@@ -132,6 +191,7 @@ describe('ApiReachability hints', () => {
     expect(codes).toEqual([
       'HintApiNotAResource',
       'HintCallerNotAResource',
+      'HintResourceNotACaller',
       'HintTargetNotAnApi',
       'HintUrlIsToken',
       'HintUrlNotAUrl',
