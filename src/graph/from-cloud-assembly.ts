@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readTemplateFile, TemplateLoadError } from './template-loader';
+import { boundedJson } from './bounded';
+import { LoadedTemplate, readTemplateFile, TemplateLoadError } from './template-loader';
 import { RawStack, RawTemplate } from './types';
 
 /**
@@ -48,6 +49,13 @@ interface AssetManifest {
 export class StackReader {
   /** Assets manifests (`*.assets.json`) of each directory read so far, by directory. */
   private readonly assetManifestsByDir = new Map<string, AssetManifest[]>();
+  /**
+   * Templates read so far, by real path: a nested template reached by several paths (a diamond)
+   * is several stacks, but its file is read and parsed once.
+   */
+  private readonly templates = new Map<string, LoadedTemplate>();
+  /** Nested stacks added so far, across the whole app (see MAX_NESTED_STACKS). */
+  private nestedCount = 0;
 
   /** The stacks of a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
   public readCloudAssembly(dir: string): RawStack[] {
@@ -61,12 +69,12 @@ export class StackReader {
     const out: RawStack[] = [];
     const used = new Set<string>();
     for (const file of files) {
-      const { template, positions } = readTemplateFile(file);
+      const { template, positions } = this.read(file);
       let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
       for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
       used.add(key);
       out.push({ key, name: key, template, templateFile: file, positions });
-      this.addNestedStacks(out, key, template, path.dirname(file), 0);
+      this.addNestedStacks(out, key, template, path.dirname(file), [file]);
     }
     return out;
   }
@@ -87,7 +95,7 @@ export class StackReader {
       const a = artifacts[id];
       if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
         const file = path.join(dir, a.properties.templateFile);
-        const { template, positions } = readTemplateFile(file);
+        const { template, positions } = this.read(file);
         const env = parseEnvironment(a.environment);
         const key = a.displayName ?? id;
         out.push({
@@ -99,29 +107,61 @@ export class StackReader {
           templateFile: file,
           positions,
         });
-        this.addNestedStacks(out, key, template, dir, 0, env);
+        this.addNestedStacks(out, key, template, dir, [file], env);
       } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
         this.readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1);
       }
     }
   }
 
+  /** A template file, read once however many stacks it is the template of. */
+  private read(file: string): LoadedTemplate {
+    const id = realPath(file);
+    let loaded = this.templates.get(id);
+    if (!loaded) {
+      loaded = readTemplateFile(file);
+      this.templates.set(id, loaded);
+    }
+    return loaded;
+  }
+
+  /**
+   * Adds the nested stacks of a template, and theirs. `chain` holds the template files from the top
+   * stack down to this one: a template that nests one of them again would nest stacks forever
+   * (CloudFormation could never deploy it, and CDK cannot write it: a template's asset hash covers
+   * its own content), so that is unusable input, refused with the cycle named. Refusing beats
+   * skipping: a skipped part would silently hide whatever the checks would have found there.
+   */
   private addNestedStacks(
     out: RawStack[],
     parentKey: string,
     template: RawTemplate,
     dir: string,
-    depth: number,
+    chain: ReadonlyArray<string>,
     env: { region?: string; account?: string } = {},
   ): void {
-    if (depth > 20) return;
+    if (chain.length > MAX_NESTING) return;
     const resources = template.Resources ?? {};
     for (const logicalId of Object.keys(resources).sort()) {
       const r = resources[logicalId] as { Type?: unknown; Metadata?: Record<string, unknown> } | null;
       if (!r || r.Type !== 'AWS::CloudFormation::Stack') continue;
       const file = this.nestedTemplateFile(r, dir);
       if (!file) continue;
-      const { template: nested, positions } = readTemplateFile(file);
+      const seen = chain.findIndex((f) => realPath(f) === realPath(file));
+      if (seen >= 0) {
+        const names = [...chain.slice(seen), file].map((f) => path.relative(dir, f) || f);
+        throw new TemplateLoadError(
+          chain[chain.length - 1],
+          `nests itself: its nested stacks form a cycle (${names.join(' → ')})`,
+        );
+      }
+      if (++this.nestedCount > MAX_NESTED_STACKS) {
+        throw new TemplateLoadError(
+          chain[0],
+          `is not usable: it has more than ${MAX_NESTED_STACKS} nested stacks (templates nested by several parents, over many levels)`,
+        );
+      }
+      const { template: nested, positions } = this.read(file);
       const cdkPath = r.Metadata?.['aws:cdk:path'];
       const key =
         typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
@@ -136,7 +176,7 @@ export class StackReader {
         templateFile: file,
         positions,
       });
-      this.addNestedStacks(out, key, nested, dir, depth + 1, env);
+      this.addNestedStacks(out, key, nested, dir, [...chain, file], env);
     }
   }
 
@@ -153,7 +193,7 @@ export class StackReader {
     if (typeof asset === 'string' && /\.(json|ya?ml)$/i.test(asset) && fs.existsSync(path.join(dir, asset))) {
       return path.join(dir, asset);
     }
-    const url = JSON.stringify((r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? '');
+    const url = boundedJson((r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? '') ?? '';
     const hash = /([a-f0-9]{64})\.json/.exec(url)?.[1];
     if (!hash) return undefined;
     for (const manifest of this.assetManifests(dir)) {
@@ -180,6 +220,24 @@ export class StackReader {
       this.assetManifestsByDir.set(dir, found);
     }
     return found;
+  }
+}
+
+/** Nested stacks deeper than this are not read (as before: 20 levels below the top stack). */
+const MAX_NESTING = 21;
+
+/**
+ * More nested stacks than this in one app is not an app (CloudFormation's default quota is 2,000
+ * stacks per account and region): a few templates that each nest the next one twice would otherwise
+ * make millions of stacks.
+ */
+const MAX_NESTED_STACKS = 2_000;
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
   }
 }
 

@@ -1,3 +1,4 @@
+import { boundedJson, hasOwn, own, setOwn } from './bounded';
 import { RawStack, ResourceNode, StackNode, resourceKey } from './types';
 import { Concat, Opaque, Part, ResRef, Value, ValueObject, concat } from './values';
 
@@ -14,11 +15,19 @@ const MARK_RE = /\u0001XSR:([A-Za-z0-9+/=]*)\u0001/g;
 
 /** Encodes a reference to `value` (an intrinsic) inside the stack with key `stack`. */
 export function encodeCrossStackRef(stack: string, value: unknown): string {
-  return `${MARK}${Buffer.from(JSON.stringify({ stack, value }), 'utf-8').toString('base64')}\u0001`;
+  return `${MARK}${Buffer.from(boundedJson({ stack, value }) ?? '{}', 'utf-8').toString('base64')}\u0001`;
 }
 
 /** Deeper than this, a value is left unknown (guards against reference cycles and pathological input). */
 const MAX_DEPTH = 64;
+
+/**
+ * A string longer than this, or made of more parts, is left unknown. A template writes each of its
+ * strings out, but outputs and imports are normalized once and used many times: outputs that each
+ * join two uses of the next one double at every step.
+ */
+const MAX_STRING_LENGTH = 1_000_000;
+const MAX_PARTS = 10_000;
 
 /** `AWS::NoValue`: removes the key or element it stands in. */
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -65,43 +74,90 @@ export function normalizeApp(stacks: ReadonlyArray<RawStack>): NormalizedApp {
     const res = objectOrEmpty(ctx.raw.template.Resources);
     for (const logicalId of Object.keys(res).sort()) {
       const def = res[logicalId];
-      if (!isPlain(def) || typeof def.Type !== 'string') continue;
-      const metadata = isPlain(def.Metadata) ? def.Metadata : {};
-      const props = n.norm(def.Properties, ctx, 0);
-      const cdkPath = metadata['aws:cdk:path'];
+      const type = isPlain(def) ? own(def, 'Type') : undefined;
+      if (!isPlain(def) || typeof type !== 'string') continue;
+      const rawMetadata = own(def, 'Metadata');
+      const metadata = isPlain(rawMetadata) ? rawMetadata : {};
+      const props = n.norm(own(def, 'Properties'), ctx, 0);
+      const cdkPath = own(metadata, 'aws:cdk:path');
       resources.push({
         key: resourceKey(key, logicalId),
         stack: ctx.node,
         logicalId,
-        type: def.Type,
+        type,
         path: typeof cdkPath === 'string' ? cdkPath : undefined,
         properties: isPlainValue(props) ? props : {},
         metadata,
-        conditional: def.Condition !== undefined,
+        conditional: own(def, 'Condition') !== undefined,
       });
     }
   }
   return { stacks: sortedKeys.map((k) => ctxs.get(k)!.node), resources };
 }
 
+/**
+ * Values that stand for a value defined elsewhere (an import, a stack output, a nested stack's output
+ * or parameter) are normalized once each and remembered: evaluated again at every use, a chain of
+ * outputs that each use the next one several times costs exponential time. While one is being
+ * normalized, it is unknown to itself, so that a cycle (an output that refers to itself) ends.
+ */
 class Normalizer {
   private readonly stacksByName = new Map<string, StackCtx>();
   private readonly exportsByName = new Map<string, { ctx: StackCtx; value: unknown }>();
-  private readonly importCache = new Map<string, Normalized>();
+  private readonly nestedByParent = new Map<string, StackCtx>();
+  /** Memo of the values defined elsewhere, by a key per kind (see `memo`). */
+  private readonly memoValues = new Map<string, Normalized>();
+  /** The keys of `memo` being computed, outermost first (a few: each adds to the depth of the walk). */
+  private readonly computing: string[] = [];
+  /** Keys of `computing` found to be part of a cycle. */
+  private readonly cyclic = new Set<string>();
 
   constructor(private readonly ctxs: Map<string, StackCtx>) {
-    for (const ctx of ctxs.values()) {
-      if (ctx.raw.name) this.stacksByName.set(ctx.raw.name, ctx);
+    // In key order, the first of two stacks with one name (or two outputs with one export name) wins,
+    // whatever the order the stacks were handed over in.
+    const sorted = [...ctxs.keys()].sort().map((k) => ctxs.get(k)!);
+    for (const ctx of sorted) {
+      if (ctx.raw.name && !this.stacksByName.has(ctx.raw.name)) this.stacksByName.set(ctx.raw.name, ctx);
+      const parent = ctx.raw.parent;
+      const nestedKey = parent && `${parent.key}\u0000${parent.logicalId}`;
+      if (nestedKey && !this.nestedByParent.has(nestedKey)) this.nestedByParent.set(nestedKey, ctx);
     }
-    for (const ctx of ctxs.values()) {
+    for (const ctx of sorted) {
       const outputs = objectOrEmpty(ctx.raw.template.Outputs);
-      for (const name of Object.keys(outputs)) {
+      for (const name of Object.keys(outputs).sort()) {
         const out = outputs[name];
-        if (!isPlain(out) || !isPlain(out.Export)) continue;
-        const exportName = this.norm(out.Export.Name, ctx, 0);
-        if (typeof exportName === 'string') this.exportsByName.set(exportName, { ctx, value: out.Value });
+        const exp = isPlain(out) ? own(out, 'Export') : undefined;
+        if (!isPlain(out) || !isPlain(exp)) continue;
+        const exportName = this.norm(own(exp, 'Name'), ctx, 0);
+        if (typeof exportName === 'string' && !this.exportsByName.has(exportName)) {
+          this.exportsByName.set(exportName, { ctx, value: own(out, 'Value') });
+        }
       }
     }
+  }
+
+  /**
+   * The remembered value under `key`, computed once. A value that needs itself (directly or through
+   * others) is unknown, and so is every value of that cycle: CloudFormation could not resolve them either.
+   */
+  private memo(key: string, unknown: () => Normalized, compute: () => Normalized): Normalized {
+    const open = this.computing.indexOf(key);
+    if (open >= 0) {
+      for (const k of this.computing.slice(open)) this.cyclic.add(k);
+      return this.memoValues.get(key);
+    }
+    if (this.memoValues.has(key)) return this.memoValues.get(key);
+    this.memoValues.set(key, unknown()); // what the cycle sees while resolving
+    this.computing.push(key);
+    let value: Normalized;
+    try {
+      value = compute();
+    } finally {
+      this.computing.pop();
+    }
+    if (this.cyclic.delete(key)) value = unknown();
+    this.memoValues.set(key, value);
+    return value;
   }
 
   public norm(raw: unknown, ctx: StackCtx, depth: number): Normalized {
@@ -125,9 +181,8 @@ class Normalizer {
     }
     const out: ValueObject = {};
     for (const k of keys) {
-      if (k === '__proto__') continue; // never a CloudFormation key; assigning it would change the prototype
       const v = this.norm(raw[k], ctx, depth + 1);
-      if (v !== NO_VALUE && v !== undefined) out[k] = v;
+      if (v !== NO_VALUE && v !== undefined) setOwn(out, k, v); // `__proto__` too is an ordinary key
     }
     return out;
   }
@@ -161,17 +216,24 @@ class Normalizer {
   private ref(name: string, ctx: StackCtx, depth: number): Normalized {
     if (name.startsWith('AWS::')) return this.pseudo(name, ctx);
     const resources = objectOrEmpty(ctx.raw.template.Resources);
-    if (isPlain(resources[name])) return new ResRef(resourceKey(ctx.raw.key, name));
+    if (isPlain(own(resources, name))) return new ResRef(resourceKey(ctx.raw.key, name));
     const params = objectOrEmpty(ctx.raw.template.Parameters);
-    if (name in params) {
+    if (hasOwn(params, name)) {
+      const unknown = () => new Opaque('param', `${ctx.raw.key}#${name}`);
       // A nested stack's parameter has the value its parent passes in.
       const parent = ctx.raw.parent && this.ctxs.get(ctx.raw.parent.key);
       if (parent) {
-        const stackRes = objectOrEmpty(parent.raw.template.Resources)[ctx.raw.parent!.logicalId];
-        const passed = isPlain(stackRes) && isPlain(stackRes.Properties) ? stackRes.Properties.Parameters : undefined;
-        if (isPlain(passed) && passed[name] !== undefined) return this.norm(passed[name], parent, depth + 1);
+        const stackRes = own(objectOrEmpty(parent.raw.template.Resources), ctx.raw.parent!.logicalId);
+        const props = isPlain(stackRes) ? own(stackRes, 'Properties') : undefined;
+        const passed = isPlain(props) ? own(props, 'Parameters') : undefined;
+        const value = isPlain(passed) ? own(passed, name) : undefined;
+        if (value !== undefined) {
+          return this.memo(`param\u0000${ctx.raw.key}\u0000${name}`, unknown, () =>
+            this.norm(value, parent, depth + 1),
+          );
+        }
       }
-      return new Opaque('param', `${ctx.raw.key}#${name}`);
+      return unknown();
     }
     return new Opaque('unknown-ref', `${ctx.raw.key}#${name}`);
   }
@@ -215,22 +277,23 @@ class Normalizer {
     }
     if (typeof logicalId !== 'string') return new Opaque('intrinsic', `Fn::GetAtt:${stableText(arg)}`);
     const attrName = typeof attr === 'string' ? attr : stableText(this.norm(attr, ctx, depth + 1));
-    const res = objectOrEmpty(ctx.raw.template.Resources)[logicalId];
+    const res = own(objectOrEmpty(ctx.raw.template.Resources), logicalId);
     if (!isPlain(res)) return new Opaque('unknown-ref', `${ctx.raw.key}#${logicalId}.${attrName}`);
-    if (res.Type === 'AWS::CloudFormation::Stack' && attrName.startsWith('Outputs.')) {
-      const nested = this.nestedStack(ctx.raw.key, logicalId);
+    const ref = new ResRef(resourceKey(ctx.raw.key, logicalId), attrName);
+    if (own(res, 'Type') === 'AWS::CloudFormation::Stack' && attrName.startsWith('Outputs.')) {
+      const nested = this.nestedByParent.get(`${ctx.raw.key}\u0000${logicalId}`);
       const outputName = attrName.slice('Outputs.'.length);
-      const out = nested && objectOrEmpty(nested.raw.template.Outputs)[outputName];
-      if (nested && isPlain(out)) return this.norm(out.Value, nested, depth + 1);
+      const out = nested && own(objectOrEmpty(nested.raw.template.Outputs), outputName);
+      if (nested && isPlain(out)) {
+        const value = own(out, 'Value');
+        return this.memo(
+          `nested-output\u0000${nested.raw.key}\u0000${outputName}`,
+          () => ref,
+          () => this.norm(value, nested, depth + 1),
+        );
+      }
     }
-    return new ResRef(resourceKey(ctx.raw.key, logicalId), attrName);
-  }
-
-  private nestedStack(parentKey: string, logicalId: string): StackCtx | undefined {
-    for (const c of this.ctxs.values()) {
-      if (c.raw.parent?.key === parentKey && c.raw.parent.logicalId === logicalId) return c;
-    }
-    return undefined;
+    return ref;
   }
 
   private join(arg: unknown, ctx: StackCtx, depth: number): Normalized {
@@ -245,7 +308,7 @@ class Normalizer {
       if (i > 0) parts.push(sep);
       parts.push(toPart(item));
     });
-    return concat(parts);
+    return capped(concat(parts));
   }
 
   private sub(arg: unknown, ctx: StackCtx, depth: number): Normalized {
@@ -256,6 +319,7 @@ class Normalizer {
       vars = isPlain(arg[1]) ? arg[1] : {};
     }
     if (typeof text !== 'string') return new Opaque('intrinsic', `Fn::Sub:${stableText(arg)}`);
+    if (depth > MAX_DEPTH) return new Opaque('intrinsic', 'too-deep');
     const parts: Array<Part | Concat> = [];
     const re = /\$\{([^}]*)\}/g;
     let last = 0;
@@ -265,7 +329,7 @@ class Normalizer {
       const name = m[1].trim();
       if (name.startsWith('!')) {
         parts.push('${' + name.slice(1) + '}');
-      } else if (name in vars) {
+      } else if (hasOwn(vars, name)) {
         parts.push(toPart(this.norm(vars[name], ctx, depth + 1)));
       } else if (name.includes('.') && !name.startsWith('AWS::')) {
         parts.push(toPart(this.getAtt(name, ctx, depth + 1)));
@@ -274,29 +338,32 @@ class Normalizer {
       }
     }
     parts.push(text.slice(last));
-    return concat(parts);
+    return capped(concat(parts));
   }
 
   private importValue(arg: unknown, ctx: StackCtx, depth: number): Normalized {
     const name = this.norm(arg, ctx, depth + 1);
     if (typeof name !== 'string') return new Opaque('import', stableText(name));
-    if (this.importCache.has(name)) return this.importCache.get(name);
-    const exp = this.exportsByName.get(name);
-    this.importCache.set(name, new Opaque('import', name)); // cycle guard while resolving
-    const value = exp ? this.norm(exp.value, exp.ctx, depth + 1) : new Opaque('import', name);
-    this.importCache.set(name, value);
-    return value;
+    const unknown = () => new Opaque('import', name);
+    return this.memo(`import\u0000${name}`, unknown, () => {
+      const exp = this.exportsByName.get(name);
+      return exp ? this.norm(exp.value, exp.ctx, depth + 1) : unknown();
+    });
   }
 
   private getStackOutput(arg: unknown, ctx: StackCtx, depth: number): Normalized {
     const spec = isPlain(arg) ? arg : {};
-    const stackName = this.norm(spec.StackName, ctx, depth + 1);
-    const outputName = this.norm(spec.OutputName, ctx, depth + 1);
+    const stackName = this.norm(own(spec, 'StackName'), ctx, depth + 1);
+    const outputName = this.norm(own(spec, 'OutputName'), ctx, depth + 1);
     if (typeof stackName === 'string' && typeof outputName === 'string') {
+      const unknown = () => new Opaque('stack-output', `${stackName}.${outputName}`);
       const producer = this.stacksByName.get(stackName);
-      const out = producer && objectOrEmpty(producer.raw.template.Outputs)[outputName];
-      if (producer && isPlain(out)) return this.norm(out.Value, producer, depth + 1);
-      return new Opaque('stack-output', `${stackName}.${outputName}`);
+      const out = producer && own(objectOrEmpty(producer.raw.template.Outputs), outputName);
+      if (!producer || !isPlain(out)) return unknown();
+      const value = own(out, 'Value');
+      return this.memo(`stack-output\u0000${producer.raw.key}\u0000${outputName}`, unknown, () =>
+        this.norm(value, producer, depth + 1),
+      );
     }
     return new Opaque('stack-output', stableText(arg));
   }
@@ -315,9 +382,10 @@ class Normalizer {
       const [m, k1, k2] = arg.slice(0, 3).map((x) => this.norm(x, ctx, depth + 1));
       const mappings = objectOrEmpty(ctx.raw.template.Mappings);
       if (typeof m === 'string' && typeof k1 === 'string' && typeof k2 === 'string') {
-        const top = mappings[m];
-        const second = isPlain(top) ? top[k1] : undefined;
-        if (isPlain(second) && second[k2] !== undefined) return this.norm(second[k2], ctx, depth + 1);
+        const top = own(mappings, m);
+        const second = isPlain(top) ? own(top, k1) : undefined;
+        const value = isPlain(second) ? own(second, k2) : undefined;
+        if (value !== undefined) return this.norm(value, ctx, depth + 1);
       }
     }
     return new Opaque('intrinsic', `Fn::FindInMap:${stableText(arg)}`);
@@ -351,6 +419,15 @@ class Normalizer {
   }
 }
 
+/** The string, or an unknown when it is too large (see MAX_STRING_LENGTH). */
+function capped(v: string | Concat): string | Concat | Opaque {
+  if (typeof v === 'string') return v.length > MAX_STRING_LENGTH ? new Opaque('intrinsic', 'too-large') : v;
+  if (v.parts.length > MAX_PARTS) return new Opaque('intrinsic', 'too-large');
+  let length = 0;
+  for (const p of v.parts) if (typeof p === 'string') length += p.length;
+  return length > MAX_STRING_LENGTH ? new Opaque('intrinsic', 'too-large') : v;
+}
+
 function toPart(v: Normalized): Part | Concat {
   if (v === undefined || v === NO_VALUE || v === null) return '';
   if (typeof v === 'string' || v instanceof ResRef || v instanceof Opaque || v instanceof Concat) return v;
@@ -376,7 +453,7 @@ function objectOrEmpty(v: unknown): { [key: string]: unknown } {
 /** A deterministic short text of any value, for the ids of unknown values. */
 function stableText(v: unknown): string {
   try {
-    const s = JSON.stringify(v, (_k, x) =>
+    const s = boundedJson(v, (x) =>
       x instanceof ResRef ? { ref: x.key, attr: x.attr } : x instanceof Opaque ? { opaque: x.id } : x,
     );
     return s === undefined ? 'undefined' : s.length > 200 ? s.slice(0, 200) : s;

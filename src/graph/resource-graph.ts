@@ -21,17 +21,29 @@ export class ResourceGraph {
   private readonly byKey = new Map<string, ResourceNode>();
   private readonly byType = new Map<string, ResourceNode[]>();
   private readonly byPath = new Map<string, ResourceNode>();
+  /** The place of each resource in the graph's order. */
+  private readonly rank = new Map<ResourceNode, number>();
 
+  /**
+   * The resources are kept in a canonical order (stack key, then logical id), whatever the order
+   * they are handed over in: what the checks find must not follow the key order of a template or the
+   * order of constructs. Of two resources with one key (or one construct path), the first in that order wins.
+   */
   constructor(
     public readonly stacks: ReadonlyArray<StackNode>,
     resources: ReadonlyArray<ResourceNode>,
   ) {
-    for (const r of resources) {
+    const sorted = [...resources].sort(
+      (a, b) => compare(a.stack.key, b.stack.key) || compare(a.logicalId, b.logicalId),
+    );
+    for (const r of sorted) {
+      if (this.byKey.has(r.key)) continue;
+      this.rank.set(r, this.rank.size);
       this.byKey.set(r.key, r);
       const same = this.byType.get(r.type);
       if (same) same.push(r);
       else this.byType.set(r.type, [r]);
-      if (r.path) this.byPath.set(r.path, r);
+      if (r.path && !this.byPath.has(r.path)) this.byPath.set(r.path, r);
     }
   }
 
@@ -45,9 +57,11 @@ export class ResourceGraph {
     return this.byKey.get(key);
   }
 
-  /** The resources of these types, in a stable order. */
+  /** The resources of these types, in the graph's order (stack key, then logical id), whatever the order of the types. */
   public ofType(...types: string[]): ResourceNode[] {
-    return types.flatMap((t) => this.byType.get(t) ?? []);
+    const distinct = [...new Set(types)];
+    const found = distinct.flatMap((t) => this.byType.get(t) ?? []);
+    return distinct.length > 1 ? found.sort((a, b) => this.rank.get(a)! - this.rank.get(b)!) : found;
   }
 
   /** The resource with this construct path. */
@@ -65,4 +79,8 @@ export class ResourceGraph {
 export function displayName(r: ResourceNode): string {
   if (r.path) return r.path.replace(/\/(Resource|Default)$/, '');
   return `${r.stack.key}/${r.logicalId}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

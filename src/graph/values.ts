@@ -15,6 +15,7 @@
  *
  * Facts and rules only ever see this model; none of them parses intrinsics.
  */
+import { boundedJson, own } from './bounded';
 
 /** A `Ref` (no attribute) or `Fn::GetAtt` of a resource of the app. */
 export class ResRef {
@@ -125,7 +126,7 @@ export function at(v: Value | undefined, ...path: ReadonlyArray<string | number>
       cur = cur[key];
     } else {
       if (!isObject(cur)) return undefined;
-      cur = cur[key];
+      cur = own(cur, key) as Value | undefined; // `constructor` is a property name here, not Object's
     }
   }
   return cur;
@@ -144,5 +145,5 @@ export function describe(v: Value | undefined): string {
   if (v instanceof ResRef) return v.attr ? `${v.key}.${v.attr}` : v.key;
   if (v instanceof Opaque) return `${v.kind}:${v.id}`;
   if (v instanceof Concat) return v.parts.map((p) => (typeof p === 'string' ? p : `\${${describe(p)}}`)).join('');
-  return JSON.stringify(v);
+  return boundedJson(v) ?? 'undefined'; // deeper than the limit: `…`, never a RangeError
 }
