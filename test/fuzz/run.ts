@@ -11,8 +11,10 @@
  *   FUZZ_SEED           base seed (default 1); case i of a kind uses seed + i, so one case replays alone
  *   FUZZ_BUDGET_MS      per-case budget of the slowest engine run; over it counts as a hang (default 2000)
  *   FUZZ_KILL_MS        a case still running after this is killed and counted as a hang (default 5000)
- *   FUZZ_KNOWN_DEFECTS  1 (default): also generate the inputs of the known engine defects, counted
- *                       apart; 0: only the bounded generators of the CI tests
+ *   FUZZ_KNOWN_DEFECTS  1 (default): also generate the hostile inputs of the defects fixed in issue B
+ *                       (YAML alias bombs, template cycles, Fn::GetStackOutput fan-out, deep nesting,
+ *                       very long strings, key-order traps); their failures are listed apart, and
+ *                       fail the run like any other; 0: only the bounded generators of the CI tests
  *   FUZZ_KNOWN_SHARE    the share of template cases given a known-defect input (default 0.05)
  *   FUZZ_OUT            where failing cases go (default: a new folder under the OS temp dir)
  *   FUZZ_ONLY           `template:<i>` or `app:<i>`: replay one case
@@ -350,11 +352,18 @@ async function supervisor(s: Settings): Promise<void> {
     JSON.stringify({ settings: s, templates, apps, failures: Object.fromEntries(sorted) }, null, 1),
   );
   const unknown = sorted.filter(([, f]) => !f.known).length;
+  const hostile = sorted.length - unknown;
   // eslint-disable-next-line no-console
   console.log(
     `\n${unknown} distinct failure(s) outside the known-defect cases. Replay one with FUZZ_ONLY=<kind>:<i> (same FUZZ_SEED).`,
   );
-  process.exitCode = unknown > 0 ? 1 : 0;
+  if (hostile > 0) {
+    console.log(
+      `${hostile} distinct failure(s) in the hostile-input cases: these defects were fixed, so this is a regression.`,
+    );
+  }
+  // The defects these inputs were made for are fixed: a failure on them is a regression too.
+  process.exitCode = sorted.length > 0 ? 1 : 0;
 }
 
 const s = settings();
