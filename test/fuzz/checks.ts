@@ -77,8 +77,10 @@ function runUntimed(files: string[]): Run {
     return { analysis: analyzeTemplateFiles(files) };
   } catch (e) {
     if (e instanceof TemplateLoadError) {
-      // A refusal is allowed, when it is one line that starts with the file.
-      if (!e.message.includes('\n') && files.some((f) => e.message.startsWith(f))) return { refused: e.message };
+      // A refusal is allowed, when it is one line that starts with the file at fault: one of those
+      // given, or a nested template beside them (a cycle is named at the template that closes it).
+      const names = (f: string) => e.message.startsWith(f) || e.message.startsWith(path.dirname(f) + path.sep);
+      if (!e.message.includes('\n') && files.some(names)) return { refused: e.message };
       return { thrown: `TemplateLoadError not on one line or without the file: ${e.message.slice(0, 300)}` };
     }
     return { thrown: errorLine(e) };

@@ -347,6 +347,7 @@ async function supervisor(s: Settings): Promise<void> {
     // eslint-disable-next-line no-console
     console.log(`  ${String(f.count).padStart(5)}  ${f.first.padEnd(14)} ${sig}`);
   }
+  fs.mkdirSync(s.out, { recursive: true });
   fs.writeFileSync(
     path.join(s.out, 'summary.json'),
     JSON.stringify({ settings: s, templates, apps, failures: Object.fromEntries(sorted) }, null, 1),
