@@ -38,12 +38,12 @@ describe('hostnames', () => {
 describe('URL paths in long values', () => {
   // Regression (issue B): the path after each reference was read from the whole rest of the value,
   // so a user-data script with thousands of URLs took quadratic time.
-  test('a user-data script with ten thousand URLs of the API', () => {
+  test('a user-data script with three thousand URLs of the API', () => {
     const parts: unknown[] = [];
-    for (let i = 0; i < 10_000; i++) {
+    for (let i = 0; i < 3_000; i++) {
       parts.push('curl https://', { Ref: 'Api' }, `.execute-api.eu-west-1.amazonaws.com/prod/item${i}\n`);
     }
-    parts.push('x'.repeat(1_000_000));
+    parts.push('x'.repeat(500_000)); // (a Fn::Join of more than 10,000 parts is unknown: see graph/bounded.ts)
     const g = ResourceGraph.fromStacks([
       {
         key: 'S',
@@ -60,12 +60,12 @@ describe('URL paths in long values', () => {
       },
     ]);
     const calls = deriveFacts(g).calls;
-    expect(calls).toHaveLength(10_000);
+    expect(calls).toHaveLength(3_000);
     expect(
-      [calls[0], calls[9_999]].map((c) => [c.caller.resource.logicalId, c.api?.resource.logicalId, c.via, c.path]),
+      [calls[0], calls[2_999]].map((c) => [c.caller.resource.logicalId, c.api?.resource.logicalId, c.via, c.path]),
     ).toEqual([
       ['Instance', 'Api', 'default-host', ['prod', 'item0']],
-      ['Instance', 'Api', 'default-host', ['prod', 'item9999']],
+      ['Instance', 'Api', 'default-host', ['prod', 'item2999']],
     ]);
   });
 });
