@@ -82,7 +82,9 @@ function unit(i: number, callers: number, filler: number): { [logicalId: string]
     r[`Role${i}x${c}`] = {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+        AssumeRolePolicyDocument: {
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
         Policies: [
           {
             PolicyName: 'invoke',
@@ -91,7 +93,9 @@ function unit(i: number, callers: number, filler: number): { [logicalId: string]
                 {
                   Effect: 'Allow',
                   Action: ['execute-api:Invoke', 'execute-api:*', 'logs:*'],
-                  Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api${i}}/*` },
+                  Resource: {
+                    'Fn::Sub': `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${Api${i}}/*`,
+                  },
                 },
               ],
             },
@@ -109,7 +113,9 @@ function unit(i: number, callers: number, filler: number): { [logicalId: string]
         VpcConfig: { SubnetIds: [{ Ref: `Subnet${i}` }], SecurityGroupIds: [{ Ref: `Sg${i}` }] },
         Environment: {
           Variables: {
-            API_URL: { 'Fn::Sub': `https://\${Api${i}}.execute-api.\${AWS::Region}.amazonaws.com/${c % 5 === 0 ? 'beta' : 'prod'}/` },
+            API_URL: {
+              'Fn::Sub': `https://\${Api${i}}.execute-api.\${AWS::Region}.amazonaws.com/${c % 5 === 0 ? 'beta' : 'prod'}/`,
+            },
             // A long value without a dot, and one with many hostnames: what made the scan superlinear.
             NOTES: 'x'.repeat(filler) + ' see https://docs.example.com/a and https://status.example.org/b',
           },
@@ -182,12 +188,19 @@ rows.push(['template, 1 MB JSON', big.text.length, big.resources, measure(() => 
 const yamlText = yaml.stringify(JSON.parse(big.text));
 const yamlFile = path.join(dir, 'big.yaml');
 fs.writeFileSync(yamlFile, yamlText);
-rows.push(['template, the same as YAML', yamlText.length, big.resources, measure(() => analyzeTemplateFiles([yamlFile]))]);
+rows.push([
+  'template, the same as YAML',
+  yamlText.length,
+  big.resources,
+  measure(() => analyzeTemplateFiles([yamlFile])),
+]);
 
 const { app, resources } = appOfSize(10_000);
 rows.push(['CDK app, construct tree', 0, resources, measure(() => analyzeScope(app))]);
 
-console.log(`budget: ${BUDGET_MS} ms per engine run (warm median of 5; cold = first run), ${os.cpus().length} cores, node ${process.version}`);
+console.log(
+  `budget: ${BUDGET_MS} ms per engine run (warm median of 5; cold = first run), ${os.cpus().length} cores, node ${process.version}`,
+);
 console.log('input                        |     bytes | resources |  cold ms |  warm ms | within budget');
 let over = 0;
 for (const [name, bytes, n, t] of rows) {
