@@ -85,7 +85,11 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
     ApiDetails & { stages: StageFact[]; methods: MethodFact[]; usagePlans: ApiDetails['usagePlans'] }
   >();
   const keyOf = (v: Value | undefined) => (v instanceof ResRef ? v.key : undefined);
-  for (const api of apis) byKey.set(api.resource.key, { ...baseDetails(api), stages: [], methods: [], usagePlans: [] });
+  for (const api of apis) {
+    // The methods of an OpenAPI body are the API's methods too: the Method and Route resources are added to them.
+    const base = baseDetails(api);
+    byKey.set(api.resource.key, { ...base, stages: [], methods: [...base.methods], usagePlans: [] });
+  }
 
   const stagesUnknown = new Set<string>();
   const addStage = (apiRef: Value | undefined, name: Value | undefined, resource: ResourceNode) => {
@@ -217,10 +221,14 @@ function baseDetails(api: ApiFact): ApiDetails {
   let policyLocation = 'Properties.Policy';
   if (p.Policy !== undefined) {
     policy = parsePolicy(p.Policy);
+  } else if (samAuth !== undefined) {
+    // SAM adds the statements it generates from Auth.ResourcePolicy (Globals included) to the body's
+    // policy: until they are read as the transform writes them, the policy is unknown.
+    policy = 'unknown';
   } else if (body && body['x-amazon-apigateway-policy'] !== undefined) {
     policy = parsePolicy(body['x-amazon-apigateway-policy']);
     policyLocation = 'Properties.Body.x-amazon-apigateway-policy';
-  } else if (bodyUnknown || samAuth !== undefined) {
+  } else if (bodyUnknown) {
     policy = 'unknown';
   }
 
