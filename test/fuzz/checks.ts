@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AppSpec, buildApp } from './apps';
 import { serialize, shuffleKeys, TemplateCase } from './templates';
@@ -15,6 +15,7 @@ import { Finding, FindingResource } from '../../src/finding';
 import { stacksFromTemplateFiles } from '../../src/graph/from-cloud-assembly';
 import { ResourceGraph, resourceKey } from '../../src/graph/resource-graph';
 import { TemplateLoadError } from '../../src/graph/template-loader';
+import { STAGE_NOT_CHECKED_ID } from '../../src/integrations/wording';
 
 /** The kinds of problems the fuzzers count. */
 export type ProblemKind =
@@ -183,12 +184,15 @@ export interface DoorEntry {
 const entryKey = (e: DoorEntry) => `${e.path} ${e.rule} ${e.severity}`;
 const entriesKey = (xs: ReadonlyArray<DoorEntry>) => JSON.stringify(xs.map(entryKey).sort());
 
-function quietly<T>(f: () => T): T {
+/** Runs `f` with the console silenced; what went to `console.error` is kept in `printed`, when given. */
+function quietly<T>(f: () => T, printed?: string[]): T {
   // CDK prints the validation report and annotations on the console; the figures say what matters.
   // eslint-disable-next-line no-console
   const saved = [console.error, console.warn, console.log];
   // eslint-disable-next-line no-console
   console.error = console.warn = console.log = () => undefined;
+  // eslint-disable-next-line no-console
+  if (printed) console.error = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
   try {
     return f();
   } finally {
@@ -227,12 +231,68 @@ export function packReport(app: App): DoorEntry[] {
   }
 }
 
-/** The aspect's annotations after `app.synth()`. */
-export function aspectReport(app: App): DoorEntry[] {
+/**
+ * What the aspect (added on the App only) said about one Stage it could not run in: one
+ * `StageNotChecked` message naming the Stage's findings, on the first stack outside any Stage, or
+ * on the App and stderr when there is none.
+ */
+export interface StageNote {
+  /** The Stage the message is about, as its id names it. */
+  readonly stage: string;
+  /** The construct carrying the message ('' for the App). */
+  readonly on: string;
+  readonly severity: string;
+  /** The findings the message names: `RuleId[findingId]` and resource path (the severity is the message's). */
+  readonly named: DoorEntry[];
+  /** How many findings the message says it names, or undefined when its text could not be read. */
+  readonly count?: number;
+  /** Whether the message was also written to stderr (what `cdk synth` prints for an App-level message). */
+  readonly printed: boolean;
+}
+
+export interface AspectReport {
+  /** The annotations on resources. */
+  readonly entries: DoorEntry[];
+  readonly stages: StageNote[];
+}
+
+const STAGE_NOTE = new RegExp(
+  `^${STAGE_NOT_CHECKED_ID}\\[([^\\]]*)\\]: ApiReachabilityAspect could not report the (\\d+) findings? in Stage `,
+);
+
+/** Reads a `StageNotChecked` message: its Stage, and the `Label on path (message)` items of its list. */
+function readStageNote(text: string, on: string, severity: string, printed: string[]): StageNote {
+  const head = STAGE_NOTE.exec(text);
+  const stage = head ? head[1] : text.slice(STAGE_NOT_CHECKED_ID.length + 1, text.indexOf(']: '));
+  const start = text.indexOf(' around it run: ');
+  const end = text.lastIndexOf('. Fix: add the aspect inside the Stage');
+  const list = start >= 0 && end > start ? text.slice(start + ' around it run: '.length, end) : '';
+  const named: DoorEntry[] = [];
+  for (const m of list.matchAll(/(?:^|; )(ApiReachability-[A-Za-z0-9]+\[[^\]]*\]) on (\S+) \(/g)) {
+    named.push({ rule: m[1], path: m[2], severity });
+  }
+  const level = severity === 'error' ? 'Error' : 'Warning';
+  return {
+    stage,
+    on,
+    severity,
+    named,
+    count: head && list ? Number(head[2]) : undefined,
+    printed: printed.some((p) => p.startsWith(`[${level} at /${on}] ${STAGE_NOT_CHECKED_ID}[${stage}]: `)),
+  };
+}
+
+/**
+ * The aspect's annotations after `app.synth()`: those on resources, from the stacks' messages; and
+ * the `StageNotChecked` messages, from every construct's metadata (a message on the App reaches no
+ * stack artifact), with whether each was printed on stderr.
+ */
+export function aspectReport(app: App): AspectReport {
   Aspects.of(app).add(new ApiReachabilityAspect());
-  quietly(() => app.synth());
+  const printed: string[] = [];
+  quietly(() => app.synth(), printed);
   try {
-    const out: DoorEntry[] = [];
+    const entries: DoorEntry[] = [];
     for (const stack of app.node.findAll().filter((c): c is Stack => Stack.isStack(c) && !c.nested)) {
       const a = Annotations.fromStack(stack);
       for (const [severity, msgs] of [
@@ -241,14 +301,91 @@ export function aspectReport(app: App): DoorEntry[] {
       ] as const) {
         for (const m of msgs) {
           const text = String(m.entry.data);
-          out.push({ rule: text.slice(0, text.indexOf(']: ') + 1), path: m.id.replace(/^\//, ''), severity });
+          if (text.startsWith(`${STAGE_NOT_CHECKED_ID}[`)) continue;
+          entries.push({ rule: text.slice(0, text.indexOf(']: ') + 1), path: m.id.replace(/^\//, ''), severity });
         }
       }
     }
-    return out;
+    const stages: StageNote[] = [];
+    for (const c of app.node.findAll()) {
+      for (const m of c.node.metadata) {
+        const severity = m.type === 'aws:cdk:error' ? 'error' : m.type === 'aws:cdk:warning' ? 'warning' : undefined;
+        const text = String(m.data);
+        if (severity && text.startsWith(`${STAGE_NOT_CHECKED_ID}[`)) {
+          stages.push(readStageNote(text, c.node.path, severity, printed));
+        }
+      }
+    }
+    return { entries, stages };
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });
   }
+}
+
+/** The innermost Stage (not the App) a construct path is in, or undefined outside any Stage. */
+function stageOfPath(stages: ReadonlyArray<string>, p: string): string | undefined {
+  return stages.filter((s) => p.startsWith(`${s}/`)).sort((x, y) => y.length - x.length)[0];
+}
+
+/** The first stack outside any Stage in tree order, where the aspect says what concerns a whole Stage ('' for the App). */
+function carrierOf(app: App): string {
+  const queue = [...app.node.children];
+  for (let c = queue.shift(); c; c = queue.shift()) {
+    if (Stage.isStage(c)) continue;
+    if (Stack.isStack(c)) return c.node.path;
+    queue.unshift(...c.node.children);
+  }
+  return '';
+}
+
+/**
+ * The aspect agrees with the pack: on resources outside Stages, the same annotations; for each Stage
+ * with findings, one `StageNotChecked` message, an error when any of them is one, that names exactly
+ * the pack's findings there, where `cdk synth` shows it; and no such message for a Stage without.
+ */
+export function compareAspectToPack(app: App, aspect: AspectReport, pack: ReadonlyArray<DoorEntry>): Problem[] {
+  const problems: Problem[] = [];
+  const disagree = (detail: string) => problems.push({ kind: 'disagreement', detail: detail.slice(0, 700) });
+  const stages = app.node
+    .findAll()
+    .filter((c) => Stage.isStage(c) && c !== app)
+    .map((c) => c.node.path);
+  const outside = pack.filter((e) => stageOfPath(stages, e.path) === undefined);
+  if (entriesKey(aspect.entries) !== entriesKey(outside)) {
+    disagree(`aspect vs pack: ${entriesKey(aspect.entries).slice(0, 300)} vs ${entriesKey(outside).slice(0, 300)}`);
+  }
+  const named = (xs: ReadonlyArray<DoorEntry>) => JSON.stringify(xs.map((e) => `${e.path} ${e.rule}`).sort());
+  const carrier = carrierOf(app);
+  for (const stage of new Set([...stages, ...aspect.stages.map((n) => n.stage)])) {
+    const inStage = pack.filter((e) => stageOfPath(stages, e.path) === stage);
+    const notes = aspect.stages.filter((n) => n.stage === stage);
+    if (inStage.length === 0) {
+      if (notes.length > 0) {
+        disagree(`aspect names Stage ${stage}, where the pack reports nothing: ${named(notes[0].named)}`);
+      }
+      continue;
+    }
+    if (notes.length !== 1) {
+      disagree(`aspect: ${notes.length} StageNotChecked messages for Stage ${stage} (pack: ${named(inStage)})`);
+      continue;
+    }
+    const note = notes[0];
+    if (note.count === undefined || note.count !== note.named.length) {
+      disagree(
+        `aspect: unreadable StageNotChecked message for Stage ${stage} (${note.count} said, ${note.named.length} read)`,
+      );
+    }
+    if (named(note.named) !== named(inStage)) {
+      disagree(
+        `aspect vs pack in Stage ${stage}: ${named(note.named).slice(0, 300)} vs ${named(inStage).slice(0, 300)}`,
+      );
+    }
+    const severity = inStage.some((e) => e.severity === 'error') ? 'error' : 'warning';
+    if (note.severity !== severity) disagree(`aspect: Stage ${stage} message is a ${note.severity}, pack: ${severity}`);
+    if (note.on !== carrier) disagree(`aspect: Stage ${stage} message on '${note.on}', not on '${carrier}'`);
+    if (note.on === '' && !note.printed) disagree(`aspect: Stage ${stage} message on the App, not printed on stderr`);
+  }
+  return problems;
 }
 
 /** What analyzeScope found, as the doors report it. */
@@ -343,20 +480,16 @@ function checkAppCaseUntimed(spec: AppSpec, order: number): Omit<AppResult, 'eng
       detail: `pack vs analyzeScope: ${entriesKey(pack).slice(0, 300)} vs ${entriesKey(scopeEntries(a.findings)).slice(0, 300)}`,
     });
   }
-  // The aspect door is known to be silent on Stages (being fixed elsewhere): Stages are checked
-  // through the pack only, until the fix lands.
-  if (spec.layout !== 'stage') {
-    try {
-      const aspect = aspectReport(buildApp(spec));
-      if (pack && entriesKey(aspect) !== entriesKey(pack)) {
-        problems.push({
-          kind: 'disagreement',
-          detail: `aspect vs pack: ${entriesKey(aspect).slice(0, 300)} vs ${entriesKey(pack).slice(0, 300)}`,
-        });
-      }
-    } catch (e) {
-      problems.push({ kind: 'throw', detail: `aspect door: ${errorLine(e)}` });
-    }
+  // The app's aspect does not run inside a Stage (CDK synthesizes it first): it names each Stage's
+  // findings in one StageNotChecked message, on the first stack outside any Stage, else on the App
+  // and stderr. Half the Stage apps get an empty stack outside the Stage, so both places are checked.
+  try {
+    const app2 = buildApp(spec);
+    if (spec.layout === 'stage' && order % 2 === 1) new Stack(app2, 'Top');
+    const aspect = aspectReport(app2);
+    if (pack) problems.push(...compareAspectToPack(app2, aspect, pack));
+  } catch (e) {
+    problems.push({ kind: 'throw', detail: `aspect door: ${errorLine(e)}` });
   }
   return { problems, findings: a.findings.length };
 }
