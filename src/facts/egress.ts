@@ -3,7 +3,8 @@
  *
  * Reads: AWS::EC2::SubnetRouteTableAssociation, AWS::EC2::Route, AWS::EC2::InternetGateway,
  * AWS::EC2::Subnet (MapPublicIpOnLaunch).
- * A subnet's default route (`0.0.0.0/0`) to a NAT gateway is egress; to an internet gateway it is
+ * A subnet's default route (`0.0.0.0/0`) to a NAT gateway is egress (not to a private NAT gateway,
+ * `ConnectivityType: private`, which reaches other networks only); to an internet gateway it is
  * egress only for resources with a public IP; to anything else (transit gateway, peering, network
  * interface, firewall endpoint, virtual private gateway) it is unknown. No default route at all
  * is no egress — unless the table has an IPv6-only default route (`::/0`), which is unknown.
@@ -104,7 +105,14 @@ export class EgressIndex {
   }
 
   private targetOf(props: { [k: string]: Value }): SubnetEgress {
-    if (props.NatGatewayId !== undefined) return 'nat';
+    if (props.NatGatewayId !== undefined) {
+      // A private NAT gateway reaches other networks only, never the internet (RULES.md, egress details).
+      const nat = props.NatGatewayId instanceof ResRef ? this.graph.get(props.NatGatewayId.key) : undefined;
+      const connectivity = nat?.type === 'AWS::EC2::NatGateway' ? nat.properties.ConnectivityType : undefined;
+      if (connectivity === undefined) return 'nat';
+      const c = literal(connectivity)?.toLowerCase();
+      return c === 'public' ? 'nat' : c === 'private' ? 'none' : 'unknown';
+    }
     const gw = props.GatewayId;
     if (gw !== undefined) {
       if (gw instanceof ResRef && this.graph.get(gw.key)?.type === 'AWS::EC2::InternetGateway') return 'igw';

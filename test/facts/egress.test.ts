@@ -38,6 +38,9 @@ const base = {
   Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
   Igw: { Type: 'AWS::EC2::InternetGateway' },
   Nat: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: 'subnet-x' } },
+  PublicNat: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: 'subnet-x', ConnectivityType: 'public' } },
+  PrivateNat: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: 'subnet-x', ConnectivityType: 'private' } },
+  ParamNat: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: 'subnet-x', ConnectivityType: { Ref: 'Cidr' } } },
 };
 const DEFAULT = { DestinationCidrBlock: '0.0.0.0/0' };
 
@@ -51,6 +54,18 @@ function egressOf(resources: Record<string, unknown>, conditions?: Record<string
 describe('EgressIndex.of', () => {
   test.each<[string, Record<string, unknown> | undefined, string]>([
     ['a default route to a NAT gateway', { ...DEFAULT, NatGatewayId: { Ref: 'Nat' } }, 'nat'],
+    ['a default route to a public NAT gateway', { ...DEFAULT, NatGatewayId: { Ref: 'PublicNat' } }, 'nat'],
+    [
+      'a default route to a private NAT gateway (no internet)',
+      { ...DEFAULT, NatGatewayId: { Ref: 'PrivateNat' } },
+      'none',
+    ],
+    [
+      'a default route to a NAT gateway whose connectivity is a parameter',
+      { ...DEFAULT, NatGatewayId: { Ref: 'ParamNat' } },
+      'unknown',
+    ],
+    ['a default route to a NAT gateway id of another app', { ...DEFAULT, NatGatewayId: 'nat-0abc' }, 'nat'],
     ['a default route to an internet gateway of the app', { ...DEFAULT, GatewayId: { Ref: 'Igw' } }, 'igw'],
     ['a default route to a literal igw- id', { ...DEFAULT, GatewayId: 'igw-0abc' }, 'igw'],
     ['a default route to a transit gateway', { ...DEFAULT, TransitGatewayId: 'tgw-1' }, 'unknown'],
