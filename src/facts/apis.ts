@@ -132,6 +132,14 @@ export interface MappedApis {
   readonly uncertain: boolean;
 }
 
+/**
+ * Whether some custom domain (of the app or imported, SAM's `Domain` included) may map this API:
+ * a mapping names it, or a mapping names an API that cannot be told.
+ */
+export function mayBeMapped(mapped: MappedApis, apiKey: string): boolean {
+  return mapped.uncertain || mapped.keys.has(apiKey);
+}
+
 /** Reads the custom domain names of the app and what they map, and which APIs any domain maps. */
 export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: DomainFact[]; mappedApis: MappedApis } {
   const apiByKey = new Map(apis.map((a) => [a.resource.key, a]));

@@ -16,11 +16,12 @@
  */
 import { ApiFact, DomainFact } from './apis';
 import { Caller } from './callers';
+import { hintStrings } from './hints';
 import { RecordFact } from './records';
 import { RoleIndex, actionMatches } from './roles';
-import { ResourceGraph, ResourceNode } from '../graph/resource-graph';
-import { Opaque, ResRef, Value, list, literal, partsOf } from '../graph/values';
-import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
+import { ResourceNode } from '../graph/resource-graph';
+import { Opaque, ResRef, Value, partsOf } from '../graph/values';
+import { HINTS_METADATA_KEY } from '../hints-metadata';
 
 export { HINTS_METADATA_KEY } from '../hints-metadata';
 export type { HintsMetadata } from '../hints-metadata';
@@ -69,17 +70,15 @@ export class CallIndex {
   private readonly domainByKey: Map<string, DomainFact>;
   private readonly hostTargets = new Map<string, { domain?: DomainFact; record?: RecordFact }>();
   private readonly recordByKey = new Map<string, RecordFact>();
-  /** Ids of private APIs outside the app, as the app's execute-api endpoints record them. */
-  private readonly privateApiIds: ReadonlySet<string>;
 
   constructor(
     apis: ApiFact[],
     domains: DomainFact[],
     records: RecordFact[],
     private readonly roles: RoleIndex,
-    graph?: ResourceGraph,
+    /** Ids of private APIs outside the app, as the app's execute-api endpoints record them. */
+    private readonly privateApiIds: ReadonlySet<string> = new Set(),
   ) {
-    this.privateApiIds = graph ? recordedPrivateApis(graph) : new Set();
     this.apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
     this.apiByPath = new Map(apis.filter((a) => a.resource.path).map((a) => [a.resource.path!, a]));
     this.domainByKey = new Map(domains.map((d) => [d.resource.key, d]));
@@ -99,12 +98,11 @@ export class CallIndex {
     };
     // The caller's own hints, then those of what it runs (a task definition's reach every service that runs it).
     for (const holder of caller.hintHolders) {
-      const hints = readHints(holder);
-      for (const path of hints.calls) {
+      for (const path of hintStrings(holder, 'calls')) {
         const api = this.apiByPath.get(path);
         if (api) add([{ api, via: 'default-host' }], 'hint', holder, `Metadata.${HINTS_METADATA_KEY}.calls`);
       }
-      for (const url of hints.externalCalls) {
+      for (const url of hintStrings(holder, 'externalCalls')) {
         add(this.scan(url), 'hint', holder, `Metadata.${HINTS_METADATA_KEY}.externalCalls`);
       }
     }
@@ -309,29 +307,6 @@ const HYPHEN = 45;
 
 function isLabelChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === HYPHEN;
-}
-
-/** The ids of private APIs outside the app that the app's execute-api endpoints record (lower case). */
-function recordedPrivateApis(graph: ResourceGraph): Set<string> {
-  const ids = new Set<string>();
-  for (const e of graph.ofType('AWS::EC2::VPCEndpoint')) {
-    const raw = e.metadata[HINTS_METADATA_KEY] as HintsMetadata | undefined;
-    for (const id of list(Array.isArray(raw?.privateApis) ? (raw!.privateApis as Value[]) : [])) {
-      const text = literal(id);
-      if (text !== undefined) ids.add(text.toLowerCase());
-    }
-  }
-  return ids;
-}
-
-/** Reads the hints a user declared on a caller. */
-function readHints(r: ResourceNode): { calls: string[]; externalCalls: string[] } {
-  const raw = r.metadata[HINTS_METADATA_KEY] as HintsMetadata | undefined;
-  const strings = (v: unknown) =>
-    list(Array.isArray(v) ? (v as Value[]) : [])
-      .map((x) => literal(x))
-      .filter((x): x is string => x !== undefined);
-  return { calls: strings(raw?.calls), externalCalls: strings(raw?.externalCalls) };
 }
 
 /**

@@ -10,6 +10,7 @@
  * Unknown: a parameter, `Fn::If` or other unresolvable value in `PrivateDnsEnabled`, `ServiceName`
  * or `VpcEndpointType` (the endpoint is then not listed, or its private DNS is 'unknown').
  */
+import { hintStrings } from './hints';
 import { Policy, parsePolicy } from './policies';
 import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
@@ -30,6 +31,11 @@ export interface ExecuteApiEndpoint {
   readonly privateDns: boolean | 'unknown';
   /** The endpoint's own policy (`PolicyDocument`); undefined = none (full access). */
   readonly policy?: Policy;
+  /**
+   * Ids (lower case) of private APIs outside the app that this endpoint is used to reach, as
+   * `PrivateApiAccess` records them in its metadata (`privateApis`).
+   */
+  readonly privateApis: string[];
 }
 
 /** Reads the execute-api endpoints of the app. */
@@ -46,6 +52,7 @@ export function readExecuteApiEndpoints(graph: ResourceGraph, vpcs: VpcIndex): E
       regionUncertain: service.regionUncertain,
       privateDns: bool(graph.prop(r, 'PrivateDnsEnabled')) ?? false,
       policy: parsePolicy(graph.prop(r, 'PolicyDocument')),
+      privateApis: hintStrings(r, 'privateApis').map((id) => id.toLowerCase()),
     });
   }
   return out;

@@ -69,8 +69,14 @@ export function deriveFacts(graph: ResourceGraph): Facts {
   const domainFacts = guard.family('custom domain', () => readDomains(graph, apis()));
   const records = guard.family('DNS record', () => readRecords(graph, apis(), domainFacts().domains, guard));
   const callers = guard.family('caller', () => readCallers(graph, vpcs(), guard));
+  // Before the calls: an endpoint records the private APIs outside the app that it reaches.
+  const endpoints = guard.family(
+    'execute-api endpoint',
+    () => new EndpointIndex(readExecuteApiEndpoints(graph, vpcs())),
+  );
   const calls = guard.family('call', () => {
-    const index = new CallIndex(apis(), domainFacts().domains, records(), roles(), graph);
+    const privateApis = new Set(endpoints().all.flatMap((e) => e.privateApis));
+    const index = new CallIndex(apis(), domainFacts().domains, records(), roles(), privateApis);
     return guard
       .each(
         'call',
@@ -82,10 +88,6 @@ export function deriveFacts(graph: ResourceGraph): Facts {
   });
   const callsThrough = guard.family('call', () => new CallsByTarget(calls()));
   const egress = guard.family('egress', () => new EgressIndex(graph));
-  const endpoints = guard.family(
-    'execute-api endpoint',
-    () => new EndpointIndex(readExecuteApiEndpoints(graph, vpcs())),
-  );
   const apiDetails = guard.family('API detail', () => readApiDetails(graph, apis()));
   return {
     get egress() {

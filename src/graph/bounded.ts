@@ -18,7 +18,7 @@ const CUT = '…';
 
 /** The own property `key` of `obj`, never one of its prototype. */
 export function own(obj: { readonly [key: string]: unknown }, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  return hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 /** Whether `obj` has the own property `key`. */

@@ -1,5 +1,6 @@
 import { defineRule, Report } from './define-rule';
 import { apiLabel, callerLabel, evidenceLabel } from './labels';
+import { mayBeMapped } from '../facts';
 
 type Messages = 'calledDisabled' | 'unreachable';
 
@@ -41,9 +42,8 @@ export default defineRule<Messages>({
         location: link.location,
       });
     }
-    const { keys: mapped, uncertain } = facts.mappedApis;
     for (const api of facts.apis) {
-      if (!disabled(api.resource.key) || mapped.has(api.resource.key) || uncertain || api.resource.conditional) {
+      if (!disabled(api.resource.key) || mayBeMapped(facts.mappedApis, api.resource.key) || api.resource.conditional) {
         continue;
       }
       reports.push({

@@ -1,4 +1,5 @@
 import { defineRule, Report } from './define-rule';
+import { mayBeMapped } from '../facts';
 import { apiLabel, callerLabel, evidenceLabel, displayName } from './labels';
 
 type Messages = 'shadowed' | 'shadowedById' | 'shadowedByGrant';
@@ -47,8 +48,7 @@ export default defineRule<Messages>({
       if (link.via !== 'default-host' && link.via !== 'bare-id' && link.via !== 'iam') continue;
       // An id or a grant does not tell the hostname; where the API also has a custom domain (one of the app,
       // an imported one, SAM's Domain, or a mapping whose API cannot be told), it may be that.
-      const { keys: mapped, uncertain } = facts.mappedApis;
-      if (link.via !== 'default-host' && (mapped.has(api.resource.key) || uncertain)) continue;
+      if (link.via !== 'default-host' && mayBeMapped(facts.mappedApis, api.resource.key)) continue;
       const endpoint = facts.endpoints.shadowing(caller.vpc, api.region);
       if (!endpoint || endpoint === 'unknown') continue;
       const messageId =
