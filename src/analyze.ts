@@ -5,7 +5,12 @@
 import { IConstruct } from 'constructs';
 import { FactUnavailable, deriveFacts, errorText } from './facts';
 import { dedupeFindings, Finding, sortFindings } from './finding';
-import { stacksFromCloudAssembly, stacksFromTemplateFiles } from './graph/from-cloud-assembly';
+import {
+  stacksFromCloudAssembly,
+  stacksFromSynthesizedTemplates,
+  stacksFromTemplateFiles,
+  SynthesizedStack,
+} from './graph/from-cloud-assembly';
 import { stacksFromConstructTree } from './graph/from-construct-tree';
 import { ResourceGraph } from './graph/resource-graph';
 import { RULES, Rule } from './rules';
@@ -94,4 +99,23 @@ export function analyzeSynthesizedTemplates(files: ReadonlyArray<string>): Analy
   } catch (e) {
     return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };
   }
+}
+
+/**
+ * Analyzes the stacks CDK hands a validation plugin after synthesis: their templates, already
+ * resolved, and the construct paths the cloud assembly manifest records, with nothing resolved again.
+ * When those templates cannot be read, or do not say the construct path of every resource (an app
+ * that turned logical-id metadata off), and the construct tree is at hand, it reads the tree instead:
+ * a finding must be on a construct to be acknowledged. Never throws.
+ */
+export function analyzeSynthesizedStacks(stacks: ReadonlyArray<SynthesizedStack>, root?: IConstruct): Analysis {
+  let graph: ResourceGraph;
+  try {
+    graph = ResourceGraph.fromStacks(stacksFromSynthesizedTemplates(stacks));
+  } catch (e) {
+    if (root) return analyzeScope(root);
+    return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };
+  }
+  if (root && graph.resources.some((r) => r.path === undefined)) return analyzeScope(root);
+  return analyzeGraph(graph);
 }

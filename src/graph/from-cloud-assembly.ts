@@ -27,6 +27,26 @@ export function stacksFromTemplateFiles(files: ReadonlyArray<string>): RawStack[
   return new StackReader().readTemplateFiles(files);
 }
 
+/**
+ * Reads the stacks a validation plugin is handed (CDK's `IPolicyValidationContext.stackTemplates`):
+ * the synthesized, resolved templates, with their nested stacks, as one app. Each stack's key is its
+ * construct path; names, environments and construct paths come from the cloud assembly manifest
+ * beside each template, when there is one. Each call uses a reader of its own.
+ */
+export function stacksFromSynthesizedTemplates(stacks: ReadonlyArray<SynthesizedStack>): RawStack[] {
+  return new StackReader().readSynthesizedStacks(stacks);
+}
+
+/** A stack as CDK hands it to a validation plugin. */
+export interface SynthesizedStack {
+  /** The stack's construct path (`Svc`, `Beta/Svc`). */
+  readonly stackConstructPath: string;
+  /** The template file, in the cloud assembly. */
+  readonly templatePath: string;
+  readonly accountId?: string;
+  readonly region?: string;
+}
+
 interface Manifest {
   readonly artifacts?: { [id: string]: Artifact };
 }
@@ -35,7 +55,14 @@ interface Artifact {
   readonly environment?: string;
   readonly displayName?: string;
   readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string };
+  /** Metadata entries by construct path (`/Svc/Fn/Resource`): inline, or in `additionalMetadataFile`. */
+  readonly metadata?: MetadataEntries;
+  readonly additionalMetadataFile?: string;
 }
+type MetadataEntries = { [constructPath: string]: ReadonlyArray<{ type?: unknown; data?: unknown }> };
+
+/** Construct paths by logical id, for each stack of one stack artifact (its nested stacks included), by stack key. */
+type ConstructPaths = Map<string, { [logicalId: string]: string }>;
 
 interface AssetManifest {
   readonly files?: { [hash: string]: { source?: { path?: unknown } } };
@@ -79,6 +106,43 @@ export class StackReader {
     return out;
   }
 
+  /**
+   * The stacks a validation plugin is handed, with their nested stacks. A template without a
+   * readable manifest beside it is still read, with what the plugin was told about it.
+   */
+  public readSynthesizedStacks(stacks: ReadonlyArray<SynthesizedStack>): RawStack[] {
+    const out: RawStack[] = [];
+    const manifests = new Map<string, Map<string, [string, Artifact]>>();
+    for (const s of stacks) {
+      const dir = path.dirname(s.templatePath);
+      let byTemplate = manifests.get(dir);
+      if (!byTemplate) {
+        byTemplate = new Map();
+        try {
+          const artifacts = (JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf-8')) as Manifest)
+            .artifacts;
+          for (const [id, a] of Object.entries(artifacts ?? {})) {
+            if (a?.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
+              byTemplate.set(a.properties.templateFile, [id, a]);
+            }
+          }
+        } catch {
+          // no manifest: the stack is read from what the plugin was told
+        }
+        manifests.set(dir, byTemplate);
+      }
+      const [id, artifact] = byTemplate.get(path.basename(s.templatePath)) ?? [s.stackConstructPath, {}];
+      const env = parseEnvironment(artifact.environment);
+      this.readStack(out, dir, s.templatePath, artifact, {
+        key: s.stackConstructPath,
+        name: artifact.properties?.stackName ?? id,
+        region: s.region ?? env.region,
+        account: s.accountId ?? env.account,
+      });
+    }
+    return out;
+  }
+
   private readAssembly(dir: string, out: RawStack[], depth: number): void {
     const manifestFile = path.join(dir, 'manifest.json');
     let manifest: Manifest;
@@ -94,24 +158,31 @@ export class StackReader {
     for (const id of Object.keys(artifacts).sort()) {
       const a = artifacts[id];
       if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
-        const file = path.join(dir, a.properties.templateFile);
-        const { template, positions } = this.read(file);
         const env = parseEnvironment(a.environment);
-        const key = a.displayName ?? id;
-        out.push({
-          key,
+        this.readStack(out, dir, path.join(dir, a.properties.templateFile), a, {
+          key: a.displayName ?? id,
           name: a.properties.stackName ?? id,
-          region: env.region,
-          account: env.account,
-          template,
-          templateFile: file,
-          positions,
+          ...env,
         });
-        this.addNestedStacks(out, key, template, dir, [file], env);
       } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
         this.readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1);
       }
     }
+  }
+
+  /** One stack of a cloud assembly and its nested stacks. */
+  private readStack(
+    out: RawStack[],
+    dir: string,
+    file: string,
+    artifact: Artifact,
+    stack: { key: string; name: string; region?: string; account?: string },
+  ): void {
+    const { template, positions } = this.read(file);
+    const paths = constructPaths(dir, stack.key, artifact);
+    const env = { region: stack.region, account: stack.account };
+    out.push({ ...stack, template, templateFile: file, positions, constructPaths: paths.get(stack.key) });
+    this.addNestedStacks(out, stack.key, template, dir, [file], env, paths);
   }
 
   /** A template file, read once however many stacks it is the template of. */
@@ -139,6 +210,7 @@ export class StackReader {
     dir: string,
     chain: ReadonlyArray<string>,
     env: { region?: string; account?: string } = {},
+    paths: ConstructPaths = new Map(),
   ): void {
     if (chain.length > MAX_NESTING) return;
     const resources = template.Resources ?? {};
@@ -162,7 +234,7 @@ export class StackReader {
         );
       }
       const { template: nested, positions } = this.read(file);
-      const cdkPath = r.Metadata?.['aws:cdk:path'];
+      const cdkPath = r.Metadata?.['aws:cdk:path'] ?? paths.get(parentKey)?.[logicalId];
       const key =
         typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
           ? cdkPath.replace(/\.NestedStack\/.*$/, '')
@@ -175,8 +247,9 @@ export class StackReader {
         template: nested,
         templateFile: file,
         positions,
+        constructPaths: paths.get(key),
       });
-      this.addNestedStacks(out, key, nested, dir, [...chain, file], env);
+      this.addNestedStacks(out, key, nested, dir, [...chain, file], env, paths);
     }
   }
 
@@ -232,6 +305,50 @@ const MAX_NESTING = 21;
  * make millions of stacks.
  */
 const MAX_NESTED_STACKS = 2_000;
+
+/**
+ * The construct paths of the resources of a stack artifact and its nested stacks, from the
+ * `aws:cdk:logicalId` entries CDK writes in the manifest (inline, or in `additionalMetadataFile`)
+ * whether or not path metadata is on in the templates. The entries of nested stacks are the parent
+ * artifact's; each entry belongs to the deepest stack whose construct path holds it (a nested stack
+ * `Svc/Inner` is known by its resource `Svc/Inner.NestedStack/Inner.NestedStackResource`). Empty when
+ * there is no such metadata: paths are then what the templates say.
+ */
+function constructPaths(dir: string, stackKey: string, artifact: Artifact): ConstructPaths {
+  const entries: Array<[string, string]> = [];
+  const collect = (metadata: unknown) => {
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return;
+    for (const [p, list] of Object.entries(metadata as MetadataEntries)) {
+      if (!Array.isArray(list) || !p.startsWith('/')) continue;
+      for (const e of list) {
+        if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string') entries.push([p.slice(1), e.data]);
+      }
+    }
+  };
+  collect(artifact.metadata);
+  if (typeof artifact.additionalMetadataFile === 'string') {
+    try {
+      collect(JSON.parse(fs.readFileSync(path.join(dir, artifact.additionalMetadataFile), 'utf-8')));
+    } catch {
+      // unreadable metadata only leaves construct paths unknown
+    }
+  }
+  const keys = [stackKey];
+  for (const [p] of entries) {
+    const nested = /^(.+)\.NestedStack\/[^/]+\.NestedStackResource$/.exec(p)?.[1];
+    if (nested && nested.startsWith(`${stackKey}/`)) keys.push(nested);
+  }
+  keys.sort((a, b) => b.length - a.length);
+  const byStack: ConstructPaths = new Map();
+  for (const [p, logicalId] of entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const owner = keys.find((k) => p.startsWith(`${k}/`));
+    if (!owner) continue;
+    let paths = byStack.get(owner);
+    if (!paths) byStack.set(owner, (paths = Object.create(null) as { [logicalId: string]: string }));
+    if (!(logicalId in paths)) paths[logicalId] = p;
+  }
+  return byStack;
+}
 
 function realPath(file: string): string {
   try {

@@ -85,7 +85,7 @@ export function normalizeApp(stacks: ReadonlyArray<RawStack>): NormalizedApp {
         stack: ctx.node,
         logicalId,
         type,
-        path: typeof cdkPath === 'string' ? cdkPath : undefined,
+        path: typeof cdkPath === 'string' ? cdkPath : pathOf(ctx.raw.constructPaths, logicalId),
         properties: isPlainValue(props) ? props : {},
         metadata,
         conditional: own(def, 'Condition') !== undefined,
@@ -93,6 +93,12 @@ export function normalizeApp(stacks: ReadonlyArray<RawStack>): NormalizedApp {
     }
   }
   return { stacks: sortedKeys.map((k) => ctxs.get(k)!.node), resources };
+}
+
+/** The construct path of a resource from the stack's construct paths, when it has one of its own. */
+function pathOf(paths: RawStack['constructPaths'], logicalId: string): string | undefined {
+  const p = paths && own(paths, logicalId);
+  return typeof p === 'string' ? p : undefined;
 }
 
 /**

@@ -31,6 +31,11 @@ export interface RawStack {
    * stacks read from the construct tree, and for files only the lenient YAML reader could read.
    */
   readonly positions?: TemplatePositions;
+  /**
+   * Construct paths by logical id, for resources whose template carries no `aws:cdk:path` (path
+   * metadata off): from the `aws:cdk:logicalId` entries of the cloud assembly manifest.
+   */
+  readonly constructPaths?: { readonly [logicalId: string]: string };
 }
 
 /** The parts of a CloudFormation template the graph reads. */

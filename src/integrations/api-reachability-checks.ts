@@ -3,7 +3,7 @@ import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { constructAt, isAcknowledged } from './acknowledgements';
 import { findingDescription, findingLabel, INTERNAL_ERROR_ID, internalErrorText } from './wording';
-import { analyzeScope, analyzeSynthesizedTemplates, Analysis } from '../analyze';
+import { analyzeScope, analyzeSynthesizedStacks, analyzeSynthesizedTemplates, Analysis } from '../analyze';
 import { Finding } from '../finding';
 import { RULES } from '../rules';
 
@@ -36,12 +36,21 @@ export class ApiReachabilityChecks extends NagPack {
     this.showExplanations = props?.verbose ?? false;
   }
 
-  /** Called by CDK's validation framework after synthesis. */
+  /**
+   * Called by CDK's validation framework after synthesis. It reads the synthesized templates it is
+   * handed (resolved once, by CDK's own synthesis), not the construct tree: the tree serves to
+   * honour acknowledgements, and to read the app when the templates cannot tell construct paths.
+   */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const root = (context as { appConstruct?: IConstruct }).appConstruct;
-    // A CDK without appConstruct on the context: read the synthesized templates instead.
-    const analysis = root ? analyzeScope(root) : analyzeSynthesizedTemplates(context.templatePaths);
-    const stacks = (context.stackTemplates ?? []).map((s) => s.stackConstructPath);
+    const handed = context.stackTemplates ?? [];
+    const analysis =
+      handed.length > 0
+        ? analyzeSynthesizedStacks(handed, root)
+        : root
+          ? analyzeScope(root)
+          : analyzeSynthesizedTemplates(context.templatePaths);
+    const stacks = handed.map((s) => s.stackConstructPath);
     const inScope = (f: Finding) =>
       stacks.length === 0 || stacks.some((s) => f.resource.stack === s || f.resource.stack.startsWith(`${s}/`));
     const templateOf = (f: Finding) =>
