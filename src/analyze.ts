@@ -4,6 +4,7 @@
  */
 import { IConstruct } from 'constructs';
 import { FactUnavailable, deriveFacts, errorText } from './facts';
+import { readsResourceType } from './facts/read-types';
 import { dedupeFindings, Finding, sortFindings } from './finding';
 import {
   stacksFromCloudAssembly,
@@ -54,7 +55,7 @@ export function analyzeGraph(graph: ResourceGraph, rules: ReadonlyArray<Rule> = 
 
 /** Reads the construct tree of the app that holds `scope` (all stacks: references cross them). */
 export function graphOfApp(scope: IConstruct): ResourceGraph {
-  return ResourceGraph.fromStacks(stacksFromConstructTree(scope.node.root));
+  return ResourceGraph.fromStacks(stacksFromConstructTree(scope.node.root, { readsType: readsResourceType }));
 }
 
 /** Analyzes the whole app that holds `scope` and returns the findings on resources under `scope`. */

@@ -300,9 +300,10 @@ describe('deep nesting', () => {
     const stack = new Stack(app, 'S');
     let v: unknown = 'x';
     for (let i = 0; i < 5_000; i++) v = { a: v };
-    new CfnResource(stack, 'R', { type: 'X', properties: { P: v } });
+    // A type the facts read: the others are not rendered at all (test/graph/tree-reader.test.ts).
+    new CfnResource(stack, 'R', { type: 'AWS::Lambda::Function', properties: { P: v } });
     const g = graphOfApp(stack);
-    expect(g.ofType('X').length).toBe(1);
+    expect(g.ofType('AWS::Lambda::Function').length).toBe(1);
   });
 });
 

@@ -42,7 +42,7 @@ function fromTree(o: ScenarioOptions): Reported {
   return new ApiReachabilityChecks()
     .validateScope(s.app)
     .violations.flatMap((v) =>
-      v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath!, severity: v.severity })),
+      v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath!, severity: v.severity ?? '' })),
     )
     .sort((a, b) => `${a.path}${a.rule}`.localeCompare(`${b.path}${b.rule}`));
 }
