@@ -16,6 +16,9 @@ import { stacksFromConstructTree } from './graph/from-construct-tree';
 import { ResourceGraph } from './graph/resource-graph';
 import { RULES, Rule } from './rules';
 
+/** The resource types whose properties the facts read: the rest is neither rendered nor normalized. */
+const READ = { readsType: readsResourceType };
+
 /** What one run of the engine produced. */
 export interface Analysis {
   readonly findings: Finding[];
@@ -55,7 +58,7 @@ export function analyzeGraph(graph: ResourceGraph, rules: ReadonlyArray<Rule> = 
 
 /** Reads the construct tree of the app that holds `scope` (all stacks: references cross them). */
 export function graphOfApp(scope: IConstruct): ResourceGraph {
-  return ResourceGraph.fromStacks(stacksFromConstructTree(scope.node.root, { readsType: readsResourceType }));
+  return ResourceGraph.fromStacks(stacksFromConstructTree(scope.node.root, READ), READ);
 }
 
 /** Analyzes the whole app that holds `scope` and returns the findings on resources under `scope`. */
@@ -82,12 +85,12 @@ export function analyzeApp(scope: IConstruct): Finding[] {
 
 /** Analyzes a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
 export function analyzeCloudAssembly(dir: string): Analysis {
-  return analyzeGraph(ResourceGraph.fromStacks(stacksFromCloudAssembly(dir)));
+  return analyzeGraph(ResourceGraph.fromStacks(stacksFromCloudAssembly(dir), READ));
 }
 
 /** Analyzes CloudFormation / SAM template files as one app. Throws TemplateLoadError on unreadable input. */
 export function analyzeTemplateFiles(files: ReadonlyArray<string>): Analysis {
-  return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files)));
+  return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files), READ));
 }
 
 /**
@@ -112,7 +115,7 @@ export function analyzeSynthesizedTemplates(files: ReadonlyArray<string>): Analy
 export function analyzeSynthesizedStacks(stacks: ReadonlyArray<SynthesizedStack>, root?: IConstruct): Analysis {
   let graph: ResourceGraph;
   try {
-    graph = ResourceGraph.fromStacks(stacksFromSynthesizedTemplates(stacks));
+    graph = ResourceGraph.fromStacks(stacksFromSynthesizedTemplates(stacks), READ);
   } catch (e) {
     if (root) return analyzeScope(root);
     return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };

@@ -78,12 +78,11 @@ export interface ApiDetails {
   readonly allMethodsIam: boolean;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Reads the details of every API, keyed by the API's resource key. */
 export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<string, ApiDetails> {
-  const byKey = new Map<
-    string,
-    ApiDetails & { stages: StageFact[]; methods: MethodFact[]; usagePlans: ApiDetails['usagePlans'] }
-  >();
+  const byKey = new Map<string, Mutable<ApiDetails>>();
   const keyOf = (v: Value | undefined) => (v instanceof ResRef ? v.key : undefined);
   for (const api of apis) {
     // The methods of an OpenAPI body are the API's methods too: the Method and Route resources are added to them.
@@ -165,18 +164,15 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
     }
   }
 
-  const out = new Map<string, ApiDetails>();
   for (const [k, d] of byKey) {
+    // Completed in place (the details are this function's own until it returns).
     const methodsSeen = d.methodsKnown && d.methods.length > 0;
-    out.set(k, {
-      ...d,
-      stagesKnown: !stagesUnknown.has(k),
-      usagePlansUncertain: plansUncertain || d.api.resource.type.startsWith('AWS::Serverless::'),
-      allMethodsUnsigned: methodsSeen && d.methods.every((m) => m.authorization !== 'AWS_IAM'),
-      allMethodsIam: methodsSeen && d.methods.every((m) => m.authorization === 'AWS_IAM'),
-    });
+    d.stagesKnown = !stagesUnknown.has(k);
+    d.usagePlansUncertain = plansUncertain || d.api.resource.type.startsWith('AWS::Serverless::');
+    d.allMethodsUnsigned = methodsSeen && d.methods.every((m) => m.authorization !== 'AWS_IAM');
+    d.allMethodsIam = methodsSeen && d.methods.every((m) => m.authorization === 'AWS_IAM');
   }
-  return out;
+  return byKey;
 }
 
 /** `/pets/{id}` from the `AWS::ApiGateway::Resource` chain; undefined when a part cannot be told. */

@@ -340,12 +340,19 @@ function constructPaths(dir: string, stackKey: string, artifact: Artifact): Cons
   }
   keys.sort((a, b) => b.length - a.length);
   const byStack: ConstructPaths = new Map();
-  for (const [p, logicalId] of entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const owner = keys.find((k) => p.startsWith(`${k}/`));
+  for (const [p, logicalId] of entries) {
+    const owner =
+      keys.length === 1
+        ? p.startsWith(`${stackKey}/`)
+          ? stackKey
+          : undefined
+        : keys.find((k) => p.startsWith(`${k}/`));
     if (!owner) continue;
     let paths = byStack.get(owner);
     if (!paths) byStack.set(owner, (paths = Object.create(null) as { [logicalId: string]: string }));
-    if (!(logicalId in paths)) paths[logicalId] = p;
+    // Of two paths with one logical id (CDK never writes that), the first in path order wins, whatever the file's order.
+    const seen = paths[logicalId];
+    if (seen === undefined || p < seen) paths[logicalId] = p;
   }
   return byStack;
 }

@@ -52,7 +52,10 @@ export interface NormalizedApp {
  * {@link Opaque}, every partly-known string a {@link Concat}. Never throws on template content:
  * what it cannot read becomes unknown.
  */
-export function normalizeApp(stacks: ReadonlyArray<RawStack>): NormalizedApp {
+export function normalizeApp(
+  stacks: ReadonlyArray<RawStack>,
+  readsType: (type: string) => boolean = () => true,
+): NormalizedApp {
   const ctxs = new Map<string, StackCtx>();
   for (const raw of stacks) {
     if (ctxs.has(raw.key)) continue; // the same stack handed over twice: read it once
@@ -78,7 +81,7 @@ export function normalizeApp(stacks: ReadonlyArray<RawStack>): NormalizedApp {
       if (!isPlain(def) || typeof type !== 'string') continue;
       const rawMetadata = own(def, 'Metadata');
       const metadata = isPlain(rawMetadata) ? rawMetadata : {};
-      const props = n.norm(own(def, 'Properties'), ctx, 0);
+      const props = readsType(type) ? n.norm(own(def, 'Properties'), ctx, 0) : undefined;
       const cdkPath = own(metadata, 'aws:cdk:path');
       resources.push({
         key: resourceKey(key, logicalId),
@@ -171,13 +174,20 @@ class Normalizer {
     if (raw === undefined) return undefined;
     if (typeof raw === 'string') return raw.includes(MARK) ? this.markedString(raw, depth) : raw;
     if (raw === null || typeof raw === 'number' || typeof raw === 'boolean') return raw;
+    // Copy on write: a list or mapping that normalizes to itself (most of a template: literals) is
+    // kept as it is, not rebuilt. Nothing writes to normalized values.
     if (Array.isArray(raw)) {
-      const out: Value[] = [];
-      for (const x of raw) {
+      let out: Value[] | undefined;
+      for (let i = 0; i < raw.length; i++) {
+        const x = raw[i];
         const v = this.norm(x, ctx, depth + 1);
+        if (out === undefined) {
+          if (v === x) continue;
+          out = raw.slice(0, i) as Value[];
+        }
         if (v !== NO_VALUE && v !== undefined) out.push(v);
       }
-      return out;
+      return out ?? (raw as Value[]);
     }
     if (!isPlain(raw)) return new Opaque('intrinsic', 'non-json');
     const keys = Object.keys(raw);
@@ -185,12 +195,16 @@ class Normalizer {
       const k = keys[0];
       if (k === 'Ref' || k.startsWith('Fn::')) return this.intrinsic(k, raw[k], ctx, depth);
     }
-    const out: ValueObject = {};
+    let out: ValueObject | undefined;
     for (const k of keys) {
-      const v = this.norm(raw[k], ctx, depth + 1);
-      if (v !== NO_VALUE && v !== undefined) setOwn(out, k, v); // `__proto__` too is an ordinary key
+      const x = raw[k];
+      const v = this.norm(x, ctx, depth + 1);
+      if (v === x) continue;
+      out ??= { ...(raw as ValueObject) }; // a shallow copy, `__proto__` too an ordinary key
+      if (v !== NO_VALUE && v !== undefined) setOwn(out, k, v);
+      else delete out[k];
     }
-    return out;
+    return out ?? (raw as ValueObject);
   }
 
   private intrinsic(fn: string, arg: unknown, ctx: StackCtx, depth: number): Normalized {

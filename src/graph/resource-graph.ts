@@ -12,9 +12,16 @@ export { resourceKey } from './types';
  * Built once per check; indexed by key, type and construct path.
  */
 export class ResourceGraph {
-  /** Builds the graph from the stacks of an app (the output of either builder). */
-  public static fromStacks(stacks: ReadonlyArray<RawStack>): ResourceGraph {
-    const { stacks: nodes, resources } = normalizeApp(stacks);
+  /**
+   * Builds the graph from the stacks of an app (the output of either builder). With `readsType`,
+   * only the properties of the resource types it accepts are normalized (the others are empty):
+   * the checks pass the types their facts read.
+   */
+  public static fromStacks(
+    stacks: ReadonlyArray<RawStack>,
+    options: { readsType?: (type: string) => boolean } = {},
+  ): ResourceGraph {
+    const { stacks: nodes, resources } = normalizeApp(stacks, options.readsType);
     return new ResourceGraph(nodes, resources);
   }
 
@@ -33,9 +40,12 @@ export class ResourceGraph {
     public readonly stacks: ReadonlyArray<StackNode>,
     resources: ReadonlyArray<ResourceNode>,
   ) {
-    const sorted = [...resources].sort(
-      (a, b) => compare(a.stack.key, b.stack.key) || compare(a.logicalId, b.logicalId),
-    );
+    const order = (a: ResourceNode, b: ResourceNode) =>
+      compare(a.stack.key, b.stack.key) || compare(a.logicalId, b.logicalId);
+    // The normalizer hands them over sorted already: check in one pass before sorting.
+    const sorted = resources.every((r, i) => i === 0 || order(resources[i - 1], r) <= 0)
+      ? resources
+      : [...resources].sort(order);
     for (const r of sorted) {
       if (this.byKey.has(r.key)) continue;
       this.rank.set(r, this.rank.size);
