@@ -1,16 +1,20 @@
 /**
  * `npm run bench`: what the checks add to `cdk synth`, against bare synth and against cdk-nag.
  *
- * Generated apps (bench/app.ts) from ~250 to ~8,000 CloudFormation resources. In one process, after
- * a warm-up, in interleaved rounds (every series once per round, in a rotating order, each on a
- * freshly built app; building it is not timed), it times `app.synth()`:
+ * Generated apps (bench/app.ts) from ~250 to ~8,000 CloudFormation resources. In interleaved rounds
+ * (every series once per round, in a rotating order, each on a freshly built app; building it is not
+ * timed), each round in a process of its own after a warm-up there, it times `app.synth()`:
  *
  * - `bare`: no checks (CDK's built-in CloudFormation validation off, stack traces off, as `cdk synth`
  *   runs an app);
  * - `checks`: `Validations.of(app).addPlugins(new ApiReachabilityChecks(app))`;
  * - `aspect`: `Aspects.of(app).add(new ApiReachabilityAspect())`;
  * - `nag`: cdk-nag's `AwsSolutionsChecks` as a validation plugin (the reference users compare with);
- * - `floor`: an aspect that does nothing (what CDK charges any aspect door).
+ * - `floor`: an aspect that does nothing (what CDK charges any aspect door);
+ * - `pluginFloor`: a validation plugin that reports nothing (what CDK charges any plugin door: it
+ *   builds its construct tree index and writes the validation report whatever the plugin does).
+ *
+ * The two floors are measured at the size nearest 4,000 resources only (BENCH_FLOORS=all: at every size).
  *
  * The overhead of a series is the median, over rounds, of its synth time minus the bare synth time of
  * the same round. Its "door" time is the time spent inside the plugin's `validate` or the aspect's
@@ -21,13 +25,13 @@
  * linearly. Prints a table and writes the same as JSON (BENCH_OUT, default bench/results.json).
  *
  * BENCH_SIZES (target resource counts, default 250,500,1000,2000,4000,8000), BENCH_ROUNDS
- * (rounds at each size, default 7,7,5,4,4,3), BENCH_MEMORY=0 (skip the memory runs).
+ * (rounds at each size, default 5,4,3,3,2,2), BENCH_MEMORY=0 (skip the memory runs).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, IAspect, Validations } from 'aws-cdk-lib';
+import { Aspects, IAspect, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { buildApp } from './app';
@@ -40,7 +44,8 @@ import { ApiReachabilityAspect } from '../src/integrations/api-reachability-aspe
 import { ApiReachabilityChecks } from '../src/integrations/api-reachability-checks';
 import { RULES } from '../src/rules';
 
-const SERIES = ['bare', 'checks', 'aspect', 'nag', 'floor'] as const;
+const SERIES = ['bare', 'checks', 'aspect', 'nag', 'floor', 'pluginFloor'] as const;
+const FLOORS: ReadonlyArray<Series> = ['floor', 'pluginFloor'];
 type Series = (typeof SERIES)[number];
 /** Resources per service stack of bench/app.ts, network stacks included (measured: 4,112 for 100). */
 const PER_SERVICE = 41.1;
@@ -74,6 +79,12 @@ function synthOnce(series: Series, services: number, outdir: string): Run {
   if (series === 'checks' || series === 'nag') {
     const plugin = series === 'checks' ? new ApiReachabilityChecks(app) : new AwsSolutionsChecks(app);
     plugin.validate = timed(plugin.validate.bind(plugin));
+    Validations.of(app).addPlugins(plugin);
+  } else if (series === 'pluginFloor') {
+    const plugin: IPolicyValidationPluginBeta1 = {
+      name: 'Nothing',
+      validate: timed((_: IPolicyValidationContextBeta1) => ({ success: true, violations: [] })),
+    };
     Validations.of(app).addPlugins(plugin);
   } else if (series === 'aspect' || series === 'floor') {
     const aspect: IAspect = series === 'aspect' ? new ApiReachabilityAspect() : { visit: (_: IConstruct) => {} };
@@ -115,16 +126,15 @@ interface EngineRun {
   readonly findings: number;
 }
 
-/** The engine alone: on the synthesized cloud assembly, and on the construct tree of a fresh app. */
-function engineOnce(services: number, outdir: string): EngineRun {
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const tree = buildApp(services, { outdir: `${outdir}-tree` });
+/** The engine alone: on the cloud assembly the bare synth wrote, and on the construct tree of a fresh app. */
+function engineOnce(services: number, assembly: string, outdir: string): EngineRun {
+  const tree = buildApp(services, { outdir });
+  gc();
   let t = now();
   stacksFromConstructTree(tree, { readsType: readsResourceType });
   const treeReadMs = now() - t;
-  buildApp(services, { outdir }).synth();
   t = now();
-  const raw = stacksFromCloudAssembly(outdir);
+  const raw = stacksFromCloudAssembly(assembly);
   const templateDoorMs = now() - t;
   t = now();
   const graph = ResourceGraph.fromStacks(raw, { readsType: readsResourceType });
@@ -139,13 +149,36 @@ function engineOnce(services: number, outdir: string): EngineRun {
   return { templateDoorMs, treeReadMs, graphMs, factsMs, rulesMs, findings };
 }
 
+/** A collection before each timed run, when node runs with --expose-gc: what one run leaves is not charged to the next. */
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * One round at one size, in a process of its own (CDK's token map keeps every token of every app a
+ * process builds, so that apps built one after another in one process get slower and slower): a
+ * warm-up, then every series once in the given order, then the engine alone.
+ */
+function round(services: number, r: number, outdir: string, series: Series[]): { runs: Record<string, Run>; engine: EngineRun } {
+  for (let pass = 0; pass < 2; pass++) for (const s of series) synthOnce(s, 5, path.join(outdir, `warm-${s}`));
+  engineOnce(5, path.join(outdir, 'warm-bare'), path.join(outdir, 'warm-tree'));
+  const runs: Record<string, Run> = {};
+  for (const s of series.map((_, k) => series[(k + r) % series.length])) {
+    gc();
+    runs[s] = synthOnce(s, services, path.join(outdir, s));
+  }
+  return { runs, engine: engineOnce(services, path.join(outdir, 'bare'), path.join(outdir, 'tree')) };
+}
+
+/** Runs a mode of this script in a child process (with --expose-gc) and returns what it prints last. */
+function child(args: string[]): string {
+  const out = execFileSync(process.execPath, ['--expose-gc', __filename, ...args], { encoding: 'utf-8', maxBuffer: 1 << 26 });
+  return out.trim().split('\n').pop() ?? '';
+}
+
 /** Peak resident memory (MB) of a child process that synthesizes the app with one door. */
 function peakMemoryMb(series: Series, services: number, outdir: string): number {
-  const out = execFileSync(process.execPath, [__filename, '--memory', series, String(services), outdir], {
-    encoding: 'utf-8',
-    maxBuffer: 1 << 24,
-  });
-  return Number(/maxrss=(\d+)/.exec(out)?.[1]) / 1024;
+  return Number(/maxrss=(\d+)/.exec(child(['--memory', series, String(services), outdir]))?.[1]) / 1024;
 }
 
 /** Least-squares slope of log(y) against log(x); NaN when a y is not positive. */
@@ -167,28 +200,31 @@ function main(): void {
     console.log(`maxrss=${process.resourceUsage().maxRSS}`);
     return;
   }
+  if (process.argv[2] === '--round') {
+    const [services, r, outdir, series] = process.argv.slice(3);
+    console.log(JSON.stringify(round(Number(services), Number(r), outdir, series.split(',') as Series[])));
+    return;
+  }
   const started = now();
   const sizes = (process.env.BENCH_SIZES ?? '250,500,1000,2000,4000,8000').split(',').map(Number);
-  const roundsList = (process.env.BENCH_ROUNDS ?? '7,7,5,4,4,3').split(',').map(Number);
+  const roundsList = (process.env.BENCH_ROUNDS ?? '5,4,3,3,2,2').split(',').map(Number);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-reachability-bench-'));
   const cpus = os.cpus();
   const machine = `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
   console.log(`machine: ${machine}`);
 
-  // Warm-up: every series and the engine once on a small app, so that JIT and module loading are not timed.
-  for (const s of SERIES) synthOnce(s, 10, outdir);
-  engineOnce(10, outdir);
-
   const rows = [];
   for (const [i, size] of sizes.entries()) {
     const services = Math.max(1, Math.round(size / PER_SERVICE));
     const rounds = roundsList[Math.min(i, roundsList.length - 1)];
+    const nearest = sizes.reduce((a, b) => (Math.abs(b - 4000) < Math.abs(a - 4000) ? b : a));
+    const measured = SERIES.filter((s) => !FLOORS.includes(s) || size === nearest || process.env.BENCH_FLOORS === 'all');
     const runs = new Map<Series, Run[]>(SERIES.map((s) => [s, []]));
     const engine: EngineRun[] = [];
     for (let r = 0; r < rounds; r++) {
-      const order = SERIES.map((_, k) => SERIES[(k + r) % SERIES.length]);
-      for (const s of order) runs.get(s)!.push(synthOnce(s, services, outdir));
-      engine.push(engineOnce(services, outdir));
+      const result = JSON.parse(child(['--round', String(services), String(r), outdir, measured.join(',')])) as ReturnType<typeof round>;
+      for (const s of measured) runs.get(s)!.push(result.runs[s]);
+      engine.push(result.engine);
     }
     const bare = runs.get('bare')!;
     const { resources, stacks } = bare[0];
@@ -249,7 +285,7 @@ function main(): void {
 
   const xs = rows.map((r) => r.resources);
   const slopes: Record<string, number> = {};
-  for (const s of SERIES) {
+  for (const s of SERIES.filter((x) => !FLOORS.includes(x) || process.env.BENCH_FLOORS === 'all')) {
     slopes[`${s}${s === 'bare' ? 'Synth' : 'Overhead'}`] = slope(
       xs,
       rows.map((r) => (s === 'bare' ? r.series.bare.synthMs : r.series[s].overheadMs)),
@@ -277,12 +313,16 @@ type Row = {
 
 function printTable(rows: Row[], slopes: Record<string, number>, memory?: Record<string, number>): void {
   const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
-  console.log('\n| resources | bare synth ms | checks: +ms (×, ms/res) | aspect: +ms (×, ms/res) | AwsSolutions: +ms (×, ms/res) | empty aspect: +ms (ms/res) |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  const floor = (r: Row, s: Series) =>
+    Number.isFinite(r.series[s].overheadMs) ? `+${f(r.series[s].overheadMs)} (${f(r.series[s].overheadPerResourceMs, 3)})` : '—';
+  console.log(
+    '\n| resources | bare synth ms | checks: +ms (×, ms/res) | aspect: +ms (×, ms/res) | AwsSolutions: +ms (×, ms/res) | empty aspect: +ms (ms/res) | empty plugin: +ms (ms/res) |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const c = (s: Series) => `+${f(r.series[s].overheadMs)} (×${f(r.series[s].factor, 2)}, ${f(r.series[s].overheadPerResourceMs, 3)})`;
     console.log(
-      `| ${r.resources} | ${f(r.series.bare.synthMs)} | ${c('checks')} | ${c('aspect')} | ${c('nag')} | +${f(r.series.floor.overheadMs)} (${f(r.series.floor.overheadPerResourceMs, 3)}) |`,
+      `| ${r.resources} | ${f(r.series.bare.synthMs)} | ${c('checks')} | ${c('aspect')} | ${c('nag')} | ${floor(r, 'floor')} | ${floor(r, 'pluginFloor')} |`,
     );
   }
   console.log('\n| resources | checks door ms | aspect door ms | AwsSolutions door ms | template read ms | tree read ms | graph ms | facts ms | rules ms | engine ms/res |');

@@ -1,5 +1,5 @@
+import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { findingLabel } from './wording';
 import { Finding } from '../finding';
 
 /** Where CDK's `Validations.of(x).acknowledge()` records acknowledged rule ids (aws-cdk-lib >= 2.257). */
@@ -11,20 +11,44 @@ const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
  * CDK stores the id with a namespace (`Annotation::…`); any namespace is accepted. CDK also turns the
  * spaces of an id into hyphens, so a finding id with a space (a construct id such as `My Api`) is
  * compared the same way: the id as printed works when copied.
+ *
+ * A finding id that is a construct path may also be written relative to the Stage, or to the stack,
+ * of the construct the acknowledgement is on: `[Svc/PaymentsApi/Resource]` written inside a Stage
+ * class matches `Beta/Svc/PaymentsApi/Resource` in its Beta instance and `Prod/Svc/…` in Prod, so
+ * one line in a reusable Stage (CDK Pipelines) holds for every stage it is deployed as.
  */
 export function isAcknowledged(construct: IConstruct | undefined, f: Finding): boolean {
-  const wanted = new Set([f.rule, findingLabel(f)].map(normalized));
+  const rule = normalized(f.rule);
+  const findingId = normalized(f.findingId);
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
     for (const entry of c.node.metadata) {
       if (entry.type !== ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
         continue;
       }
       for (const id of Object.keys(entry.data as object)) {
-        if (wanted.has(normalized(id.replace(/^[A-Za-z0-9 _.-]*::/, '')))) return true;
+        const wanted = normalized(id.replace(/^[A-Za-z0-9 _.-]*::/, ''));
+        if (wanted === rule) return true;
+        if (!wanted.startsWith(`${rule}[`) || !wanted.endsWith(']')) continue;
+        const inner = wanted.slice(rule.length + 1, -1);
+        if (inner === findingId || basesOf(c).some((base) => `${base}/${inner}` === findingId)) return true;
       }
     }
   }
   return false;
+}
+
+/**
+ * The construct paths a relative finding id may be read against, for an acknowledgement on `c`: the
+ * Stages around it (innermost first) and its stack (spaces as hyphens, as ids are compared).
+ */
+function basesOf(c: IConstruct): string[] {
+  const bases: string[] = [];
+  const scopes = c.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i];
+    if ((Stage.isStage(s) || Stack.isStack(s)) && s.node.path !== '') bases.push(normalized(s.node.path));
+  }
+  return bases;
 }
 
 /** An id as CDK records it: spaces become hyphens. */

@@ -42,6 +42,8 @@ function ours(assembly: CloudAssembly): Message[] {
 interface ServiceStageProps extends StageProps {
   /** Add a new aspect inside the Stage, in its constructor, or this one. */
   readonly aspect?: boolean | ApiReachabilityAspect;
+  /** An acknowledgement id written inside the Stage class, on its stack. */
+  readonly acknowledge?: string;
 }
 
 /** The trap inside a Stage: a VPC Lambda calls a public REST API while the VPC's execute-api endpoint has private DNS. */
@@ -65,6 +67,7 @@ class ServiceStage extends Stage {
     });
     this.callerPath = (fn.node.defaultChild as IConstruct).node.path;
     this.apiPath = (api.node.defaultChild as IConstruct).node.path;
+    if (props.acknowledge) Validations.of(stack).acknowledge({ id: props.acknowledge, reason: 'test' });
     if (props.aspect) Aspects.of(this).add(props.aspect === true ? new ApiReachabilityAspect() : props.aspect);
   }
 }
@@ -291,6 +294,69 @@ describe('the cdk-nag pack', () => {
         `error ${SHADOWED}[${beta.apiPath}] ${beta.callerPath}`,
         `error ${SHADOWED}[${prod.apiPath}] ${prod.callerPath}`,
       ]),
+    );
+  });
+});
+
+describe('acknowledgements written inside a reusable Stage (issue G, item 3)', () => {
+  /** The findings the pack reports in a pipeline with the Stage class deployed as Beta and Prod. */
+  function packFindings(acknowledge: string): string[] {
+    const { app, pipeline } = pipelineApp();
+    pipeline.addStage(new ServiceStage(app, 'Beta', { acknowledge }));
+    pipeline.addStage(new ServiceStage(app, 'Prod', { acknowledge }));
+    Validations.of(app).addPlugins(new ApiReachabilityChecks(app));
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      app.synth();
+    } catch {
+      // error findings fail the synth; the report is on disk
+    } finally {
+      quiet.mockRestore();
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf-8'));
+    const plugin = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'ApiReachability');
+    return (plugin?.violations ?? []).flatMap((v: any) =>
+      v.violatingConstructs.map((c: any) => `${v.ruleName} ${c.constructPath}`),
+    );
+  }
+
+  /** The errors the aspect, added inside the Stage, reports in each instance. */
+  function aspectErrors(acknowledge: string): string[] {
+    const app = newApp();
+    const stages = ['Beta', 'Prod'].map((id) => new ServiceStage(app, id, { acknowledge, aspect: true }));
+    const assembly = app.synth();
+    return stages.flatMap((st) => errorsOn(assembly, st.callerPath));
+  }
+
+  test.each([
+    ['relative to the Stage', `${SHADOWED}[Svc/PaymentsApi/Resource]`],
+    ['relative to the stack', `${SHADOWED}[PaymentsApi/Resource]`],
+    ['in the form CDK suggests, relative to the Stage', `ApiReachability::${SHADOWED}[Svc/PaymentsApi/Resource]`],
+  ])('an id %s holds in every stage, with the pack', (_, id) => {
+    expect(packFindings(id).filter((f) => f.startsWith(SHADOWED))).toEqual([]);
+  });
+
+  test.each([
+    ['relative to the Stage', `${SHADOWED}[Svc/PaymentsApi/Resource]`],
+    ['relative to the stack', `${SHADOWED}[PaymentsApi/Resource]`],
+  ])('an id %s holds in every stage, with the aspect added in the Stage', (_, id) => {
+    expect(aspectErrors(id)).toEqual([]);
+  });
+
+  test.each([
+    ['another API', `${SHADOWED}[Svc/OtherApi/Resource]`],
+    ['another rule', 'ApiReachability-PublicApiCallerWithoutEgress[Svc/PaymentsApi/Resource]'],
+    ['a path of the other stage', `${SHADOWED}[Beta/Svc/PaymentsApi/Resource]`],
+    ['a partial path segment', `${SHADOWED}[vc/PaymentsApi/Resource]`],
+  ])('an id naming %s does not', (what, id) => {
+    const found = packFindings(id).filter((f) => f.startsWith(SHADOWED));
+    expect(found).toEqual(
+      what === 'a path of the other stage'
+        ? [`${SHADOWED}[Prod/Svc/PaymentsApi/Resource] Prod/Svc/OrderSync/Resource`]
+        : [
+            `${SHADOWED}[Beta/Svc/PaymentsApi/Resource] Beta/Svc/OrderSync/Resource`,
+            `${SHADOWED}[Prod/Svc/PaymentsApi/Resource] Prod/Svc/OrderSync/Resource`,
+          ],
     );
   });
 });
