@@ -46,7 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['cdk.out', '*.cdk.out', '/examples/**/cdk.out', '/bench/.build/', '/bench/results.json'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/docs/', '.ci/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '.ci/'] },
 });
 
 project.addTask('demo', {
