@@ -82,6 +82,14 @@ const docgenRules = project.addTask('docgen:rules', {
 });
 project.postCompileTask.spawn(docgenRules);
 
+// The README's sample `cdk synth` output of each door, from a real run of the bundled example;
+// test/readme-output.test.ts fails when it drifts.
+const docgenSynthOutput = project.addTask('docgen:synth-output', {
+  description: "Regenerate the README's sample cdk synth output from a run of examples/payments/broken.ts",
+  exec: 'ts-node --transpile-only projenrc/docgen-synth-output.ts',
+});
+project.postCompileTask.spawn(docgenSynthOutput);
+
 // ts-jest runs the tests with isolated modules and does not report type errors: check the tests,
 // their fixtures and the rule examples (shown in the docs) before they run.
 const typecheckTests = project.addTask('typecheck:test', {
