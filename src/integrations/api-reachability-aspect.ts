@@ -1,6 +1,8 @@
 import { Annotations, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { constructAt, isAcknowledged } from './acknowledgements';
+import { RuleLevel } from './rule-ids';
+import { applyRuleLevels, checkRuleLevels } from './rule-levels';
 import {
   acknowledgeText,
   findingLabel,
@@ -21,6 +23,15 @@ export interface ApiReachabilityAspectProps {
    * @default false
    */
   readonly verbose?: boolean;
+
+  /**
+   * Another level for some rules' findings, or `RuleLevel.OFF` to leave them out, by rule id
+   * (`ApiReachabilityRule`): `{ [ApiReachabilityRule.PRIVATE_API_POLICY_ALLOWS_ANY_ENDPOINT]: RuleLevel.ERROR }`.
+   * An id that is no rule throws.
+   *
+   * @default - every rule at its own level
+   */
+  readonly ruleLevels?: { [ruleId: string]: RuleLevel };
 }
 
 /**
@@ -55,8 +66,11 @@ export class ApiReachabilityAspect implements IAspect {
   /** The findings to report on each construct path, by the Stage (or App) being synthesized. */
   private readonly byUnit = new WeakMap<IConstruct, Map<string, Finding[]>>();
 
+  private readonly levels: Map<string, RuleLevel>;
+
   constructor(props: ApiReachabilityAspectProps = {}) {
     this.verbose = props.verbose ?? false;
+    this.levels = checkRuleLevels('ApiReachabilityAspect', props.ruleLevels);
   }
 
   /** Visits one construct; the first visit in each Stage reads the whole app. Never throws. */
@@ -111,7 +125,7 @@ export class ApiReachabilityAspect implements IAspect {
     const visited = VISITED_IN_STAGES.get(root);
     const byPath = new Map<string, Finding[]>();
     const unchecked = new Map<IConstruct, Finding[]>();
-    for (const f of analysis.findings) {
+    for (const f of applyRuleLevels(analysis.findings, this.levels)) {
       const path = f.resource.path;
       if (!path) continue;
       const resource = constructAt(root, path);

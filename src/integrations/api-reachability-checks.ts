@@ -2,13 +2,24 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Po
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { constructAt, isAcknowledged } from './acknowledgements';
+import { RuleLevel } from './rule-ids';
+import { applyRuleLevels, checkRuleLevels } from './rule-levels';
 import { findingDescription, findingLabel, INTERNAL_ERROR_ID, internalErrorText } from './wording';
 import { analyzeScope, analyzeSynthesizedStacks, analyzeSynthesizedTemplates, Analysis } from '../analyze';
 import { Finding } from '../finding';
 import { RULES } from '../rules';
 
 /** Properties of {@link ApiReachabilityChecks}. */
-export interface ApiReachabilityChecksProps extends NagPackProps {}
+export interface ApiReachabilityChecksProps extends NagPackProps {
+  /**
+   * Another level for some rules' findings, or `RuleLevel.OFF` to leave them out, by rule id
+   * (`ApiReachabilityRule`): `{ [ApiReachabilityRule.PRIVATE_API_POLICY_ALLOWS_ANY_ENDPOINT]: RuleLevel.ERROR }`.
+   * An id that is no rule throws.
+   *
+   * @default - every rule at its own level
+   */
+  readonly ruleLevels?: { [ruleId: string]: RuleLevel };
+}
 
 /**
  * The cdk-nag v3 pack that finds what makes API Gateway answer 403 Forbidden.
@@ -29,11 +40,13 @@ export class ApiReachabilityChecks extends NagPack {
   /** The rule ids this pack evaluates. */
   public readonly ruleIds?: string[] = RULES.map((r) => r.id);
   private readonly showExplanations: boolean;
+  private readonly levels: Map<string, RuleLevel>;
 
   constructor(scope?: IConstruct, props?: ApiReachabilityChecksProps) {
     super(scope, props);
     this.packName = 'ApiReachability';
     this.showExplanations = props?.verbose ?? false;
+    this.levels = checkRuleLevels('ApiReachabilityChecks', props?.ruleLevels);
   }
 
   /**
@@ -78,7 +91,7 @@ export class ApiReachabilityChecks extends NagPack {
     templateOf: (f: Finding) => string | undefined,
   ): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
-    for (const f of analysis.findings) {
+    for (const f of applyRuleLevels(analysis.findings, this.levels)) {
       if (!inScope(f) || (root && isAcknowledged(constructAt(root, f.resource.path), f))) continue;
       const templatePath = templateOf(f);
       violations.push({

@@ -76,3 +76,16 @@ export enum ApiReachabilityRule {
   /** A caller's default URL names a stage that the API does not have. */
   UNKNOWN_STAGE_IN_URL = 'ApiReachability-UnknownStageInUrl',
 }
+
+/**
+ * The level a door reports a rule's findings at, or `OFF` to run without them: the `ruleLevels`
+ * option of `ApiReachabilityChecks` and `ApiReachabilityAspect`.
+ */
+export enum RuleLevel {
+  /** Report the rule's findings as errors: they fail `cdk synth`. */
+  ERROR = 'error',
+  /** Report the rule's findings as warnings. */
+  WARNING = 'warning',
+  /** Do not report the rule's findings (the rule still runs: other rules share its facts). */
+  OFF = 'off',
+}
