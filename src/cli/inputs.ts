@@ -95,6 +95,8 @@ export function readInputs(inputs: ResolvedInputs, region?: string): RawStack[] 
 /** Where the parts of each template file sit, by file. */
 export function positionsByFile(stacks: ReadonlyArray<RawStack>): Map<string, TemplatePositions> {
   const out = new Map<string, TemplatePositions>();
-  for (const s of stacks) if (s.templateFile && s.positions && !out.has(s.templateFile)) out.set(s.templateFile, s.positions);
+  for (const s of stacks) {
+    if (s.templateFile && s.positions && !out.has(s.templateFile)) out.set(s.templateFile, s.positions);
+  }
   return out;
 }

@@ -69,8 +69,9 @@ See https://github.com/cdk-api-reachability/cdk-api-reachability/blob/main/docs/
 /** The package version, from the package.json two folders up (src/cli or lib/cli). */
 export function toolVersion(): string {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')) as { version: string })
-      .version;
+    return (
+      JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')) as { version: string }
+    ).version;
   } catch {
     return '0.0.0';
   }
@@ -183,7 +184,9 @@ function listRules(o: Options, io: CliIo): void {
     return;
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
-  const lines = RULES.map((r) => `${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.summary}\n${' '.repeat(width + 11)}${r.docs}`);
+  const lines = RULES.map(
+    (r) => `${r.id.padEnd(width)}  ${r.level.padEnd(7)}  ${r.summary}\n${' '.repeat(width + 11)}${r.docs}`,
+  );
   io.stdout(`${lines.join('\n')}\n`);
 }
 
@@ -234,7 +237,8 @@ export function main(argv: ReadonlyArray<string>, io: CliIo): number {
       return EXIT_USAGE;
     }
     if (e instanceof InputError || e instanceof TemplateLoadError) {
-      io.stderr(`${TOOL_NAME}: ${oneLine(e.message)}\n`);
+      // The files were resolved to absolute paths: name them as the user would, from the current directory.
+      io.stderr(`${TOOL_NAME}: ${oneLine(e.message.split(`${io.cwd}${path.sep}`).join(''))}\n`);
       if (o?.debug) io.stderr(`${e.stack}\n`);
       return EXIT_USAGE;
     }
