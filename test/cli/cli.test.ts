@@ -283,6 +283,28 @@ describe('unusable input: exit 2, one line naming the file', () => {
     expect(r.stderr).toContain('notes.txt: not a template file');
   });
 
+  test('a JSON file that is not a template', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'x.json'), '{"hello": 1}');
+    const r = run(['check', path.join(dir, 'x.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('x.json: is not a CloudFormation template');
+  });
+
+  test('a cycle of nested templates', () => {
+    const dir = tempDir();
+    const nesting = (child: string) =>
+      `Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Metadata:\n      aws:asset:path: ${child}\n` +
+      `    Properties:\n      TemplateURL: https://example.com/${child}\n`;
+    fs.writeFileSync(path.join(dir, 'a.yaml'), nesting('b.yaml'));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), nesting('a.yaml'));
+    const r = run(['check', path.join(dir, 'a.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('nests itself: its nested stacks form a cycle');
+  });
+
   test('an empty folder', () => {
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'node_modules'));
