@@ -49,6 +49,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '.ci/'] },
 });
 
+// The command line (docs/cli.md): loads the template-only engine, never aws-cdk-lib or cdk-nag.
+project.addBins({ 'api-reachability': 'lib/cli/main.js' });
+
 project.addTask('demo', {
   description: 'Synthesize the bundled example app (broken and fixed) with the checks and print the findings',
   // Transpile only: the example's types are checked by the tests (test/examples.test.ts) and by the

@@ -1,60 +1,19 @@
 /**
  * The engine's entry points: graph → facts → rules → findings. Internal (not part of the jsii
- * surface); the doors call these.
+ * surface); the doors call these. The template-only entry points live in engine.ts, which loads
+ * no aws-cdk-lib (the command line imports only that); they are re-exported here.
  */
 import { IConstruct } from 'constructs';
-import { FactUnavailable, deriveFacts, errorText } from './facts';
-import { readsResourceType } from './facts/read-types';
-import { dedupeFindings, Finding, sortFindings } from './finding';
-import {
-  stacksFromCloudAssembly,
-  stacksFromSynthesizedTemplates,
-  stacksFromTemplateFiles,
-  SynthesizedStack,
-} from './graph/from-cloud-assembly';
+import { Analysis, analyzeGraph, analyzeTemplateFiles, READ } from './engine';
+import { errorText } from './facts';
+import { Finding } from './finding';
+import { stacksFromSynthesizedTemplates, SynthesizedStack } from './graph/from-cloud-assembly';
 import { stacksFromConstructTree } from './graph/from-construct-tree';
 import { ResourceGraph } from './graph/resource-graph';
 import { RULES, Rule } from './rules';
 
-/** The resource types whose properties the facts read: the rest is neither rendered nor normalized. */
-const READ = { readsType: readsResourceType };
-
-/** What one run of the engine produced. */
-export interface Analysis {
-  readonly findings: Finding[];
-  /** Internal problems (a rule that crashed): reported as warnings by the doors, never as errors. */
-  readonly diagnostics: string[];
-}
-
-/**
- * Runs every rule over a graph. Never throws: a crash inside a rule becomes a diagnostic; a rule
- * that needs a fact family that could not be derived stays silent, named in that family's diagnostic.
- */
-export function analyzeGraph(graph: ResourceGraph, rules: ReadonlyArray<Rule> = RULES): Analysis {
-  let facts;
-  try {
-    facts = deriveFacts(graph);
-  } catch (e) {
-    return { findings: [], diagnostics: [`the facts could not be derived (${errorText(e)}); no rule ran`] };
-  }
-  const findings: Finding[] = [];
-  const silenced = new Map<string, string[]>();
-  const failures: string[] = [];
-  for (const rule of rules) {
-    try {
-      findings.push(...rule.check(facts));
-    } catch (e) {
-      if (e instanceof FactUnavailable) silenced.set(e.family, [...(silenced.get(e.family) ?? []), rule.id]);
-      else failures.push(`rule ${rule.id} failed (${errorText(e)}); its findings are missing`);
-    }
-  }
-  const diagnostics = [
-    ...facts.problems,
-    ...[...silenced].map(([family, ids]) => `without the ${family} facts, ${ids.join(', ')} did not run`),
-    ...failures,
-  ];
-  return { findings: sortFindings(dedupeFindings(findings)), diagnostics };
-}
+export type { Analysis } from './engine';
+export { analyzeCloudAssembly, analyzeGraph, analyzeRawStacks, analyzeTemplateFiles } from './engine';
 
 /** Reads the construct tree of the app that holds `scope` (all stacks: references cross them). */
 export function graphOfApp(scope: IConstruct): ResourceGraph {
@@ -81,16 +40,6 @@ export function analyzeScope(scope: IConstruct, rules: ReadonlyArray<Rule> = RUL
 /** The findings of the app that holds `scope`, on resources under `scope`. */
 export function analyzeApp(scope: IConstruct): Finding[] {
   return analyzeScope(scope).findings;
-}
-
-/** Analyzes a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
-export function analyzeCloudAssembly(dir: string): Analysis {
-  return analyzeGraph(ResourceGraph.fromStacks(stacksFromCloudAssembly(dir), READ));
-}
-
-/** Analyzes CloudFormation / SAM template files as one app. Throws TemplateLoadError on unreadable input. */
-export function analyzeTemplateFiles(files: ReadonlyArray<string>): Analysis {
-  return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files), READ));
 }
 
 /**
