@@ -23,12 +23,15 @@ const TEMPLATE_FILE = /\.(json|ya?ml|template)$/i;
 export interface ResolvedInputs {
   readonly templateFiles: string[];
   readonly assemblies: string[];
+  /** The template files found by walking a folder: skipped when they turn out to be no template. */
+  readonly walked: ReadonlySet<string>;
 }
 
 /** Resolves the inputs given on the command line (absolute, sorted, without repeats). */
 export function resolveInputs(inputs: ReadonlyArray<string>): ResolvedInputs {
   const files = new Set<string>();
   const assemblies = new Set<string>();
+  const named = new Set<string>();
   for (const input of inputs) {
     const abs = path.resolve(input);
     let stat: fs.Stats;
@@ -52,11 +55,13 @@ export function resolveInputs(inputs: ReadonlyArray<string>): ResolvedInputs {
       }
     } else if (TEMPLATE_FILE.test(abs)) {
       files.add(abs);
+      named.add(abs);
     } else {
       throw new InputError(`${input}: not a template file (expected a .json, .yaml, .yml or .template file)`);
     }
   }
-  return { templateFiles: [...files].sort(), assemblies: [...assemblies].sort() };
+  const walked = new Set([...files].filter((f) => !named.has(f)));
+  return { templateFiles: [...files].sort(), assemblies: [...assemblies].sort(), walked };
 }
 
 /** Collects the template files under `dir`, recursively; skips node_modules; a folder with manifest.json is an assembly. */
@@ -84,11 +89,22 @@ function isCdkSideFile(name: string): boolean {
   return /\.assets\.json$|^tree\.json$|^cdk\.json$|^package(-lock)?\.json$|^tsconfig.*\.json$/i.test(name);
 }
 
-/** The stacks of the inputs as one app, with `region` for the stacks whose region is unknown. */
-export function readInputs(inputs: ResolvedInputs, region?: string): RawStack[] {
+/**
+ * The stacks of the inputs as one app, with `region` for the stacks whose region is unknown. A file
+ * found by walking a folder that is JSON or YAML but no template is skipped (named in `skipped`);
+ * a file named on the command line must be a template.
+ */
+export function readInputs(inputs: ResolvedInputs, region?: string, skipped: string[] = []): RawStack[] {
   const stacks: RawStack[] = [];
   for (const dir of inputs.assemblies) stacks.push(...new StackReader().readCloudAssembly(dir));
-  if (inputs.templateFiles.length > 0) stacks.push(...new StackReader().readTemplateFiles(inputs.templateFiles));
+  if (inputs.templateFiles.length > 0) {
+    stacks.push(...new StackReader().readTemplateFiles(inputs.templateFiles, inputs.walked, skipped));
+  }
+  if (stacks.length === 0 && skipped.length > 0) {
+    throw new InputError(
+      `${path.relative(process.cwd(), skipped[0]) || skipped[0]}: no CloudFormation template among the files found (${skipped.length} JSON or YAML files that are not templates)`,
+    );
+  }
   return region ? stacks.map((s) => (s.region ? s : { ...s, region })) : stacks;
 }
 

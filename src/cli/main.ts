@@ -215,7 +215,14 @@ export function main(argv: ReadonlyArray<string>, io: CliIo): number {
     const rules = selectedRules(o);
     if (rules.length === 0) throw new UsageError('--only and --ignore leave no rule to run');
 
-    const stacks = readInputs(resolveInputs(o.inputs), o.region);
+    const skipped: string[] = [];
+    const stacks = readInputs(resolveInputs(o.inputs), o.region, skipped);
+    if (skipped.length > 0) {
+      const first = path.relative(io.cwd, skipped[0]) || skipped[0];
+      io.stderr(
+        `${TOOL_NAME}: skipped ${skipped.length} JSON or YAML file(s) found in folders that are not CloudFormation templates (${first}${skipped.length > 1 ? ', …' : ''})\n`,
+      );
+    }
     const analysis = analyzeRawStacks(stacks, rules);
     for (const d of analysis.diagnostics) io.stderr(`${TOOL_NAME}: warning: ${d}\n`);
     const ctx: ReportContext = {

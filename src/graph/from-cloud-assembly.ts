@@ -91,12 +91,30 @@ export class StackReader {
     return out;
   }
 
-  /** The stacks of loose template files, as one app. Throws TemplateLoadError on unreadable input. */
-  public readTemplateFiles(files: ReadonlyArray<string>): RawStack[] {
+  /**
+   * The stacks of loose template files, as one app. Throws TemplateLoadError on unreadable input.
+   * Files in `optional` (found by walking a folder) that are JSON or YAML but no CloudFormation
+   * template (a `package.json`, an index) are skipped and added to `skipped` instead.
+   */
+  public readTemplateFiles(
+    files: ReadonlyArray<string>,
+    optional: ReadonlySet<string> = new Set(),
+    skipped: string[] = [],
+  ): RawStack[] {
     const out: RawStack[] = [];
     const used = new Set<string>();
     for (const file of files) {
-      const { template, positions } = this.read(file);
+      let loaded: LoadedTemplate;
+      try {
+        loaded = this.read(file);
+      } catch (e) {
+        if (optional.has(file) && e instanceof TemplateLoadError && e.notATemplate) {
+          skipped.push(file);
+          continue;
+        }
+        throw e;
+      }
+      const { template, positions } = loaded;
       let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
       for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
       used.add(key);

@@ -17,12 +17,21 @@ export const MAX_ALIAS_NODES = 100_000;
 
 /** A template that cannot be read; the message is one line that says what to change. */
 export class TemplateLoadError extends Error {
+  /**
+   * True when the file is JSON or YAML that is no CloudFormation template at all (not a mapping, or
+   * none of Resources, AWSTemplateFormatVersion, Transform), rather than a broken one.
+   */
+  public readonly notATemplate: boolean;
+
   constructor(
     public readonly file: string,
     reason: string,
   ) {
     super(`${file}: ${reason}`);
     this.name = 'TemplateLoadError';
+    this.notATemplate = /^is not a CloudFormation template \((the document is not a mapping|no Resources,)/.test(
+      reason,
+    );
   }
 }
 

@@ -343,3 +343,34 @@ describe('cloud assembly', () => {
     expect(both.findings.length).toBe(doc.findings.length + 1);
   });
 });
+
+describe('folders with files that are not templates', () => {
+  test('a JSON file in a walked folder that is no template is skipped, with a note on stderr', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-skip-'));
+    fs.copyFileSync(path.join(FIXTURES, 'failing.json'), path.join(dir, 'stack.json'));
+    fs.writeFileSync(path.join(dir, 'index.json'), '[1, 2, 3]');
+    fs.writeFileSync(path.join(dir, 'settings.yaml'), 'name: x\n');
+    const skipped: string[] = [];
+    const stacks = readInputs(resolveInputs([dir]), undefined, skipped);
+    expect(stacks.map((s) => path.basename(s.templateFile ?? ''))).toEqual(['stack.json']);
+    expect(skipped.map((f) => path.basename(f)).sort()).toEqual(['index.json', 'settings.yaml']);
+  });
+
+  test('a file named on the command line must be a template', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-skip-'));
+    fs.writeFileSync(path.join(dir, 'index.json'), '[1, 2, 3]');
+    expect(() => readInputs(resolveInputs([path.join(dir, 'index.json')]))).toThrow(/is not a CloudFormation template/);
+  });
+
+  test('a folder whose JSON files are none of them templates is unusable input', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-skip-'));
+    fs.writeFileSync(path.join(dir, 'index.json'), '{"a": 1}');
+    expect(() => readInputs(resolveInputs([dir]))).toThrow(/no CloudFormation template among the files found/);
+  });
+
+  test('a broken template in a walked folder is still an error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-skip-'));
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"Resources": [1]}');
+    expect(() => readInputs(resolveInputs([dir]))).toThrow(/Resources is not a mapping/);
+  });
+});
