@@ -65,7 +65,8 @@ project.addTask('budget', {
 });
 
 project.addTask('bench', {
-  description: 'What the checks add to cdk synth on generated apps of 250 to 8,000 resources, against cdk-nag (docs/performance.md)',
+  description:
+    'What the checks add to cdk synth on generated apps of 250 to 8,000 resources, against cdk-nag (docs/performance.md)',
   // Compiled without type checks (bench/tsconfig.json): ts-node's source-map support would slow every
   // stack trace CDK captures, in the bare synth as in the checked ones, and blur the comparison.
   exec: 'tsc -p bench/tsconfig.json --noCheck && node bench/.build/bench/bench.js',
