@@ -50,7 +50,7 @@ export function analyzeSynthesizedTemplates(files: ReadonlyArray<string>): Analy
   try {
     return analyzeTemplateFiles(files);
   } catch (e) {
-    return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };
+    return unreadableTemplates(e);
   }
 }
 
@@ -67,8 +67,13 @@ export function analyzeSynthesizedStacks(stacks: ReadonlyArray<SynthesizedStack>
     graph = ResourceGraph.fromStacks(stacksFromSynthesizedTemplates(stacks), READ);
   } catch (e) {
     if (root) return analyzeScope(root);
-    return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };
+    return unreadableTemplates(e);
   }
   if (root && graph.resources.some((r) => r.path === undefined)) return analyzeScope(root);
   return analyzeGraph(graph);
+}
+
+/** What the engine says when the templates a door was handed cannot be read. */
+function unreadableTemplates(e: unknown): Analysis {
+  return { findings: [], diagnostics: [`the templates could not be read (${errorText(e)}); no rule ran`] };
 }

@@ -136,16 +136,16 @@ export class StackReader {
       let byTemplate = manifests.get(dir);
       if (!byTemplate) {
         byTemplate = new Map();
+        let artifacts: Manifest['artifacts'];
         try {
-          const artifacts = (JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf-8')) as Manifest)
-            .artifacts;
-          for (const [id, a] of Object.entries(artifacts ?? {})) {
-            if (a?.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
-              byTemplate.set(a.properties.templateFile, [id, a]);
-            }
-          }
+          artifacts = readManifest(dir).artifacts;
         } catch {
           // no manifest: the stack is read from what the plugin was told
+        }
+        for (const [id, a] of Object.entries(artifacts ?? {})) {
+          if (a?.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
+            byTemplate.set(a.properties.templateFile, [id, a]);
+          }
         }
         manifests.set(dir, byTemplate);
       }
@@ -162,17 +162,7 @@ export class StackReader {
   }
 
   private readAssembly(dir: string, out: RawStack[], depth: number): void {
-    const manifestFile = path.join(dir, 'manifest.json');
-    let manifest: Manifest;
-    try {
-      manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8')) as Manifest;
-    } catch (e) {
-      throw new TemplateLoadError(
-        manifestFile,
-        `is not a readable cloud assembly manifest (${(e as Error).message.split('\n')[0]})`,
-      );
-    }
-    const artifacts = manifest.artifacts ?? {};
+    const artifacts = readManifest(dir).artifacts ?? {};
     for (const id of Object.keys(artifacts).sort()) {
       const a = artifacts[id];
       if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
@@ -359,12 +349,7 @@ function constructPaths(dir: string, stackKey: string, artifact: Artifact): Cons
   keys.sort((a, b) => b.length - a.length);
   const byStack: ConstructPaths = new Map();
   for (const [p, logicalId] of entries) {
-    const owner =
-      keys.length === 1
-        ? p.startsWith(`${stackKey}/`)
-          ? stackKey
-          : undefined
-        : keys.find((k) => p.startsWith(`${k}/`));
+    const owner = keys.find((k) => p.startsWith(`${k}/`));
     if (!owner) continue;
     let paths = byStack.get(owner);
     if (!paths) byStack.set(owner, (paths = Object.create(null) as { [logicalId: string]: string }));
@@ -373,6 +358,19 @@ function constructPaths(dir: string, stackKey: string, artifact: Artifact): Cons
     if (seen === undefined || p < seen) paths[logicalId] = p;
   }
   return byStack;
+}
+
+/** The cloud assembly manifest of a directory. Throws TemplateLoadError when it cannot be read. */
+function readManifest(dir: string): Manifest {
+  const file = path.join(dir, 'manifest.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf-8')) as Manifest;
+  } catch (e) {
+    throw new TemplateLoadError(
+      file,
+      `is not a readable cloud assembly manifest (${(e as Error).message.split('\n')[0]})`,
+    );
+  }
 }
 
 function realPath(file: string): string {

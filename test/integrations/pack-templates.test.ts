@@ -1,10 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, CfnResource, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { ApiReachabilityChecks } from '../../src';
 import { stacksFromCloudAssembly } from '../../src/graph/from-cloud-assembly';
 import * as treeReader from '../../src/graph/from-construct-tree';
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
+import { synthPackReport } from '../fixtures/helpers';
 
 /**
  * The pack reads the synthesized templates CDK hands it (issue C: nothing is resolved twice), and
@@ -17,22 +16,9 @@ type Reported = Array<{ rule: string; path: string; severity: string }>;
 function synthWithPack(app: App): { reported: Reported; readTree: boolean } {
   Validations.of(app).addPlugins(new ApiReachabilityChecks(app));
   const tree = jest.spyOn(treeReader, 'stacksFromConstructTree');
-  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    app.synth();
-  } catch {
-    // error-level findings fail the synth; the report is on disk
-  } finally {
-    quiet.mockRestore();
-  }
+  const reported = synthPackReport(app);
   const readTree = tree.mock.calls.length > 0;
   tree.mockRestore();
-  const file = path.join(app.outdir, 'validation-report.json');
-  const report = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : { pluginReports: [] };
-  const plugin = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'ApiReachability');
-  const reported: Reported = (plugin?.violations ?? []).flatMap((v: any) =>
-    v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity })),
-  );
   return { reported: reported.sort((a, b) => `${a.path}${a.rule}`.localeCompare(`${b.path}${b.rule}`)), readTree };
 }
 

@@ -18,6 +18,7 @@ import * as analyzeModule from '../../src/analyze';
 import * as factsModule from '../../src/facts';
 import { STAGES_DOCS } from '../../src/integrations/wording';
 import { newApp, scenario } from '../fixtures/apps/scenario';
+import { synthPackReport } from '../fixtures/helpers';
 
 const SHADOWED = 'ApiReachability-PrivateDnsShadowsPublicApi';
 
@@ -305,19 +306,7 @@ describe('acknowledgements written inside a reusable Stage (issue G, item 3)', (
     pipeline.addStage(new ServiceStage(app, 'Beta', { acknowledge }));
     pipeline.addStage(new ServiceStage(app, 'Prod', { acknowledge }));
     Validations.of(app).addPlugins(new ApiReachabilityChecks(app));
-    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      app.synth();
-    } catch {
-      // error findings fail the synth; the report is on disk
-    } finally {
-      quiet.mockRestore();
-    }
-    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf-8'));
-    const plugin = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'ApiReachability');
-    return (plugin?.violations ?? []).flatMap((v: any) =>
-      v.violatingConstructs.map((c: any) => `${v.ruleName} ${c.constructPath}`),
-    );
+    return synthPackReport(app).map((v) => `${v.rule} ${v.path}`);
   }
 
   /** The errors the aspect, added inside the Stage, reports in each instance. */
