@@ -4,17 +4,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { InputError } from './args';
 import { isCloudAssembly, StackReader } from '../graph/from-cloud-assembly';
 import { TemplatePositions } from '../graph/source-positions';
 import { RawStack } from '../graph/types';
 
-/** An input that cannot be used: the message is one line naming the path and what is wrong. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError };
 
 /** The file name endings of template files. */
 const TEMPLATE_FILE = /\.(json|ya?ml|template)$/i;

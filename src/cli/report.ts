@@ -8,8 +8,9 @@ import { Finding, FindingResource } from '../finding';
 import { SourcePosition, TemplatePositions } from '../graph/source-positions';
 import { findingDescription, findingLabel } from '../integrations/wording';
 import { Rule } from '../rules';
+import { TOOL_NAME } from './args';
 
-export const TOOL_NAME = 'api-reachability';
+export { TOOL_NAME };
 export const INFORMATION_URI = 'https://github.com/cdk-api-reachability/cdk-api-reachability';
 
 /** What a report needs besides the findings. */

@@ -217,7 +217,8 @@ describe('options', () => {
   });
 
   test('--help and --version', () => {
-    expect(run(['--help']).stdout).toContain('Usage: api-reachability check');
+    expect(run(['--help']).stdout).toContain('Usage: api-reachability <command>');
+    expect(run(['check', '--help']).stdout).toContain('Usage: api-reachability check');
     expect(run(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -233,7 +234,7 @@ describe('options', () => {
   test.each([
     [['check'], 'check needs a cdk.out directory, a template file or a folder'],
     [[], "no command given (try 'api-reachability check cdk.out')"],
-    [['lint', 'x'], "unknown command 'lint' (the command is 'check')"],
+    [['lint', 'x'], "unknown command 'lint' (the commands are check)"],
     [['check', '--format', 'xml', 'x'], "--format must be text, json or sarif, not 'xml'"],
     [['check', '--fail-on', 'info', 'x'], "--fail-on must be error, warning or never, not 'info'"],
     [['check', '--region'], '--region needs a value'],
