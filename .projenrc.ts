@@ -19,7 +19,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: '2.276.0',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk-nag@^3.0.2'],
-  devDeps: ['cdk-nag@^3.0.2', 'fast-check@^4.10.2', '@types/js-yaml@^4'],
+  // @microsoft/jest-sarif ships the published SARIF 2.1.0 schema (validated with ajv); @xmldom/xmldom
+  // parses the JUnit report in the tests.
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    'fast-check@^4.10.2',
+    '@types/js-yaml@^4',
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv@^6.12.6',
+    '@xmldom/xmldom@^0.8.10',
+  ],
   // The template reader (cdk.out and hand-written CloudFormation/SAM) needs a YAML parser that
   // understands short-form intrinsic tags; bundled because jsii only allows bundled non-jsii deps.
   // `yaml` is strict YAML 1.2 with source positions; `js-yaml` (a PyYAML port) is the lenient

@@ -4,7 +4,6 @@
  */
 import * as path from 'path';
 import { analyzeRawStacks } from '../engine';
-import { FindingLevel } from '../finding';
 import { RULE_PREFIX, RULES, Rule } from '../rules';
 import {
   choice,
@@ -17,11 +16,14 @@ import {
   TOOL_NAME,
   toolVersion,
   UsageError,
+  writeOutput,
 } from './args';
+import { baselineText, compareBaseline, readBaseline } from './baseline';
 import { positionsByFile, readInputs, resolveInputs } from './inputs';
-import { jsonReport, ReportContext, sarifReport, textReport } from './report';
+import { bindParameters, parameterValues } from './parameters';
+import { failsRun, githubReport, jsonReport, junitReport, ReportContext, sarifReport, textReport } from './report';
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'never'] as const;
 
@@ -61,7 +63,7 @@ export function listRules(format: string, io: CliIo): void {
   io.stdout(`${lines.join('\n')}\n`);
 }
 
-const RANK: { readonly [level in FindingLevel]: number } = { warning: 1, error: 2 };
+const REPORTS = { text: textReport, json: jsonReport, sarif: sarifReport, junit: junitReport, github: githubReport };
 
 export const CHECK: Command = {
   name: 'check',
@@ -73,8 +75,13 @@ assembly (cdk.out) or CloudFormation / SAM templates. Several inputs are read as
 
 Options:
   --region <region>               region of the stacks whose region is unknown
-  --format <text|json|sarif>      report format (default: text)
+  --parameter <KEY=VALUE>         value of a template parameter (repeatable)
+  --parameters <file>             parameter values: [{"ParameterKey","ParameterValue"}] or {"Parameters":{}}
+  --format <text|json|sarif|junit|github>  report format (default: text)
+  --out <file>                    write the report to this file instead of stdout
   --fail-on <error|warning|never> exit 1 when a finding at or above this level is reported (default: error)
+  --baseline <file>               findings in this baseline are known: only new ones fail
+  --write-baseline <file>         write this run's findings as a baseline
   --ignore <Rule,...>             do not run these rules (ApiReachability-Name or Name)
   --only <Rule,...>               run only these rules
   --list-rules                    list the rules (id, level, summary, docs)
@@ -82,8 +89,13 @@ Options:
 `,
   options: {
     '--region': true,
+    '--parameter': true,
+    '--parameters': true,
     '--format': true,
+    '--out': true,
     '--fail-on': true,
+    '--baseline': true,
+    '--write-baseline': true,
     '--ignore': true,
     '--only': true,
     '--list-rules': false,
@@ -99,8 +111,16 @@ Options:
       throw new UsageError('check needs a cdk.out directory, a template file or a folder');
     }
     const rules = selectedRules(args);
+    const parameters = parameterValues(
+      args.values.get('--parameters') ?? [],
+      args.values.get('--parameter') ?? [],
+      io.cwd,
+    );
+    const baselineFile = lastValue(args, '--baseline');
+    const baseline = baselineFile !== undefined ? readBaseline(baselineFile, io.cwd) : undefined;
     const skipped: string[] = [];
-    const stacks = readInputs(resolveInputs(args.positional), lastValue(args, '--region'), skipped);
+    const read = readInputs(resolveInputs(args.positional), lastValue(args, '--region'), skipped);
+    const stacks = bindParameters(read, parameters);
     if (skipped.length > 0) {
       const first = path.relative(io.cwd, skipped[0]) || skipped[0];
       io.stderr(
@@ -115,12 +135,18 @@ Options:
       positions: positionsByFile(stacks),
       fileCount: new Set(stacks.map((s) => s.templateFile).filter((f) => f !== undefined)).size,
       cwd: io.cwd,
-      color: io.isTTY && !io.env.NO_COLOR,
+      color: io.isTTY && !io.env.NO_COLOR && lastValue(args, '--out') === undefined,
+      baseline: baseline ? compareBaseline(analysis.findings, baseline) : undefined,
+      failOn: failOn === 'never' ? undefined : failOn,
     };
-    const report = format === 'json' ? jsonReport : format === 'sarif' ? sarifReport : textReport;
-    io.stdout(report(analysis.findings, ctx));
-    if (failOn === 'never') return EXIT_OK;
-    const threshold = RANK[failOn];
-    return analysis.findings.some((f) => RANK[f.level] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+    writeOutput(io, lastValue(args, '--out'), REPORTS[format](analysis.findings, ctx));
+    const writeTo = lastValue(args, '--write-baseline');
+    if (writeTo !== undefined) {
+      writeOutput(io, writeTo, baselineText(analysis.findings, ctx.version));
+      io.stderr(`${TOOL_NAME}: wrote ${analysis.findings.length} finding(s) to the baseline ${writeTo}\n`);
+      // The findings just written are known from now on: only those new to an older --baseline fail.
+      if (!ctx.baseline) return EXIT_OK;
+    }
+    return analysis.findings.some((f) => failsRun(f, ctx)) ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -4,11 +4,12 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { Finding, FindingResource } from '../finding';
+import { Finding, FindingLevel, FindingResource } from '../finding';
 import { SourcePosition, TemplatePositions } from '../graph/source-positions';
 import { findingDescription, findingLabel } from '../integrations/wording';
 import { Rule } from '../rules';
 import { TOOL_NAME } from './args';
+import type { BaselineComparison } from './baseline';
 
 export { TOOL_NAME };
 export const INFORMATION_URI = 'https://github.com/cdk-api-reachability/cdk-api-reachability';
@@ -22,6 +23,10 @@ export interface ReportContext {
   readonly fileCount: number;
   readonly cwd: string;
   readonly color: boolean;
+  /** The run compared with `--baseline`, when one was given. */
+  readonly baseline?: BaselineComparison;
+  /** The lowest level that fails the run (`--fail-on`); undefined for `never`. JUnit marks those findings as failures. */
+  readonly failOn?: FindingLevel;
 }
 
 /** A stable hash of what names a finding (rule, finding id, stack, logical id), never of line numbers. */
@@ -71,6 +76,14 @@ export function summaryLine(findings: ReadonlyArray<Finding>, fileCount: number)
   return `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(fileCount, 'file')}`;
 }
 
+/** `; 1 new, 2 in the baseline, 1 fixed` after the summary line, when a baseline was given. */
+function baselineSummary(b: BaselineComparison | undefined): string {
+  if (!b) return '';
+  const states = [...b.state.values()];
+  const fresh = states.filter((s) => s === 'new').length;
+  return `; ${fresh} new, ${states.length - fresh} in the baseline, ${b.absent.length} fixed`;
+}
+
 /** The text report: findings grouped by stack, then a summary line. */
 export function textReport(findings: ReadonlyArray<Finding>, ctx: ReportContext): string {
   const paint = (code: string, s: string) => (ctx.color ? `\u001b[${code}m${s}\u001b[0m` : s);
@@ -86,14 +99,21 @@ export function textReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
     const level = f.level === 'error' ? paint('31', 'error  ') : paint('33', 'warning');
     const pos = positionOf(ctx.positions, f.resource, f.location);
     const where = pos ? ` at ${relativeUri(ctx.cwd, pos.file)}:${pos.line}:${pos.column}` : '';
-    lines.push(`  ${level} ${paint('1', findingLabel(f))}`);
+    const known = ctx.baseline?.state.get(fingerprint(f)) === 'unchanged' ? paint('2', ' (in the baseline)') : '';
+    lines.push(`  ${level} ${paint('1', findingLabel(f))}${known}`);
     lines.push(`          resource: ${f.resource.path ?? f.resource.logicalId} (${f.location})${where}`);
     lines.push(`          ${findingDescription(f, false)}`);
     lines.push(`          Fix: ${f.fix}`);
     lines.push(`          Docs: ${paint('36', f.docs)}`);
   }
+  const absent = ctx.baseline?.absent ?? [];
+  if (absent.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(paint('1', `Fixed since the baseline (${absent.length})`));
+    for (const e of absent) lines.push(`  ${e.ruleId}[${e.findingId}] (${e.stack}/${e.logicalId})`);
+  }
   if (lines.length > 0) lines.push('');
-  lines.push(summaryLine(findings, ctx.fileCount));
+  lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline));
   return `${lines.join('\n')}\n`;
 }
 
@@ -122,9 +142,17 @@ export function jsonReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
         location: { property: f.location, line: pos?.line ?? null, column: pos?.column ?? null },
         related: f.relatedResources.map(resource),
         fingerprint: fingerprint(f),
+        ...(ctx.baseline ? { baselineState: ctx.baseline.state.get(fingerprint(f)) } : {}),
       };
     }),
-    summary: { errors: c.errors, warnings: c.warnings, findings: findings.length, files: ctx.fileCount },
+    ...(ctx.baseline ? { fixed: ctx.baseline.absent } : {}),
+    summary: {
+      errors: c.errors,
+      warnings: c.warnings,
+      findings: findings.length,
+      files: ctx.fileCount,
+      ...(ctx.baseline ? { new: [...ctx.baseline.state.values()].filter((v) => v === 'new').length } : {}),
+    },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -195,6 +223,7 @@ export function sarifReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
               };
             }),
             partialFingerprints: { 'apiReachability/v1': fingerprint(f) },
+            ...(ctx.baseline ? { baselineState: ctx.baseline.state.get(fingerprint(f)) } : {}),
             properties: { findingId: f.findingId, property: f.location },
           };
         }),
@@ -202,4 +231,118 @@ export function sarifReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** The characters XML text and attributes cannot hold as they are; control characters XML 1.0 forbids are dropped. */
+function xml(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
+}
+
+const LEVEL_RANK: { readonly [level in FindingLevel]: number } = { warning: 1, error: 2 };
+
+/** True when the finding fails the run: at or above `--fail-on`, and not known from the baseline. */
+export function failsRun(f: Finding, ctx: Pick<ReportContext, 'failOn' | 'baseline'>): boolean {
+  if (ctx.failOn === undefined || LEVEL_RANK[f.level] < LEVEL_RANK[ctx.failOn]) return false;
+  return ctx.baseline?.state.get(fingerprint(f)) !== 'unchanged';
+}
+
+/**
+ * The JUnit XML report: a test suite per rule that ran, a test case per rule × resource with
+ * findings (failed when one of its findings fails the run, see failsRun; passed with the findings
+ * in `system-out` otherwise), and one passing case for a rule that found nothing.
+ */
+export function junitReport(findings: ReadonlyArray<Finding>, ctx: ReportContext): string {
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  for (const rule of ctx.rules) {
+    const byResource = new Map<string, Finding[]>();
+    for (const f of findings) {
+      if (f.rule !== rule.id) continue;
+      const key = `${f.resource.stack}\u0000${f.resource.logicalId}`;
+      byResource.set(key, [...(byResource.get(key) ?? []), f]);
+    }
+    const cases: string[] = [];
+    let suiteFailures = 0;
+    for (const group of byResource.values()) {
+      const r = group[0].resource;
+      const name = xml(r.path ?? `${r.stack}/${r.logicalId}`);
+      const pos = positionOf(ctx.positions, r, group[0].location);
+      const file = r.templateFile
+        ? ` file="${xml(relativeUri(ctx.cwd, r.templateFile))}"${pos ? ` line="${pos.line}"` : ''}`
+        : '';
+      const body = group
+        .map((f) => `${findingLabel(f)} (${f.level}): ${f.message}\nFix: ${f.fix}\nDocs: ${f.docs}`)
+        .join('\n\n');
+      const failing = group.filter((f) => failsRun(f, ctx));
+      if (failing.length > 0) {
+        suiteFailures++;
+        const first = failing[0];
+        cases.push(
+          `    <testcase classname="${xml(rule.id)}" name="${name}"${file}>\n` +
+            `      <failure type="${first.level}" message="${xml(`${findingLabel(first)}: ${first.message}`)}">${xml(body)}</failure>\n` +
+            '    </testcase>',
+        );
+      } else {
+        cases.push(
+          `    <testcase classname="${xml(rule.id)}" name="${name}"${file}>\n      <system-out>${xml(body)}</system-out>\n    </testcase>`,
+        );
+      }
+    }
+    if (cases.length === 0) cases.push(`    <testcase classname="${xml(rule.id)}" name="no findings"/>`);
+    tests += cases.length;
+    failures += suiteFailures;
+    suites.push(
+      `  <testsuite name="${xml(rule.id)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
+  out.push(`<testsuites name="${TOOL_NAME}" tests="${tests}" failures="${failures}" errors="0">`);
+  out.push(...suites);
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}
+
+/** GitHub workflow-command escaping of a message, and of a property value (which also escapes `:` and `,`). */
+function ghData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function ghProperty(text: string): string {
+  return ghData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/**
+ * GitHub Actions workflow commands (`::error file=…,line=…::message`): one annotation per finding
+ * on its template file and line; findings known from the baseline are left out. Ends with the
+ * summary line, which the log shows as plain text.
+ */
+export function githubReport(findings: ReadonlyArray<Finding>, ctx: ReportContext): string {
+  const lines: string[] = [];
+  for (const f of findings) {
+    if (ctx.baseline?.state.get(fingerprint(f)) === 'unchanged') continue;
+    const props: string[] = [];
+    const pos = positionOf(ctx.positions, f.resource, f.location);
+    if (f.resource.templateFile) {
+      props.push(`file=${ghProperty(relativeUri(ctx.cwd, f.resource.templateFile))}`);
+      if (pos) {
+        props.push(`line=${pos.line}`, `col=${pos.column}`);
+        if (pos.endLine !== undefined) props.push(`endLine=${pos.endLine}`);
+      }
+    }
+    props.push(`title=${ghProperty(findingLabel(f))}`);
+    const where = f.resource.path ?? `${f.resource.stack}/${f.resource.logicalId}`;
+    lines.push(
+      `::${f.level} ${props.join(',')}::${ghData(`${where} (${f.location}): ${f.message}\nFix: ${f.fix}\nDocs: ${f.docs}`)}`,
+    );
+  }
+  lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline));
+  return `${lines.join('\n')}\n`;
 }

@@ -240,6 +240,8 @@ class Normalizer {
     const params = objectOrEmpty(ctx.raw.template.Parameters);
     if (hasOwn(params, name)) {
       const unknown = () => new Opaque('param', `${ctx.raw.key}#${name}`);
+      const bound = ctx.raw.parameterValues ? own(ctx.raw.parameterValues, name) : undefined;
+      if (typeof bound === 'string') return boundParameter(own(params, name), bound);
       // A nested stack's parameter has the value its parent passes in.
       const parent = ctx.raw.parent && this.ctxs.get(ctx.raw.parent.key);
       if (parent) {
@@ -437,6 +439,23 @@ class Normalizer {
     }
     return new Opaque('unknown-ref', encoded.slice(0, 60));
   }
+}
+
+/**
+ * The value of a parameter bound on the command line: a list for the list types
+ * (`CommaDelimitedList`, `List<…>`), as `Ref` gives them; unknown for the SSM parameter types
+ * (the value bound is the SSM parameter's name); else the string.
+ */
+function boundParameter(declaration: unknown, value: string): Normalized {
+  const type = isPlain(declaration) ? own(declaration, 'Type') : undefined;
+  // An SSM parameter type is given the parameter's name: CloudFormation reads its value at deploy time.
+  if (typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value<')) {
+    return new Opaque('param', `ssm:${value}`);
+  }
+  if (typeof type === 'string' && (type === 'CommaDelimitedList' || type.startsWith('List<'))) {
+    return value.split(',').map((v) => v.trim());
+  }
+  return capped(value);
 }
 
 /** The string, or an unknown when it is too large (see MAX_STRING_LENGTH). */

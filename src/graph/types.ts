@@ -36,6 +36,12 @@ export interface RawStack {
    * metadata off): from the `aws:cdk:logicalId` entries of the cloud assembly manifest.
    */
   readonly constructPaths?: { readonly [logicalId: string]: string };
+  /**
+   * Values bound to the parameters of a top-level stack (the command line's `--parameter`), as
+   * CloudFormation would be given them at deploy time. A parameter without a bound value is unknown;
+   * a nested stack's parameters come from its parent.
+   */
+  readonly parameterValues?: { readonly [name: string]: string };
 }
 
 /** The parts of a CloudFormation template the graph reads. */
