@@ -19,7 +19,7 @@ import {
   writeOutput,
 } from './args';
 import { baselineText, compareBaseline, readBaseline } from './baseline';
-import { positionsByFile, readInputs, resolveInputs } from './inputs';
+import { positionsByFile, readInputs, resolveInputs, sourcesByResource } from './inputs';
 import { bindParameters, parameterValues } from './parameters';
 import { failsRun, githubReport, jsonReport, junitReport, ReportContext, sarifReport, textReport } from './report';
 
@@ -133,6 +133,7 @@ Options:
       version: toolVersion(),
       rules,
       positions: positionsByFile(stacks),
+      sources: sourcesByResource(stacks),
       fileCount: new Set(stacks.map((s) => s.templateFile).filter((f) => f !== undefined)).size,
       cwd: io.cwd,
       color: io.isTTY && !io.env.NO_COLOR && lastValue(args, '--out') === undefined,

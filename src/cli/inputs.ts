@@ -7,7 +7,7 @@ import * as path from 'path';
 import { InputError } from './args';
 import { isCloudAssembly, StackReader } from '../graph/from-cloud-assembly';
 import { TemplatePositions } from '../graph/source-positions';
-import { RawStack } from '../graph/types';
+import { RawStack, SourceFrame } from '../graph/types';
 
 export { InputError };
 
@@ -108,6 +108,15 @@ export function positionsByFile(stacks: ReadonlyArray<RawStack>): Map<string, Te
   const out = new Map<string, TemplatePositions>();
   for (const s of stacks) {
     if (s.templateFile && s.positions && !out.has(s.templateFile)) out.set(s.templateFile, s.positions);
+  }
+  return out;
+}
+
+/** Where the user's code created each resource (cdk.out with creation stack traces), by `stack|logicalId`. */
+export function sourcesByResource(stacks: ReadonlyArray<RawStack>): Map<string, SourceFrame> {
+  const out = new Map<string, SourceFrame>();
+  for (const s of stacks) {
+    for (const [logicalId, frame] of Object.entries(s.sourceLocations ?? {})) out.set(`${s.key}|${logicalId}`, frame);
   }
   return out;
 }

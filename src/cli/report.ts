@@ -6,6 +6,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { Finding, FindingLevel, FindingResource } from '../finding';
 import { SourcePosition, TemplatePositions } from '../graph/source-positions';
+import { SourceFrame } from '../graph/types';
 import { findingDescription, findingLabel } from '../integrations/wording';
 import { Rule } from '../rules';
 import { TOOL_NAME } from './args';
@@ -19,6 +20,8 @@ export interface ReportContext {
   readonly version: string;
   readonly rules: ReadonlyArray<Rule>;
   readonly positions: ReadonlyMap<string, TemplatePositions>;
+  /** Where the user's code created each resource, by `stack|logicalId` (cdk.out with creation stack traces). */
+  readonly sources?: ReadonlyMap<string, SourceFrame>;
   /** The number of template files read (nested templates included). */
   readonly fileCount: number;
   readonly cwd: string;
@@ -54,6 +57,11 @@ export function positionOf(
     if (found) return found;
   }
   return undefined;
+}
+
+/** Where the user's code created the resource, when the cloud assembly recorded it. */
+export function sourceOf(ctx: Pick<ReportContext, 'sources'>, r: FindingResource): SourceFrame | undefined {
+  return ctx.sources?.get(`${r.stack}|${r.logicalId}`);
 }
 
 function relativeUri(cwd: string, file: string): string {
@@ -102,6 +110,8 @@ export function textReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
     const known = ctx.baseline?.state.get(fingerprint(f)) === 'unchanged' ? paint('2', ' (in the baseline)') : '';
     lines.push(`  ${level} ${paint('1', findingLabel(f))}${known}`);
     lines.push(`          resource: ${f.resource.path ?? f.resource.logicalId} (${f.location})${where}`);
+    const src = sourceOf(ctx, f.resource);
+    if (src) lines.push(`          created at ${relativeUri(ctx.cwd, src.file)}:${src.line}:${src.column}`);
     lines.push(`          ${findingDescription(f, false)}`);
     lines.push(`          Fix: ${f.fix}`);
     lines.push(`          Docs: ${paint('36', f.docs)}`);
@@ -115,6 +125,10 @@ export function textReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
   if (lines.length > 0) lines.push('');
   lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline));
   return `${lines.join('\n')}\n`;
+}
+
+function sourceJson(src: SourceFrame | undefined) {
+  return src ? { file: src.file, line: src.line, column: src.column } : null;
 }
 
 /** The JSON report (schema version 1, docs/cli.md). */
@@ -140,6 +154,7 @@ export function jsonReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
         docs: f.docs,
         resource: resource(f.resource),
         location: { property: f.location, line: pos?.line ?? null, column: pos?.column ?? null },
+        source: sourceJson(sourceOf(ctx, f.resource)),
         related: f.relatedResources.map(resource),
         fingerprint: fingerprint(f),
         ...(ctx.baseline ? { baselineState: ctx.baseline.state.get(fingerprint(f)) } : {}),
@@ -177,6 +192,18 @@ export function sarifReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
         : {}),
     };
   };
+  const sourceLocation = (src: SourceFrame | undefined) =>
+    src
+      ? [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: relativeUri(ctx.cwd, src.file) },
+              region: { startLine: src.line, startColumn: src.column },
+            },
+            message: { text: 'The construct is created here.' },
+          },
+        ]
+      : [];
   const logical = (r: FindingResource) => [
     {
       name: r.logicalId,
@@ -212,7 +239,10 @@ export function sarifReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
             ...(ruleIndex.has(f.rule) ? { ruleIndex: ruleIndex.get(f.rule) } : {}),
             level: f.level,
             message: { text: `${findingLabel(f)}: ${f.message} Fix: ${f.fix}` },
-            locations: [{ ...(loc ? { physicalLocation: loc } : {}), logicalLocations: logical(f.resource) }],
+            locations: [
+              { ...(loc ? { physicalLocation: loc } : {}), logicalLocations: logical(f.resource) },
+              ...sourceLocation(sourceOf(ctx, f.resource)),
+            ],
             relatedLocations: f.relatedResources.map((r, i) => {
               const rl = physical(r);
               return {
@@ -330,7 +360,11 @@ export function githubReport(findings: ReadonlyArray<Finding>, ctx: ReportContex
     if (ctx.baseline?.state.get(fingerprint(f)) === 'unchanged') continue;
     const props: string[] = [];
     const pos = positionOf(ctx.positions, f.resource, f.location);
-    if (f.resource.templateFile) {
+    // The user's source is in the repository (and in the pull request's diff); cdk.out is not.
+    const src = sourceOf(ctx, f.resource);
+    if (src) {
+      props.push(`file=${ghProperty(relativeUri(ctx.cwd, src.file))}`, `line=${src.line}`, `col=${src.column}`);
+    } else if (f.resource.templateFile) {
       props.push(`file=${ghProperty(relativeUri(ctx.cwd, f.resource.templateFile))}`);
       if (pos) {
         props.push(`line=${pos.line}`, `col=${pos.column}`);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { boundedJson } from './bounded';
 import { LoadedTemplate, readTemplateFile, TemplateLoadError } from './template-loader';
-import { RawStack, RawTemplate } from './types';
+import { RawStack, RawTemplate, SourceFrame } from './types';
 
 /**
  * Reads a cloud assembly (`cdk.out`): every stack of `manifest.json`, the nested assemblies of
@@ -59,10 +59,18 @@ interface Artifact {
   readonly metadata?: MetadataEntries;
   readonly additionalMetadataFile?: string;
 }
-type MetadataEntries = { [constructPath: string]: ReadonlyArray<{ type?: unknown; data?: unknown }> };
+type MetadataEntries = {
+  [constructPath: string]: ReadonlyArray<{ type?: unknown; data?: unknown; trace?: unknown }>;
+};
 
-/** Construct paths by logical id, for each stack of one stack artifact (its nested stacks included), by stack key. */
-type ConstructPaths = Map<string, { [logicalId: string]: string }>;
+/**
+ * Construct paths by logical id, and where the user's code created each resource when the manifest
+ * has creation stack traces, for each stack of one stack artifact (its nested stacks included), by stack key.
+ */
+type ConstructPaths = Map<
+  string,
+  { paths: { [logicalId: string]: string }; sources?: { [logicalId: string]: SourceFrame } }
+>;
 
 interface AssetManifest {
   readonly files?: { [hash: string]: { source?: { path?: unknown } } };
@@ -189,7 +197,15 @@ export class StackReader {
     const { template, positions } = this.read(file);
     const paths = constructPaths(dir, stack.key, artifact);
     const env = { region: stack.region, account: stack.account };
-    out.push({ ...stack, template, templateFile: file, positions, constructPaths: paths.get(stack.key) });
+    const own = paths.get(stack.key);
+    out.push({
+      ...stack,
+      template,
+      templateFile: file,
+      positions,
+      constructPaths: own?.paths,
+      ...(own?.sources ? { sourceLocations: own.sources } : {}),
+    });
     this.addNestedStacks(out, stack.key, template, dir, [file], env, paths);
   }
 
@@ -242,7 +258,7 @@ export class StackReader {
         );
       }
       const { template: nested, positions } = this.read(file);
-      const cdkPath = r.Metadata?.['aws:cdk:path'] ?? paths.get(parentKey)?.[logicalId];
+      const cdkPath = r.Metadata?.['aws:cdk:path'] ?? paths.get(parentKey)?.paths[logicalId];
       const key =
         typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
           ? cdkPath.replace(/\.NestedStack\/.*$/, '')
@@ -255,7 +271,8 @@ export class StackReader {
         template: nested,
         templateFile: file,
         positions,
-        constructPaths: paths.get(key),
+        constructPaths: paths.get(key)?.paths,
+        ...(paths.get(key)?.sources ? { sourceLocations: paths.get(key)!.sources } : {}),
       });
       this.addNestedStacks(out, key, nested, dir, [...chain, file], env, paths);
     }
@@ -323,13 +340,18 @@ const MAX_NESTED_STACKS = 2_000;
  * there is no such metadata: paths are then what the templates say.
  */
 function constructPaths(dir: string, stackKey: string, artifact: Artifact): ConstructPaths {
-  const entries: Array<[string, string]> = [];
+  const entries: Array<[string, string, SourceFrame | undefined]> = [];
   const collect = (metadata: unknown) => {
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return;
     for (const [p, list] of Object.entries(metadata as MetadataEntries)) {
       if (!Array.isArray(list) || !p.startsWith('/')) continue;
+      // Where CDK recorded the construct's creation: an `aws:cdk:creationStack` entry beside the
+      // logical id (recent versions), or a `trace` on the entry itself (older ones, in debug mode).
+      const creation = list.find((e) => e?.type === 'aws:cdk:creationStack')?.data;
       for (const e of list) {
-        if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string') entries.push([p.slice(1), e.data]);
+        if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string') {
+          entries.push([p.slice(1), e.data, userFrame(creation) ?? userFrame(e.trace)]);
+        }
       }
     }
   };
@@ -348,16 +370,40 @@ function constructPaths(dir: string, stackKey: string, artifact: Artifact): Cons
   }
   keys.sort((a, b) => b.length - a.length);
   const byStack: ConstructPaths = new Map();
-  for (const [p, logicalId] of entries) {
+  for (const [p, logicalId, frame] of entries) {
     const owner = keys.find((k) => p.startsWith(`${k}/`));
     if (!owner) continue;
-    let paths = byStack.get(owner);
-    if (!paths) byStack.set(owner, (paths = Object.create(null) as { [logicalId: string]: string }));
+    let stack = byStack.get(owner);
+    if (!stack) byStack.set(owner, (stack = { paths: Object.create(null) as { [logicalId: string]: string } }));
     // Of two paths with one logical id (CDK never writes that), the first in path order wins, whatever the file's order.
-    const seen = paths[logicalId];
-    if (seen === undefined || p < seen) paths[logicalId] = p;
+    const seen = stack.paths[logicalId];
+    if (seen === undefined || p < seen) {
+      stack.paths[logicalId] = p;
+      if (frame) (stack.sources ??= Object.create(null) as { [logicalId: string]: SourceFrame })[logicalId] = frame;
+      else if (stack.sources) delete stack.sources[logicalId];
+    }
   }
   return byStack;
+}
+
+/**
+ * The first frame of a creation stack trace that is the user's code: not in `node_modules`, not
+ * Node's own (`node:…`, `internal/…`). Frames read `new Svc (/app/lib/svc.ts:12:5)`, with or
+ * without a leading `at`, or a bare `/app/lib/svc.ts:12:5`.
+ */
+export function userFrame(trace: unknown): SourceFrame | undefined {
+  if (!Array.isArray(trace)) return undefined;
+  for (const raw of trace) {
+    if (typeof raw !== 'string') continue;
+    const text = raw.trim();
+    const place = /\(([^()]*)\)$/.exec(text)?.[1] ?? text.replace(/^at\s+/, '');
+    const m = /^(.*):(\d+):(\d+)$/.exec(place);
+    if (!m) continue;
+    const file = m[1].startsWith('file://') ? decodeURI(m[1].slice('file://'.length)) : m[1];
+    if (/[\\/]node_modules[\\/]/.test(file) || /^(node:|internal[\\/])/.test(file) || !/[\\/]/.test(file)) continue;
+    return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
 }
 
 /** The cloud assembly manifest of a directory. Throws TemplateLoadError when it cannot be read. */

@@ -42,6 +42,20 @@ export interface RawStack {
    * a nested stack's parameters come from its parent.
    */
   readonly parameterValues?: { readonly [name: string]: string };
+  /**
+   * Where the user's code created each resource, by logical id: the first frame outside
+   * `node_modules` of the creation stack trace CDK records in the manifest: `aws:cdk:creationStack`
+   * entries, which recent versions write unless `aws:cdk:disable-creation-stack-traces` is set (and
+   * always in debug mode, `CDK_DEBUG=true`), or the `trace` of older versions' entries.
+   */
+  readonly sourceLocations?: { readonly [logicalId: string]: SourceFrame };
+}
+
+/** A place in a source file (1-based line and column). */
+export interface SourceFrame {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 /** The parts of a CloudFormation template the graph reads. */

@@ -107,8 +107,10 @@ describe('check, json', () => {
         'related',
         'resource',
         'ruleId',
+        'source',
       ].sort(),
     );
+    expect(f.source).toBeNull();
     expect(f).toMatchObject({
       ruleId: 'ApiReachability-PrivateDnsShadowsPublicApi',
       findingId: 'failing/Api',
