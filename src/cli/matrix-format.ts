@@ -104,7 +104,10 @@ const SHAPES: { readonly [t in MatrixNode['type']]: [string, string] } = {
   unknown: ['[/', '/]'],
 };
 
-/** The edges of the diagram: each hop of each link once, with the worst verdict of the links on it. */
+/**
+ * The edges of the diagram: each hop of each link once. The hop into a link's target carries the
+ * link's verdict (the worst of the links that end on it, with the rules of those that fail).
+ */
 function edges(m: ReachabilityMatrix): Array<{ from: string; to: string; verdict: Verdict; labels: string[] }> {
   const rank: { readonly [v in Verdict]: number } = { reaches: 0, unknown: 1, fails: 2 };
   const byHop = new Map<string, { from: string; to: string; verdict: Verdict; labels: Set<string> }>();
@@ -120,15 +123,18 @@ function edges(m: ReachabilityMatrix): Array<{ from: string; to: string; verdict
     for (let i = 1; i < hops.length; i++) {
       const key = `${hops[i - 1]}\u0000${hops[i]}`;
       const e = byHop.get(key) ?? { from: hops[i - 1], to: hops[i], verdict: 'reaches' as Verdict, labels: new Set() };
-      if (rank[l.verdict] > rank[e.verdict]) e.verdict = l.verdict;
-      for (const f of l.findings) e.labels.add(f.ruleName);
+      // The hops before the last are the way the request takes; the last one, into the target, carries the verdict.
+      if (i === hops.length - 1) {
+        if (rank[l.verdict] > rank[e.verdict]) e.verdict = l.verdict;
+        for (const f of l.findings) e.labels.add(f.ruleName);
+      }
       byHop.set(key, e);
     }
   }
   return [...byHop.values()].map((e) => ({ ...e, labels: [...e.labels].sort() }));
 }
 
-/** The Mermaid flowchart: VPCs as subgraphs around their callers and endpoints; failing hops red, labelled by rule. */
+/** The Mermaid flowchart: VPCs as subgraphs around their callers and endpoints; hops into failing targets red, labelled by rule. */
 export function mermaid(m: ReachabilityMatrix): string {
   const lines = ['flowchart LR'];
   const node = (n: MatrixNode) => `${n.id}${SHAPES[n.type][0]}"${mermaidText(nodeText(n))}"${SHAPES[n.type][1]}`;

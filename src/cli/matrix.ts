@@ -362,6 +362,8 @@ class LinkBuilder {
   /** The execute-api endpoint the call goes through, when its name resolves to one. */
   private throughEndpoint?: ExecuteApiEndpoint;
   private readonly extraUnknown: string[] = [];
+  /** The parts of the policy step that are not known. */
+  private readonly policyUnknown: string[] = [];
 
   constructor(
     public readonly caller: Caller,
@@ -434,9 +436,17 @@ class LinkBuilder {
     };
     const unknown = l
       ? [
-          ...[path.vpc, path.dns, path.egress, path.domain, path.api, path.policies]
+          ...[path.vpc, path.dns, path.egress, path.domain, path.api]
             .filter((s): s is MatrixStep => s !== undefined && !s.known)
             .map((s) => s.text),
+          // The policies of a target that is itself not known add nothing to why.
+          ...(path.api && !path.api.known
+            ? []
+            : path.policies.known
+              ? []
+              : this.policyUnknown.length > 0
+                ? this.policyUnknown
+                : [path.policies.text]),
           ...this.extraUnknown,
         ]
       : [
@@ -693,7 +703,13 @@ class LinkBuilder {
     const d = this.ctx.details?.get(api.resource.key);
     if (!d) return { value: 'unknown', text: 'the API’s policies and methods are not known', known: false };
     const parts: string[] = [];
-    const decisions: string[] = [];
+    const decisions: Decision[] = [];
+    /** One part of the step; a decision of 'unknown' makes it one of the reasons the verdict is unknown. */
+    const add = (text: string, decision?: Decision) => {
+      parts.push(text);
+      if (decision) decisions.push(decision);
+      if (decision === 'unknown') this.policyUnknown.push(text);
+    };
     const principal = principalOf(this.caller, d.allMethodsUnsigned);
     const endpoint = dns.value === 'endpoint' ? this.throughEndpoint : undefined;
     // Through an endpoint the request carries its endpoint and VPC; over the internet it carries neither.
@@ -706,39 +722,34 @@ class LinkBuilder {
     const ask = (policy: Parameters<typeof evaluate>[0]) =>
       evaluate(policy, { action: 'execute-api:Invoke', resource: coversApi(api), principal, context });
     if (d.policy === undefined) {
-      parts.push('resource policy: none');
-      if (api.isPublic === false) decisions.push('implicit-deny');
+      // A private API that no resource policy allows is called by no one (PrivateApiWithoutResourcePolicy).
+      add('resource policy: none', api.isPublic === false ? 'implicit-deny' : undefined);
     } else if (d.policy === 'unknown') {
-      parts.push('resource policy: not known');
-      decisions.push('unknown');
+      add('resource policy: not known (not literal, or in a body the app does not show)', 'unknown');
     } else {
       const r = ask(d.policy);
-      parts.push(`resource policy: ${describeDecision(r)}`);
-      decisions.push(r);
+      add(`resource policy: ${describeDecision(r)}`, r);
     }
     if (endpoint) {
       if (endpoint.policy === undefined) {
-        parts.push('endpoint policy: none (full access)');
+        add('endpoint policy: none (full access)');
       } else if (endpoint.policy === 'unknown') {
-        parts.push('endpoint policy: not known');
-        decisions.push('unknown');
+        add('endpoint policy: not known (not literal)', 'unknown');
       } else {
         const r = ask(endpoint.policy);
-        parts.push(`endpoint policy: ${describeDecision(r)}`);
-        decisions.push(r);
+        add(`endpoint policy: ${describeDecision(r)}`, r);
       }
     }
     const iam = d.methods.filter((m) => m.authorization === 'AWS_IAM');
     if (!d.methodsKnown || d.methods.some((m) => m.authorization === 'unknown')) {
-      parts.push('authorization: not known');
-      decisions.push('unknown');
+      add("authorization: not known (the API's methods are not all known)", 'unknown');
     } else if (iam.length === 0) {
-      parts.push('IAM: not used');
+      add('IAM: not used');
     } else {
+      const all = iam.length === d.methods.length;
       const role = this.caller.roles.length === 1 ? this.ctx.roles?.roleOf(this.caller.roles[0]) : undefined;
       if (!role || !this.ctx.roles) {
-        parts.push("IAM: the caller's role is not a role of the app");
-        decisions.push('unknown');
+        add(`IAM (${all ? 'all' : 'some'} methods): the caller's role is not one role of the app`, 'unknown');
       } else {
         const r = evaluate(this.ctx.roles.identityPolicy(role.key), {
           action: 'execute-api:Invoke',
@@ -746,10 +757,14 @@ class LinkBuilder {
           principal: { kind: 'aws', identity: this.caller.roles[0] },
           context: new Map(),
         });
-        parts.push(
-          `IAM (${iam.length === d.methods.length ? 'all methods' : 'some methods'}): role ${displayName(role)} ${describeDecision(r)}`,
+        // In the API's own account a resource policy that names the role may allow it on its own; which
+        // methods a caller of some IAM methods calls is not known.
+        const decision: Decision =
+          r === 'allow' || r === 'unknown' ? r : !all || d.policy !== undefined ? 'unknown' : r;
+        add(
+          `IAM (${all ? 'all' : 'some'} methods): role ${displayName(role)}'s policies ${describeDecision(r)}`,
+          decision,
         );
-        decisions.push(iam.length === d.methods.length ? r : r === 'allow' ? 'allow' : 'unknown');
       }
     }
     const value =
@@ -801,7 +816,9 @@ export function selectedMapping(l: CallLink): MappingChoice {
   return best.api === l.api ? { kind: 'this', mapping: best } : { kind: 'other' };
 }
 
-function describeDecision(d: ReturnType<typeof evaluate>): string {
+type Decision = ReturnType<typeof evaluate>;
+
+function describeDecision(d: Decision): string {
   switch (d) {
     case 'allow':
       return 'allows';
@@ -810,7 +827,7 @@ function describeDecision(d: ReturnType<typeof evaluate>): string {
     case 'implicit-deny':
       return 'does not allow (implicit deny)';
     default:
-      return 'decision not known';
+      return 'decision for this call not known (it depends on values the app does not show)';
   }
 }
 

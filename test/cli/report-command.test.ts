@@ -164,12 +164,13 @@ describe('report on the bundled example', () => {
     }
   });
 
-  test('broken, Markdown: failing hops are red and labelled by rule', () => {
+  test('broken, Markdown: the hops into failing APIs are red and labelled by rule', () => {
     const md = run(['report', broken]).stdout;
     expect(md).toContain('3 links from callers to APIs and custom domains: 0 reach, 3 fail, 0 unknown.');
-    expect(md).toMatch(/caller\d+ -->\|"PrivateDnsShadowsPublicApi"\| endpoint1/);
+    // The way in is drawn plain; the hop into the API, where the call fails, is red and names the rule.
+    expect(md).toMatch(/\n {2}caller\d+ --> endpoint1\n/);
     expect(md).toMatch(/endpoint1 -->\|"PrivateDnsShadowsPublicApi"\| api\d+/);
-    expect(md).toContain('linkStyle 0 stroke:#d62728');
+    expect(md).toContain('  linkStyle 1 stroke:#d62728,stroke-width:2px,color:#d62728\n  linkStyle 3 stroke:#d62728');
     expect(md).toContain(
       '| Verdict | **fails**: `ApiReachability-PrivateDnsShadowsPublicApi[Svc/PaymentsApi/Resource]` |',
     );
@@ -205,6 +206,109 @@ describe('report on templates', () => {
     expect(doc.unlinkedFindings.map((f) => f.label)).toEqual([
       'ApiReachability-CustomDomainWithoutMapping[mixed/Orphan]',
     ]);
+  });
+
+  test('private APIs through an execute-api endpoint: policies allow, leave the call unknown, or a finding stops it', () => {
+    const doc = json(['--region', 'eu-west-1', rel('private.yaml')]);
+    expect(doc.summary).toEqual({ links: 9, reaches: 3, fails: 3, unknown: 3 });
+    const rows = doc.links.map((l) => [
+      labelOf(doc, l.caller),
+      labelOf(doc, l.target),
+      l.via,
+      l.verdict,
+      l.findings.map((f) => f.label),
+      l.unknown,
+    ]);
+    expect(rows).toEqual([
+      ['Lambda function private/Fn', 'REST API private/AnyApi (PRIVATE)', 'default-host', 'reaches', [], []],
+      [
+        'Lambda function private/Fn',
+        'REST API private/BareApi (PRIVATE)',
+        'default-host',
+        'fails',
+        ['ApiReachability-PrivateApiWithoutResourcePolicy[private/BareApi]'],
+        [],
+      ],
+      [
+        'Lambda function private/Fn',
+        'REST API private/LiteralApi (PRIVATE)',
+        'default-host',
+        'unknown',
+        [],
+        ['resource policy: decision for this call not known (it depends on values the app does not show)'],
+      ],
+      ['Lambda function private/Fn', 'REST API private/OpenApi (PRIVATE)', 'default-host', 'reaches', [], []],
+      ['Lambda function private/Fn', 'REST API private/OpenApi (PRIVATE)', 'endpoint-host', 'reaches', [], []],
+      [
+        'Lambda function private/Guarded',
+        'HTTP API private/PublicApi',
+        'default-host',
+        'unknown',
+        [],
+        ['a public API is reached through an execute-api endpoint, though no rule reports it'],
+      ],
+      [
+        'Lambda function private/Offline',
+        'HTTP API private/OtherApi',
+        'bare-id',
+        'fails',
+        ['ApiReachability-PublicApiCallerWithoutEgress[private/OtherApi]'],
+        [],
+      ],
+      [
+        'Lambda function private/Offline',
+        'HTTP API private/PublicApi',
+        'default-host',
+        'fails',
+        ['ApiReachability-PublicApiCallerWithoutEgress[private/PublicApi]'],
+        [],
+      ],
+      [
+        'Lambda function private/Offline',
+        'API outside the app (abc123def4.execute-api.eu-west-1.amazonaws.com)',
+        'default-host',
+        'unknown',
+        [],
+        [
+          'an API the app does not define (abc123def4.execute-api.eu-west-1.amazonaws.com): its type and policies are not known',
+        ],
+      ],
+    ]);
+    const [any, , , open, openByHost, guarded, byId] = doc.links;
+    // An exposure is a note: it does not stop the call.
+    expect(any.notes).toEqual([
+      expect.objectContaining({ label: 'ApiReachability-PrivateApiPolicyAllowsAnyEndpoint[private/AnyApi]' }),
+    ]);
+    expect(open.path.policies).toMatchObject({ value: 'allow', known: true });
+    expect(open.path.policies!.text).toBe(
+      'resource policy: allows; endpoint policy: none (full access); IAM: not used',
+    );
+    expect(openByHost.hostname).toBe('{private/OpenApi id}-{vpce id}.execute-api.eu-west-1.amazonaws.com');
+    expect(labelOf(doc, openByHost.path.dns!.node!)).toBe('execute-api endpoint private/Endpoint');
+    expect(guarded).toMatchObject({ conditional: true });
+    expect(byId).toMatchObject({ hostname: null, path: { dns: { value: 'unknown', known: false } } });
+    expect(doc.links[7].path.egress).toMatchObject({ value: 'none', known: true });
+  });
+
+  test('one finding for several calls of one API stops the calls made the same way, not the one through a domain', () => {
+    const doc = json(['--region', 'eu-west-1', rel('twice.yaml')]);
+    expect(doc.links.map((l) => [l.hostname, l.urlPath, l.verdict, l.findings.map((f) => f.label)])).toEqual([
+      [
+        '{twice/Api id}.execute-api.eu-west-1.amazonaws.com',
+        '/prod/a',
+        'fails',
+        ['ApiReachability-PrivateDnsShadowsPublicApi[twice/Api]'],
+      ],
+      [
+        '{twice/Api id}.execute-api.eu-west-1.amazonaws.com',
+        '/prod/b',
+        'fails',
+        ['ApiReachability-PrivateDnsShadowsPublicApi[twice/Api]'],
+      ],
+      ['api.example.com', '/c', 'reaches', []],
+    ]);
+    expect(doc.links[2].path.dns!.text).toBe('public DNS: Route 53 A alias record twice/Record');
+    expect(doc.links[2].path.domain!.text).toBe('custom domain api.example.com (REGIONAL), mapping / → stage prod');
   });
 
   test('the JSON document has the documented fields', () => {
@@ -267,7 +371,11 @@ describe('Mermaid', () => {
   const flowchart = (md: string) => /```mermaid\n([\s\S]*?)\n```/.exec(md)![1];
 
   test('node ids are safe, every edge joins declared nodes, labels are quoted and escaped', () => {
-    for (const input of [[broken], [fixed], ['--region', 'eu-west-1', rel('mixed.yaml')]]) {
+    for (const input of [
+      [broken],
+      [fixed],
+      ...['mixed.yaml', 'private.yaml', 'twice.yaml'].map((f) => ['--region', 'eu-west-1', rel(f)]),
+    ]) {
       const chart = flowchart(run(['report', ...input]).stdout);
       const lines = chart.split('\n');
       expect(lines[0]).toBe('flowchart LR');
