@@ -761,10 +761,7 @@ class LinkBuilder {
         // methods a caller of some IAM methods calls is not known.
         const decision: Decision =
           r === 'allow' || r === 'unknown' ? r : !all || d.policy !== undefined ? 'unknown' : r;
-        add(
-          `IAM (${all ? 'all' : 'some'} methods): role ${displayName(role)}'s policies ${describeDecision(r)}`,
-          decision,
-        );
+        add(`IAM (${all ? 'all' : 'some'} methods), role ${displayName(role)}: ${describeDecision(r)}`, decision);
       }
     }
     const value =

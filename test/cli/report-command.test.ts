@@ -10,10 +10,13 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildBroken } from '../../examples/payments/broken';
 import { buildFixed } from '../../examples/payments/fixed';
+import { readInputs, resolveInputs } from '../../src/cli/inputs';
 import { main } from '../../src/cli/main';
-import { selectedMapping } from '../../src/cli/matrix';
+import { buildMatrix, selectedMapping } from '../../src/cli/matrix';
 import { mermaidText } from '../../src/cli/matrix-format';
-import { CallLink, DomainFact, DomainMapping } from '../../src/facts';
+import { analyzeGraph, READ } from '../../src/engine';
+import { CallLink, DomainFact, DomainMapping, Facts, FactUnavailable, deriveFacts } from '../../src/facts';
+import { ResourceGraph } from '../../src/graph/resource-graph';
 
 const CWD = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'report');
@@ -311,6 +314,87 @@ describe('report on templates', () => {
     expect(doc.links[2].path.domain!.text).toBe('custom domain api.example.com (REGIONAL), mapping / → stage prod');
   });
 
+  test('IAM authorization, an endpoint whose private DNS is a parameter, a domain without record or matching mapping', () => {
+    const doc = json(['--region', 'eu-west-1', rel('iam.yaml')]);
+    const rows = doc.links.map((l) => [
+      labelOf(doc, l.caller),
+      l.verdict,
+      l.findings.map((f) => f.label),
+      l.unknown,
+      l.path.policies!.text,
+    ]);
+    expect(rows).toEqual([
+      [
+        'Lambda function iam/Granted',
+        'reaches',
+        [],
+        [],
+        'resource policy: none; IAM (all methods), role iam/GrantedRole: allows',
+      ],
+      [
+        'Lambda function iam/InVpc',
+        'unknown',
+        [],
+        [
+          'whether an execute-api endpoint of VPC iam/Vpc answers *.execute-api names is not known (private DNS, condition or region not known)',
+          'whether its subnets (iam/Subnet) route to the internet is not known',
+        ],
+        'resource policy: none; IAM (all methods), role iam/GrantedRole: allows',
+      ],
+      [
+        'Lambda function iam/Lost',
+        'unknown',
+        [],
+        [
+          'no Route 53 record of the app publishes nomap.example.com',
+          'custom domain nomap.example.com (REGIONAL), mappings of this API /v1 → stage prod: no mapping of the domain matches the path /v2/x',
+        ],
+        'resource policy: none; IAM (all methods), role iam/GrantedRole: allows',
+      ],
+      [
+        'Lambda function iam/Ungranted',
+        'fails',
+        ['ApiReachability-IamAuthCallerNotGranted[iam/IamApi]'],
+        [],
+        'resource policy: none; IAM (all methods), role iam/BareRole: does not allow (implicit deny)',
+      ],
+    ]);
+    const endpoint = doc.nodes.find((n) => n.type === 'endpoint') as unknown as { privateDns: unknown };
+    expect(endpoint.privateDns).toBe('unknown');
+  });
+
+  test('a fact family that cannot be derived makes the steps that need it unknown, named once', () => {
+    const stacks = readInputs(resolveInputs([path.join(FIXTURES, 'twice.yaml')]), 'eu-west-1');
+    const graph = ResourceGraph.fromStacks(stacks, READ);
+    const facts = deriveFacts(graph);
+    const findings = analyzeGraph(graph).findings;
+    const without = Object.create(facts, {
+      egress: {
+        get: () => {
+          throw new FactUnavailable('egress');
+        },
+      },
+    }) as Facts;
+    const m = buildMatrix(without, findings);
+    expect(m.problems).toEqual(['without the egress facts, the steps that need them are unknown']);
+    const viaDomain = m.links.find((l) => l.via === 'domain')!;
+    expect(viaDomain).toMatchObject({ verdict: 'unknown', unknown: ['the routes of its subnets are not known'] });
+    // The shadowed calls stay failing: their findings do not need the egress facts.
+    expect(m.links.filter((l) => l.verdict === 'fails')).toHaveLength(2);
+    expect(() =>
+      buildMatrix(
+        Object.create(facts, {
+          calls: {
+            get: () => {
+              throw new Error('boom');
+            },
+          },
+        }) as Facts,
+        [],
+      ),
+    ).toThrow('boom');
+  });
+
   test('the JSON document has the documented fields', () => {
     const doc = json(['--region', 'eu-west-1', rel('mixed.yaml')]);
     expect(Object.keys(doc).sort()).toEqual(
@@ -374,7 +458,7 @@ describe('Mermaid', () => {
     for (const input of [
       [broken],
       [fixed],
-      ...['mixed.yaml', 'private.yaml', 'twice.yaml'].map((f) => ['--region', 'eu-west-1', rel(f)]),
+      ...['mixed.yaml', 'private.yaml', 'twice.yaml', 'iam.yaml'].map((f) => ['--region', 'eu-west-1', rel(f)]),
     ]) {
       const chart = flowchart(run(['report', ...input]).stdout);
       const lines = chart.split('\n');
