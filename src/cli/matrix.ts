@@ -436,7 +436,14 @@ class LinkBuilder {
     };
     const unknown = l
       ? [
-          ...[path.vpc, path.dns, path.egress, path.domain, path.api]
+          ...[
+            path.vpc,
+            // An unknown VPC already says why its DNS is not known; an unknown mapping why its API is not.
+            path.vpc.known || path.dns.value !== 'unknown' || this.hostname === undefined ? path.dns : undefined,
+            path.egress,
+            path.domain,
+            path.domain && !path.domain.known && !l.api ? undefined : path.api,
+          ]
             .filter((s): s is MatrixStep => s !== undefined && !s.known)
             .map((s) => s.text),
           // The policies of a target that is itself not known add nothing to why.

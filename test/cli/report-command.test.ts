@@ -13,7 +13,7 @@ import { buildFixed } from '../../examples/payments/fixed';
 import { readInputs, resolveInputs } from '../../src/cli/inputs';
 import { main } from '../../src/cli/main';
 import { buildMatrix, selectedMapping } from '../../src/cli/matrix';
-import { mermaidText } from '../../src/cli/matrix-format';
+import { matrixMarkdown, mermaidText } from '../../src/cli/matrix-format';
 import { analyzeGraph, READ } from '../../src/engine';
 import { CallLink, DomainFact, DomainMapping, Facts, FactUnavailable, deriveFacts } from '../../src/facts';
 import { ResourceGraph } from '../../src/graph/resource-graph';
@@ -381,6 +381,9 @@ describe('report on templates', () => {
     expect(viaDomain).toMatchObject({ verdict: 'unknown', unknown: ['the routes of its subnets are not known'] });
     // The shadowed calls stay failing: their findings do not need the egress facts.
     expect(m.links.filter((l) => l.verdict === 'fails')).toHaveLength(2);
+    expect(matrixMarkdown(m)).toContain(
+      '\n## What could not be read\n\n- without the egress facts, the steps that need them are unknown\n',
+    );
     expect(() =>
       buildMatrix(
         Object.create(facts, {
@@ -393,6 +396,36 @@ describe('report on templates', () => {
         [],
       ),
     ).toThrow('boom');
+  });
+
+  test('near misses: a private API over public DNS from outside a VPC, a domain that maps an API of another app, a VPC not known', () => {
+    const doc = json(['--region', 'eu-west-1', rel('edges.yaml')]);
+    const rows = doc.links.map((l) => [labelOf(doc, l.caller), labelOf(doc, l.target), l.verdict, l.unknown]);
+    expect(rows).toEqual([
+      [
+        'Lambda function edges/Imported',
+        'custom domain edges/ImpDomain (imp.example.com)',
+        'unknown',
+        ['custom domain imp.example.com (REGIONAL) maps an API the app does not define, or one that cannot be told'],
+      ],
+      [
+        'Lambda function edges/Outside',
+        'REST API edges/PrivApi (PRIVATE)',
+        'unknown',
+        ["a private API's default hostname resolves to public addresses, though no rule reports it"],
+      ],
+      [
+        'Lambda function edges/Placed',
+        'REST API edges/PrivApi (PRIVATE)',
+        'unknown',
+        [
+          'its VPC cannot be told from its subnets and security groups',
+          'whether its subnets (subnet-0123456789abcdef0) route to the internet is not known',
+        ],
+      ],
+    ]);
+    expect(doc.links[0].path.api).toMatchObject({ value: 'unknown', known: false });
+    expect(doc.links[0].path.dns).toMatchObject({ value: 'public', known: true });
   });
 
   test('the JSON document has the documented fields', () => {
@@ -458,7 +491,11 @@ describe('Mermaid', () => {
     for (const input of [
       [broken],
       [fixed],
-      ...['mixed.yaml', 'private.yaml', 'twice.yaml', 'iam.yaml'].map((f) => ['--region', 'eu-west-1', rel(f)]),
+      ...['mixed.yaml', 'private.yaml', 'twice.yaml', 'iam.yaml', 'edges.yaml'].map((f) => [
+        '--region',
+        'eu-west-1',
+        rel(f),
+      ]),
     ]) {
       const chart = flowchart(run(['report', ...input]).stdout);
       const lines = chart.split('\n');
@@ -537,6 +574,16 @@ describe('options and input', () => {
     const r = run(['report', '--out', path.join(tempDir(), 'no', 'such', 'dir.md'), broken]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot be written \(ENOENT\)\n$/);
+  });
+
+  test('a JSON file in a walked folder that is no template is skipped with a note, and the report is written', () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(FIXTURES, 'twice.yaml'), path.join(dir, 'twice.yaml'));
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{"name": "x"}');
+    const r = run(['report', '--format', 'json', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^api-reachability: skipped 1 JSON or YAML file\(s\) .*settings\.json\)\n$/);
+    expect(JSON.parse(r.stdout).summary.links).toBe(3);
   });
 
   test('the usage names the command and its options', () => {
