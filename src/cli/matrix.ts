@@ -292,7 +292,11 @@ export function buildMatrix(facts: Facts, findings: ReadonlyArray<Finding>): Rea
   // names; one that names no caller is about its target, and ties to every link to it.
   const linksByCaller = new Map<string, LinkBuilder[]>();
   const linksByTarget = new Map<string, LinkBuilder[]>();
-  const index = (m: Map<string, LinkBuilder[]>, key: string, b: LinkBuilder) => m.set(key, [...(m.get(key) ?? []), b]);
+  const index = (m: Map<string, LinkBuilder[]>, key: string, b: LinkBuilder) => {
+    const list = m.get(key);
+    if (list) list.push(b);
+    else m.set(key, [b]);
+  };
   for (const b of built) {
     index(linksByCaller, b.caller.resource.key, b);
     for (const k of b.targetKeys) index(linksByTarget, k, b);
