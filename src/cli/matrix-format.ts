@@ -13,10 +13,18 @@ export interface MatrixFormatContext {
   readonly version: string;
 }
 
-/** How many links reach, fail and are unknown. */
-export function verdictCounts(m: ReachabilityMatrix): { readonly [v in Verdict]: number } & { links: number } {
+/** How many links reach, fail and are unknown, and how many of them are callers with no call found. */
+export function verdictCounts(
+  m: ReachabilityMatrix,
+): { readonly [v in Verdict]: number } & { readonly links: number; readonly withoutCall: number } {
   const count = (v: Verdict) => m.links.filter((l) => l.verdict === v).length;
-  return { links: m.links.length, reaches: count('reaches'), fails: count('fails'), unknown: count('unknown') };
+  return {
+    links: m.links.length,
+    reaches: count('reaches'),
+    fails: count('fails'),
+    unknown: count('unknown'),
+    withoutCall: m.links.filter((l) => l.via === 'none').length,
+  };
 }
 
 /** The JSON document (schema version 1). */
@@ -181,7 +189,7 @@ function verdictCell(l: MatrixLink): string {
   return VERDICT_TEXT.reaches;
 }
 
-/** The Markdown report: a summary, the diagram, a table of the links, then one table per link. */
+/** The Markdown report: a summary, the diagram, a table of the links, then one table per link that has a call. */
 export function matrixMarkdown(m: ReachabilityMatrix): string {
   const label = new Map(m.nodes.map((n) => [n.id, n.label]));
   const c = verdictCounts(m);
@@ -190,7 +198,10 @@ export function matrixMarkdown(m: ReachabilityMatrix): string {
   out.push('');
   out.push(
     `${c.links} link${c.links === 1 ? '' : 's'} from callers to APIs and custom domains: ` +
-      `${c.reaches} reach${c.reaches === 1 ? 'es' : ''}, ${c.fails} fail${c.fails === 1 ? 's' : ''}, ${c.unknown} unknown.`,
+      `${c.reaches} reach${c.reaches === 1 ? 'es' : ''}, ${c.fails} fail${c.fails === 1 ? 's' : ''}, ${c.unknown} unknown` +
+      (c.withoutCall > 0
+        ? ` (of which ${c.withoutCall} caller${c.withoutCall === 1 ? '' : 's'} with no call found).`
+        : '.'),
   );
   out.push('');
   out.push('```mermaid');
@@ -207,6 +218,8 @@ export function matrixMarkdown(m: ReachabilityMatrix): string {
     );
   });
   m.links.forEach((l, i) => {
+    // A caller with no call found has nothing to show beyond its row.
+    if (l.via === 'none') return;
     out.push('');
     out.push(`### ${i + 1}. ${label.get(l.caller)} → ${label.get(l.target)}`);
     out.push('');

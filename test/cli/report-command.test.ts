@@ -71,7 +71,7 @@ interface JsonLink {
 interface JsonDoc {
   version: number;
   tool: { name: string; version: string };
-  summary: { links: number; reaches: number; fails: number; unknown: number };
+  summary: { links: number; reaches: number; fails: number; unknown: number; withoutCall: number };
   nodes: Array<{ id: string; type: string; label: string; vpc: string | null; resource: unknown }>;
   links: JsonLink[];
   unlinkedFindings: Array<{ label: string }>;
@@ -96,7 +96,7 @@ beforeAll(() => {
 describe('report on the bundled example', () => {
   test('broken: every link fails, each with the finding that says why', () => {
     const doc = json([broken]);
-    expect(doc.summary).toEqual({ links: 3, reaches: 0, fails: 3, unknown: 0 });
+    expect(doc.summary).toEqual({ links: 3, reaches: 0, fails: 3, unknown: 0, withoutCall: 0 });
     const rows = doc.links.map((l) => [labelOf(doc, l.caller), labelOf(doc, l.target), l.findings.map((f) => f.label)]);
     expect(rows).toEqual([
       [
@@ -136,7 +136,7 @@ describe('report on the bundled example', () => {
 
   test('fixed: every link reaches, through the custom domain and the mapping its base path selects', () => {
     const doc = json([fixed]);
-    expect(doc.summary).toEqual({ links: 3, reaches: 3, fails: 0, unknown: 0 });
+    expect(doc.summary).toEqual({ links: 3, reaches: 3, fails: 0, unknown: 0, withoutCall: 0 });
     const rows = doc.links.map((l) => [labelOf(doc, l.caller), labelOf(doc, l.target), l.urlPath, l.path.domain!.text]);
     expect(rows).toEqual([
       [
@@ -183,7 +183,7 @@ describe('report on the bundled example', () => {
 describe('report on templates', () => {
   test('a passing link, an unknown link, a caller without a target, and a finding on no link', () => {
     const doc = json(['--region', 'eu-west-1', rel('mixed.yaml')]);
-    expect(doc.summary).toEqual({ links: 3, reaches: 1, fails: 0, unknown: 2 });
+    expect(doc.summary).toEqual({ links: 3, reaches: 1, fails: 0, unknown: 2, withoutCall: 1 });
     const byCaller = new Map(doc.links.map((l) => [labelOf(doc, l.caller), l]));
 
     const passing = byCaller.get('Lambda function mixed/Public')!;
@@ -209,11 +209,21 @@ describe('report on templates', () => {
     expect(doc.unlinkedFindings.map((f) => f.label)).toEqual([
       'ApiReachability-CustomDomainWithoutMapping[mixed/Orphan]',
     ]);
+    const md = run(['report', '--region', 'eu-west-1', rel('mixed.yaml')]).stdout;
+    expect(md).toContain(
+      '3 links from callers to APIs and custom domains: 1 reaches, 0 fail, 2 unknown (of which 1 caller with no call found).',
+    );
+    // Its row says all there is: no section of its own.
+    expect(md).toMatch(
+      /\n\| 1 \| Lambda function mixed\/Idle \| target unknown \| _not known_ \| _unknown_: no call found/,
+    );
+    expect(md).not.toContain('### 1. Lambda function mixed/Idle');
+    expect(md).toContain('### 2. Lambda function mixed/Imported');
   });
 
   test('private APIs through an execute-api endpoint: policies allow, leave the call unknown, or a finding stops it', () => {
     const doc = json(['--region', 'eu-west-1', rel('private.yaml')]);
-    expect(doc.summary).toEqual({ links: 9, reaches: 3, fails: 3, unknown: 3 });
+    expect(doc.summary).toEqual({ links: 9, reaches: 3, fails: 3, unknown: 3, withoutCall: 0 });
     const rows = doc.links.map((l) => [
       labelOf(doc, l.caller),
       labelOf(doc, l.target),
