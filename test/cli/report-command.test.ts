@@ -4,6 +4,7 @@
  * `--out`, bad input, and determinism. docs/cli-report.md shows a real run on the bundled example:
  * `UPDATE_DOCS=1 npx jest test/cli/report-command.test.ts` rewrites its generated blocks.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -604,6 +605,21 @@ describe('options and input', () => {
     expect(run(['--help']).stdout).toMatch(/\n {2}report {5}the reachability matrix/);
   });
 });
+
+test('reporting on templates loads neither aws-cdk-lib nor cdk-nag', () => {
+  const probe = path.join(__dirname, 'fixtures', 'load-probe.ts');
+  const r = spawnSync(
+    process.execPath,
+    [require.resolve('ts-node/dist/bin.js'), '--transpile-only', probe, 'report', rel('twice.yaml')],
+    {
+      cwd: CWD,
+      encoding: 'utf-8',
+    },
+  );
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('# API reachability');
+  expect(r.stderr.trim().split('\n').pop()).toBe('LOADED []');
+}, 60_000);
 
 describe('determinism', () => {
   test('the order of the inputs and of the keys in a template do not change the report', () => {
