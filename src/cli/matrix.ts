@@ -37,7 +37,10 @@ import { apiLabel, callerLabel, domainLabel } from '../rules/labels';
 /** Whether a link's request gets through. */
 export type Verdict = 'reaches' | 'fails' | 'unknown';
 
-/** The kinds of node of the matrix's diagram. */
+/**
+ * The kinds of node of the matrix's diagram: `external` is a name the app does not define the target
+ * of (an API outside the app, a DNS record whose target is not a domain or API of the app).
+ */
 export type NodeType = 'vpc' | 'endpoint' | 'caller' | 'domain' | 'api' | 'external' | 'unknown';
 
 /** A resource as the matrix names it. */
@@ -388,7 +391,14 @@ class LinkBuilder {
           ? ctx.domainNode(l.domain)
           : l.external
             ? ctx.nodes.add(`external:${l.external.host}`, 'external', `API outside the app (${l.external.host})`)
-            : ctx.nodes.add('unknown', 'unknown', 'target unknown');
+            : l.record
+              ? ctx.nodes.add(
+                  `res:${l.record.resource.key}|${l.record.location}`,
+                  'external',
+                  `DNS record ${displayName(l.record.resource)}${l.record.name ? ` (${l.record.name})` : ''}`,
+                  { resource: resourceOf(l.record.resource) },
+                )
+              : ctx.nodes.add('unknown', 'unknown', 'target unknown');
     this.hostname = hostnameOf(l);
     const vpc = this.vpcStep();
     const dns = this.dnsStep();

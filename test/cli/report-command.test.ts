@@ -409,10 +409,16 @@ describe('report on templates', () => {
     ).toThrow('boom');
   });
 
-  test('near misses: a private API over public DNS from outside a VPC, a domain that maps an API of another app, a VPC not known', () => {
+  test('near misses: a record to a name outside the app, a domain that maps an API of another app, a private API over public DNS outside a VPC, a VPC not known', () => {
     const doc = json(['--region', 'eu-west-1', rel('edges.yaml')]);
     const rows = doc.links.map((l) => [labelOf(doc, l.caller), labelOf(doc, l.target), l.verdict, l.unknown]);
     expect(rows).toEqual([
+      [
+        'Lambda function edges/Aliased',
+        'DNS record edges/Other (other.example.com)',
+        'unknown',
+        ['the API behind this name is not known'],
+      ],
       [
         'Lambda function edges/Imported',
         'custom domain edges/ImpDomain (imp.example.com)',
@@ -435,8 +441,14 @@ describe('report on templates', () => {
         ],
       ],
     ]);
-    expect(doc.links[0].path.api).toMatchObject({ value: 'unknown', known: false });
-    expect(doc.links[0].path.dns).toMatchObject({ value: 'public', known: true });
+    expect(doc.links[0].path.dns).toMatchObject({
+      value: 'public',
+      known: true,
+      text: 'public DNS: Route 53 CNAME record edges/Other',
+    });
+    expect(doc.nodes.find((n) => n.id === doc.links[0].target)!.type).toBe('external');
+    expect(doc.links[1].path.api).toMatchObject({ value: 'unknown', known: false });
+    expect(doc.links[1].path.dns).toMatchObject({ value: 'public', known: true });
   });
 
   test('the JSON document has the documented fields', () => {
