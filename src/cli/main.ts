@@ -5,12 +5,13 @@
  */
 import { CliIo, Command, EXIT_OK, guarded, OptionSpec, parseArgs, TOOL_NAME, toolVersion, UsageError } from './args';
 import { CHECK, listRules } from './check';
+import { EXPLAIN } from './explain';
 
 export type { CliIo } from './args';
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, toolVersion } from './args';
 
 /** The commands, in the order the usage lists them. */
-const COMMANDS: ReadonlyArray<Command> = [CHECK];
+const COMMANDS: ReadonlyArray<Command> = [CHECK, EXPLAIN];
 
 /** Options every command takes. */
 const COMMON: OptionSpec = { '--help': false, '--debug': false };
