@@ -73,7 +73,6 @@ export function parseHost(given: string): HostInfo {
   }
   m = ENDPOINT_SPECIFIC_HOST.exec(name);
   if (m) {
-    notes.push(`The endpoint-specific name of private API ${m[1]} through VPC endpoint ${m[2]} (a Route 53 alias).`);
     return { name, kind: 'endpoint-specific', apiId: m[1], vpceId: m[2], region: m[3], notes };
   }
   m = VPCE_HOST.exec(name);
@@ -372,6 +371,30 @@ export function explainObservation(o: Observation, app?: App, requests: string[]
 // ---------------------------------------------------------------------------------------------
 // Output
 
+/**
+ * The values of the `<…>` placeholders of the table's check steps that this response tells: the API id,
+ * region and endpoint id of the host, the stage of the path, the custom domain, the resource ARN of an
+ * IAM message.
+ */
+export function placeholderValues(e: Pick<Explanation, 'observation' | 'host'>): { [name: string]: string } {
+  const values: { [name: string]: string } = {};
+  const h = e.host;
+  if (h?.apiId && API_ID.test(h.apiId)) values['api-id'] = h.apiId;
+  if (h?.region) values.region = h.region;
+  if (h?.vpceId) values['vpce-id'] = h.vpceId;
+  if (h?.kind === 'custom-domain') values.host = h.name;
+  const stage = e.observation.path?.split('/').filter((x) => x !== '')[0];
+  if (stage && h && h.kind !== 'custom-domain' && h.kind !== 'domain-target') values.stage = stage;
+  const arn = /on resource: ?(arn:[\w-]+:execute-api:[^\s]+)/i.exec(e.observation.message ?? '');
+  if (arn) values['api-resource-arn'] = arn[1];
+  return values;
+}
+
+/** `text` with the placeholders whose values are known filled in. */
+function filled(text: string, values: { readonly [name: string]: string }): string {
+  return text.replace(/<([a-z-]+)>/g, (m, name: string) => values[name] ?? m);
+}
+
 const RULE_DOCS = new Map(RULES.map((r) => [r.id, r.docs]));
 
 /** Wraps `text` at `width` columns, each line after `indent`. */
@@ -392,7 +415,8 @@ function wrap(text: string, indent: string, width = 100): string[] {
 
 function headline(o: Observation): string {
   const parts = [
-    o.status !== undefined ? String(o.status) : '403?',
+    'Response:',
+    o.status !== undefined ? String(o.status) : undefined,
     o.errorType !== undefined ? o.errorType.split(':')[0].trim() : undefined,
     o.message !== undefined ? JSON.stringify(o.message) : undefined,
   ].filter((p) => p !== undefined);
@@ -404,7 +428,7 @@ function hostLine(h: HostInfo): string {
     case 'default':
       return `the default execute-api endpoint of API ${h.apiId} in ${h.region}`;
     case 'endpoint-specific':
-      return `private API ${h.apiId} through VPC endpoint ${h.vpceId}, in ${h.region}`;
+      return `the endpoint-specific name (a Route 53 alias) of private API ${h.apiId} through VPC endpoint ${h.vpceId}, in ${h.region}`;
     case 'vpce':
       return `the DNS name of VPC endpoint ${h.vpceId} in ${h.region}${h.apiId ? `, for API ${h.apiId}` : ''}`;
     case 'domain-target':
@@ -465,6 +489,7 @@ function textExplanation(e: Explanation, ctx: TextContext): string[] {
   }
   const byRule = new Map<string, Finding[]>();
   for (const f of e.app?.findings ?? []) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  const values = placeholderValues(e);
   const findingsOf = (c: ForbiddenCause) => c.rules.flatMap((r) => byRule.get(`${RULE_PREFIX}-${r}`) ?? []);
   lines.push(`${e.fit.causes.length} of the ${FORBIDDEN_CAUSES.length} causes of API Gateway's 403 table fit:`);
   const width = String(e.fit.causes.length).length + 2;
@@ -479,13 +504,14 @@ function textExplanation(e: Explanation, ctx: TextContext): string[] {
     lines.push(...wrap(c.meaning, '    '));
     lines.push('    Check:');
     for (const step of c.check) {
-      const w = wrap(step, '        ');
+      const w = wrap(filled(step, values), '        ');
       lines.push(`      - ${w[0].trimStart()}`, ...w.slice(1));
     }
     if (c.rules.length === 0) {
       lines.push('    Caught at synth time by: no rule (it depends on the request, not on the templates)');
     } else {
-      lines.push(`    Caught at synth time by: ${c.rules.map((r) => `${RULE_PREFIX}-${r}`).join(', ')}`);
+      const w = wrap(`Caught at synth time by: ${c.rules.map((r) => `${RULE_PREFIX}-${r}`).join(', ')}`, '        ');
+      lines.push(`    ${w[0].trimStart()}`, ...w.slice(1));
     }
     lines.push(`    AWS: ${c.source}`);
     if (e.app) {
@@ -520,6 +546,7 @@ function relativeFile(cwd: string, file: string | undefined): string | null {
 
 function jsonExplanation(e: Explanation, cwd: string): object {
   const o = e.observation;
+  const values = placeholderValues(e);
   const resource = (r: FindingResource) => ({
     stack: r.stack,
     logicalId: r.logicalId,
@@ -556,7 +583,7 @@ function jsonExplanation(e: Explanation, cwd: string): object {
       title: c.title,
       origin: c.origin,
       meaning: c.meaning,
-      check: c.check,
+      check: c.check.map((step) => filled(step, values)),
       rules: c.rules.map((r) => ({ id: `${RULE_PREFIX}-${r}`, docs: RULE_DOCS.get(`${RULE_PREFIX}-${r}`) ?? null })),
       source: c.source,
       findings: (e.app?.findings ?? [])

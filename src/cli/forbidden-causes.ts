@@ -100,7 +100,7 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       'the path, the HTTP method or the stage is not what is deployed. On a custom domain, the path after the base path is the resource path, ' +
       'so a URL that repeats the stage name asks for a resource that does not exist.',
     check: [
-      'Compare the method and path of the request with the resources and methods of the API (aws apigateway get-resources).',
+      'Compare the method and path of the request with the resources and methods of the API (aws apigateway get-resources --rest-api-id <api-id> --region <region>).',
       'Check that the last changes were deployed to the stage you call (a new deployment, then the stage pointing at it).',
       'On the default endpoint, the first path segment must be a stage of the API; on a custom domain, leave the stage out: the base path mapping selects it.',
       'Mind a trailing slash, a missing path parameter or a proxy resource that is not there.',
@@ -318,7 +318,7 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       'On the default endpoint of a REST or WebSocket API, the first path segment names the stage. A stage the API does not have (never deployed, ' +
       'deleted, or spelt otherwise) is answered with 403.',
     check: [
-      'List the stages of the API (aws apigateway get-stages --rest-api-id <api-id>) and compare with the first path segment.',
+      'List the stages of the API (aws apigateway get-stages --rest-api-id <api-id> --region <region>) and compare with the first path segment (<stage>).',
       'An HTTP API with the $default stage takes no stage in the path; a REST API always does.',
     ],
     rules: ['UnknownStageInUrl'],
@@ -394,7 +394,7 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       'on its custom domains.',
     check: [
       'Call the API on a custom domain that maps it, or enable the default endpoint (and deploy again: the setting takes effect with a deployment).',
-      'Check the DisableExecuteApiEndpoint property of the API.',
+      'Check the setting: aws apigateway get-rest-api --rest-api-id <api-id> --region <region> --query disableExecuteApiEndpoint (apigatewayv2 get-api for HTTP APIs).',
     ],
     rules: ['DefaultEndpointDisabledButCalled'],
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html',
@@ -411,7 +411,7 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       'A custom domain forwards a request only to an API stage mapped on it. A domain without any base path mapping (REST) or API mapping ' +
       '(HTTP, WebSocket) answers every request with 403; a path whose first segment matches no base path does too.',
     check: [
-      'List the mappings of the domain (aws apigatewayv2 get-api-mappings --domain-name <host>) and compare the base path with the first path segment.',
+      'List the mappings of the domain (aws apigatewayv2 get-api-mappings --domain-name <host> --region <region>) and compare the base path with the first path segment.',
       'Call the custom domain name itself: its regional target name d-….execute-api.{region}.amazonaws.com does not serve requests for another Host.',
     ],
     rules: ['CustomDomainWithoutMapping'],
@@ -454,7 +454,7 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       "aws:SourceVpc…) match the request refuses it, whatever allows it elsewhere. A private API's usual Deny with StringNotEquals on aws:SourceVpce " +
       'catches every endpoint it does not list.',
     check: [
-      'Read the resource policy of the API (aws apigateway get-rest-api --rest-api-id <api-id> --query policy) and find the Deny that matches.',
+      'Read the resource policy of the API (aws apigateway get-rest-api --rest-api-id <api-id> --region <region> --query policy) and find the Deny that matches.',
       'A change of the resource policy takes effect only with a new deployment of the API.',
     ],
     rules: ['ResourcePolicyDeniesAll', 'PrivateApiPolicyExcludesCaller'],
@@ -479,7 +479,7 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       'Principal "*" that matches it. A private API without a resource policy, a policy whose Allow leaves out the caller\'s endpoint or VPC, or ' +
       'a policy that allows only IAM principals refuses anonymous requests.',
     check: [
-      'Read the resource policy of the API and find the Allow that should match (principal "*", the endpoint or VPC of the caller, the method ARN).',
+      'Read the resource policy of the API (aws apigateway get-rest-api --rest-api-id <api-id> --region <region> --query policy) and find the Allow that should match <api-resource-arn> (principal "*", the endpoint or VPC of the caller).',
       "For a private API, check the aws:SourceVpce / aws:SourceVpc values against the caller's endpoint and VPC; deploy again after a change.",
     ],
     rules: ['PrivateApiWithoutResourcePolicy', 'PrivateApiPolicyExcludesCaller', 'ResourcePolicyExcludesAnonymous'],
@@ -563,8 +563,8 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       "A VPC endpoint policy is evaluated for every request through the endpoint, before the API's resource policy: when it does not allow " +
       'execute-api:Invoke on the API (or denies it), the request is refused, whatever the API allows.',
     check: [
-      'Read the policy of the endpoint (aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <vpce-id> --query "VpcEndpoints[].PolicyDocument").',
-      'Check that it allows execute-api:Invoke on the API\'s ARN for the caller\'s principal (anonymous requests have Principal "*").',
+      'Read the policy of the endpoint (aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <vpce-id> --region <region> --query "VpcEndpoints[].PolicyDocument").',
+      'Check that it allows execute-api:Invoke on <api-resource-arn> for the caller\'s principal (anonymous requests have Principal "*").',
     ],
     rules: ['ExecuteApiEndpointPolicyBlocks'],
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-vpc-endpoint-policies.html',

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,6 +8,7 @@ import {
   normalizeMessage,
   parseHost,
   pathNotes,
+  placeholderValues,
   splitHost,
 } from '../../src/cli/explain';
 import { FORBIDDEN_CAUSES, HOST_KINDS, HostKind, causeById, causesMarkdownTable } from '../../src/cli/forbidden-causes';
@@ -427,7 +429,7 @@ describe('hostnames', () => {
       '/prod/x',
     ]);
     expect(r.stdout).toContain(
-      `host: ${SAMPLE_HOST['endpoint-specific']}: private API a1b2c3d4e5 through VPC endpoint vpce-0123456789abcdef0, in eu-west-1`,
+      `host: ${SAMPLE_HOST['endpoint-specific']}: the endpoint-specific name (a Route 53 alias) of private API a1b2c3d4e5 through VPC endpoint vpce-0123456789abcdef0, in eu-west-1`,
     );
     expect(r.stdout).toContain("Stage 'prod'");
     for (const kind of HOST_KINDS) {
@@ -479,7 +481,7 @@ describe('--har', () => {
     expect(r.stdout).toContain('request headers: authorization: AWS4-HMAC-SHA256 …; x-amz-date: 20261202T100004Z');
     expect(r.stdout).not.toContain('Signature=0000');
     expect(r.stdout).not.toContain('AKIAEXAMPLE');
-    expect(r.stdout.match(/^403 /gm)).toHaveLength(4);
+    expect(r.stdout.match(/^Response: 403 /gm)).toHaveLength(4);
   });
 
   test('a capture without an API Gateway 403 has nothing to explain', () => {
@@ -665,7 +667,60 @@ describe('--app', () => {
   });
 });
 
+describe('what to check, filled in', () => {
+  test('the placeholders of the check steps take what the response tells', () => {
+    const arn = 'arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/prod/GET/orders';
+    const message = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${arn}`;
+    const host = SAMPLE_HOST['endpoint-specific'];
+    expect(placeholderValues({ observation: { message, path: '/prod/orders' }, host: parseHost(host) })).toEqual({
+      'api-id': 'a1b2c3d4e5',
+      region: 'eu-west-1',
+      'vpce-id': 'vpce-0123456789abcdef0',
+      stage: 'prod',
+      'api-resource-arn': arn,
+    });
+    expect(placeholderValues({ observation: { path: '/v1/x' }, host: parseHost('api.example.com') })).toEqual({
+      host: 'api.example.com',
+    });
+    expect(
+      placeholderValues({ observation: {}, host: parseHost('short.execute-api.eu-west-1.amazonaws.com') }),
+    ).toEqual({ region: 'eu-west-1' });
+    const doc = json(['explain', '--error-type', 'AccessDeniedException', '--message', message, '--host', host]);
+    const endpoint = doc.responses[0].causes.find((c) => c.id === 'endpoint-policy-deny') as unknown as {
+      check: string[];
+    };
+    expect(endpoint.check[0]).toContain('--vpc-endpoint-ids vpce-0123456789abcdef0 --region eu-west-1');
+    expect(endpoint.check[1]).toContain(`execute-api:Invoke on ${arn}`);
+    // Unknown values stay placeholders.
+    const bare = json(['explain', '--error-type', 'AccessDeniedException', '--message', message]);
+    expect(
+      (bare.responses[0].causes.find((c) => c.id === 'endpoint-policy-deny') as unknown as { check: string[] })
+        .check[0],
+    ).toContain('--vpc-endpoint-ids <vpce-id> --region <region>');
+  });
+});
+
 describe('output', () => {
+  test('explaining loads neither aws-cdk-lib nor cdk-nag', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        require.resolve('ts-node/dist/bin.js'),
+        '--transpile-only',
+        path.join(FIXTURES, 'load-probe.ts'),
+        'explain',
+        '--har',
+        CAPTURE,
+        '--app',
+        APP,
+      ],
+      { cwd: CWD, encoding: 'utf-8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('403 ForbiddenException');
+    expect(r.stderr.trim().split('\n').pop()).toBe('LOADED []');
+  });
+
   test('the JSON document has a stable schema, version 1, and is the same on every run', () => {
     const args = ['explain', '--har', CAPTURE, '--app', APP, '--region', 'eu-west-1', '--format', 'json'];
     const first = run(args).stdout;
