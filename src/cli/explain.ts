@@ -309,6 +309,11 @@ export function tieToApp(app: App, causes: ReadonlyArray<ForbiddenCause>, host: 
     }
     const mentioned = literalMentions(app.stacks, host.name);
     if (mentioned.length > 0) return narrowed('literal', mentioned, host.name, `${host.name} appears in the app in`);
+    if (host.kind === 'domain-target') {
+      return all(
+        `The regional target name ${host.domainTarget} of a custom domain is assigned at deployment and does not appear in the app, so it cannot be tied to one of its domains: these are all the findings of the app for the rules of the fitting causes.`,
+      );
+    }
     return all(
       `The app declares no custom domain named ${host.name} and names it nowhere literally (a name built from parameters or imports cannot be read): these are all the findings of the app for the rules of the fitting causes.`,
     );

@@ -110,12 +110,15 @@ function bodyText(content: unknown): string | undefined {
   return content.encoding === 'base64' ? Buffer.from(content.text, 'base64').toString('utf-8') : content.text;
 }
 
-/** True when a response looks like API Gateway's: an execute-api host or a header only API Gateway sends. */
-function fromApiGateway(host: string, headers: Map<string, string>): boolean {
-  return (
-    /\.execute-api\.[a-z0-9-]+\.(vpce\.)?amazonaws\.com(\.cn)?$/.test(host) ||
-    API_GATEWAY_HEADERS.some((h) => headers.has(h))
-  );
+/**
+ * True when a response looks like API Gateway's: an execute-api host, or a header only API Gateway
+ * sends on a host that is not another AWS service's (other services and Lambda function URLs on
+ * `*.on.aws` send `x-amzn-RequestId` and `x-amzn-ErrorType` too).
+ */
+export function fromApiGateway(host: string, headers: ReadonlyMap<string, string>): boolean {
+  if (/\.execute-api\.[a-z0-9-]+\.(vpce\.)?amazonaws\.com(\.cn)?$/.test(host)) return true;
+  if (/\.amazonaws\.com(\.cn)?$|\.on\.aws$/.test(host)) return false;
+  return API_GATEWAY_HEADERS.some((h) => headers.has(h));
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   splitHost,
 } from '../../src/cli/explain';
 import { FORBIDDEN_CAUSES, HOST_KINDS, HostKind, causeById, causesMarkdownTable } from '../../src/cli/forbidden-causes';
-import { captureOf, messageOfBody } from '../../src/cli/har';
+import { captureOf, fromApiGateway, messageOfBody } from '../../src/cli/har';
 import { main } from '../../src/cli/main';
 import { RULES } from '../../src/rules';
 
@@ -525,6 +525,17 @@ describe('--har', () => {
     );
   });
 
+  test("a 403 is API Gateway's on an execute-api host, or with its headers on a host of no other AWS service", () => {
+    const headers = new Map([['x-amzn-requestid', 'r']]);
+    expect(fromApiGateway(SAMPLE_HOST.default, new Map())).toBe(true);
+    expect(fromApiGateway(SAMPLE_HOST.vpce, new Map())).toBe(true);
+    expect(fromApiGateway('api.example.com', headers)).toBe(true);
+    expect(fromApiGateway('api.example.com', new Map([['apigw-requestid', 'r']]))).toBe(true);
+    expect(fromApiGateway('api.example.com', new Map([['server', 'nginx']]))).toBe(false);
+    expect(fromApiGateway('dynamodb.eu-west-1.amazonaws.com', headers)).toBe(false);
+    expect(fromApiGateway('abcdefghijklmnop.lambda-url.eu-west-1.on.aws', headers)).toBe(false);
+  });
+
   test('a path that is not valid percent-encoding is kept as sent', () => {
     const capture = captureOf([
       {
@@ -649,6 +660,20 @@ describe('--app', () => {
     expect(r.stdout).toContain(
       'a1b2c3d4e5 appears in the app in app/Fn, and no finding of the rules of the fitting causes',
     );
+  });
+
+  test("a custom domain's regional target name cannot be tied, and is said so", () => {
+    const doc = json(['explain', '--message', 'Forbidden', '--host', SAMPLE_HOST['domain-target'], '--app', APP]);
+    expect(doc.responses[0].app!.note).toContain(
+      'The regional target name d-abcdefghij of a custom domain is assigned at deployment',
+    );
+    expect(ids(doc.responses[0])).toEqual([
+      'custom-domain-without-mapping',
+      'invalid-api-key',
+      'waf-blocked',
+      'lambda-authorizer-deny',
+      'jwt-scope-missing',
+    ]);
   });
 
   test('an endpoint id in the host is looked up too', () => {
