@@ -7,12 +7,14 @@
 import * as path from 'path';
 import { analyzeRawStacks } from '../engine';
 import { Finding, FindingResource } from '../finding';
+import { TemplatePositions } from '../graph/source-positions';
 import { RawStack } from '../graph/types';
 import { RULE_PREFIX, RULES } from '../rules';
 import { choice, CliIo, Command, EXIT_OK, lastValue, ParsedArgs, TOOL_NAME, UsageError, writeOutput } from './args';
 import { FORBIDDEN_CAUSES, ForbiddenCause, HostKind } from './forbidden-causes';
 import { Capture, CapturedResponse, Observation, readHar } from './har';
-import { readInputs, resolveInputs } from './inputs';
+import { positionsByFile, readInputs, resolveInputs } from './inputs';
+import { positionOf } from './report';
 
 const FORMATS = ['text', 'json'] as const;
 
@@ -204,6 +206,8 @@ interface AppResource {
 interface App {
   readonly stacks: ReadonlyArray<RawStack>;
   readonly findings: ReadonlyArray<Finding>;
+  /** Where the parts of each template file sit, for the findings' lines. */
+  readonly positions: ReadonlyMap<string, TemplatePositions>;
 }
 
 /** How the findings of the app were tied to the response. */
@@ -444,6 +448,7 @@ function hostLine(h: HostInfo): string {
 }
 
 interface TextContext {
+  readonly positions: ReadonlyMap<string, TemplatePositions>;
   readonly color: boolean;
   readonly cwd: string;
 }
@@ -524,6 +529,9 @@ function textExplanation(e: Explanation, ctx: TextContext): string[] {
         lines.push(
           `    In the app: ${f.level === 'error' ? paint('31', 'error') : paint('33', 'warning')} ${f.rule}[${f.findingId}]`,
         );
+        const pos = positionOf(ctx.positions, f.resource, f.location);
+        const at = pos ? ` at ${relativeFile(ctx.cwd, pos.file)}:${pos.line}:${pos.column}` : '';
+        lines.push(`        resource: ${f.resource.path ?? f.resource.logicalId} (${f.location})${at}`);
         lines.push(...wrap(f.message, '        '));
         lines.push(...wrap(`Fix: ${f.fix}`, '        '));
       }
@@ -549,7 +557,7 @@ function relativeFile(cwd: string, file: string | undefined): string | null {
   return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
 }
 
-function jsonExplanation(e: Explanation, cwd: string): object {
+function jsonExplanation(e: Explanation, cwd: string, positions: ReadonlyMap<string, TemplatePositions>): object {
   const o = e.observation;
   const values = placeholderValues(e);
   const resource = (r: FindingResource) => ({
@@ -612,6 +620,9 @@ function jsonExplanation(e: Explanation, cwd: string): object {
             fix: f.fix,
             docs: f.docs,
             resource: resource(f.resource),
+            location: ((pos) => ({ property: f.location, line: pos?.line ?? null, column: pos?.column ?? null }))(
+              positionOf(positions, f.resource, f.location),
+            ),
             related: f.relatedResources.map(resource),
           })),
         }
@@ -659,7 +670,7 @@ function readApp(args: ParsedArgs, io: CliIo): App | undefined {
   }
   const analysis = analyzeRawStacks(stacks);
   for (const d of analysis.diagnostics) io.stderr(`${TOOL_NAME}: warning: ${d}\n`);
-  return { stacks, findings: analysis.findings };
+  return { stacks, findings: analysis.findings, positions: positionsByFile(stacks) };
 }
 
 function captureSummary(file: string, c: Capture): string {
@@ -744,11 +755,12 @@ Exit codes: 0 explained (also when no cause fits), 2 bad usage or unusable input
             }
           : null,
         tableSize: FORBIDDEN_CAUSES.length,
-        responses: explanations.map((e) => jsonExplanation(e, io.cwd)),
+        responses: explanations.map((e) => jsonExplanation(e, io.cwd, app?.positions ?? new Map())),
       };
       text = `${JSON.stringify(doc, null, 2)}\n`;
     } else {
       const ctx: TextContext = {
+        positions: app?.positions ?? new Map(),
         color: io.isTTY && !io.env.NO_COLOR && lastValue(args, '--out') === undefined,
         cwd: io.cwd,
       };

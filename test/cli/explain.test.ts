@@ -582,6 +582,11 @@ describe('--app', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[1] private-dns-shadows-public-api  <- the app');
     expect(r.stdout).toContain('    In the app: error ApiReachability-PrivateDnsShadowsPublicApi[failing/Api]');
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `\\n {8}resource: Fn \\(Properties\\.Environment\\.Variables\\.URL\\) at ${rel('failing.json')}:\\d+:\\d+\\n`,
+      ),
+    );
     expect(r.stdout).toContain('App: 1 finding explains this response.');
     expect(r.stdout).toContain('The API id zz9yy8xx7w does not appear in the app: ids are assigned at deployment');
     const doc = json([
@@ -783,6 +788,7 @@ describe('output', () => {
       'fix',
       'docs',
       'resource',
+      'location',
       'related',
     ]);
     expect(json(['explain', '--message', 'Forbidden']).capture).toBeNull();
