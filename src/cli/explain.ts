@@ -196,14 +196,14 @@ export function fitCauses(o: Observation, kind: HostKind | undefined): Fit {
 // The app
 
 /** A resource of the app named by a hostname or an id. */
-interface AppResource {
+export interface AppResource {
   readonly stack: string;
   readonly logicalId: string;
   readonly path?: string;
 }
 
-/** What `--app` read and found. */
-interface App {
+/** What `--app` read and found: the stacks, the findings of every rule, and where things sit in the files. */
+export interface App {
   readonly stacks: ReadonlyArray<RawStack>;
   readonly findings: ReadonlyArray<Finding>;
   /** Where the parts of each template file sit, for the findings' lines. */
@@ -680,6 +680,7 @@ function captureSummary(file: string, c: Capture): string {
   return `${file}: ${c.entries} entr${c.entries === 1 ? 'y' : 'ies'}, ${c.responses.length} distinct API Gateway 403 response(s)${other}${bad}.`;
 }
 
+/** The `explain` command (docs/cli-explain.md): exit 0 when it explained, 2 on bad usage or unusable input. */
 export const EXPLAIN: Command = {
   name: 'explain',
   summary: 'explain an API Gateway 403 from what was observed (or a HAR capture), optionally against an app',
