@@ -535,15 +535,16 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
   },
   {
     id: 'jwt-scope-missing',
-    title: 'An HTTP API JWT authorizer: the token lacks a scope the route requires',
+    title: 'A JWT authorizer: the token carries none of the scopes the route or method requires',
     origin: 'request',
     errorTypes: [],
     responseTypes: ['ACCESS_DENIED'],
     messages: [FORBIDDEN],
     hosts: ALL_HOSTS,
     meaning:
-      'An HTTP API route with authorization scopes accepts a valid JWT only when its scope (or scp) claim holds at least one of them; otherwise it ' +
-      'answers 403 "Forbidden" (a missing or invalid token gets 401 instead).',
+      'A route (HTTP API) or method (REST API) with authorization scopes and a JWT authorizer accepts a valid token only when its scope ' +
+      '(or scp) claim holds at least one of them; otherwise it answers 403 "Forbidden" (a missing or invalid token gets 401 instead). ' +
+      'HTTP APIs send no x-amzn-ErrorType.',
     check: [
       "Decode the access token and compare its scope claim with the route's authorizationScopes.",
       'Send the access token, not the ID token, when the route requires scopes.',
