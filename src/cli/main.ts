@@ -5,13 +5,14 @@
  */
 import { CliIo, Command, EXIT_OK, guarded, OptionSpec, parseArgs, TOOL_NAME, toolVersion, UsageError } from './args';
 import { CHECK, listRules } from './check';
+import { EXPLAIN } from './explain';
 import { REPORT } from './report-command';
 
 export type { CliIo } from './args';
 export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, toolVersion } from './args';
 
 /** The commands, in the order the usage lists them. */
-const COMMANDS: ReadonlyArray<Command> = [CHECK, REPORT];
+const COMMANDS: ReadonlyArray<Command> = [CHECK, REPORT, EXPLAIN];
 
 /** Options every command takes. */
 const COMMON: OptionSpec = { '--help': false, '--debug': false };

@@ -236,7 +236,7 @@ describe('options', () => {
   test.each([
     [['check'], 'check needs a cdk.out directory, a template file or a folder'],
     [[], "no command given (try 'api-reachability check cdk.out')"],
-    [['lint', 'x'], "unknown command 'lint' (the commands are check)"],
+    [['lint', 'x'], "unknown command 'lint' (the commands are check, report, explain)"],
     [['check', '--format', 'xml', 'x'], "--format must be text, json, sarif, junit or github, not 'xml'"],
     [['check', '--fail-on', 'info', 'x'], "--fail-on must be error, warning or never, not 'info'"],
     [['check', '--region'], '--region needs a value'],
