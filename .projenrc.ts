@@ -55,7 +55,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['cdk.out', '*.cdk.out', '/examples/**/cdk.out', '/bench/.build/', '/bench/results.json'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '.ci/'] },
+  // The GitHub Action and the pre-commit hooks are used from the repository, not from the package.
+  npmIgnoreOptions: {
+    ignorePatterns: ['/examples/', '/bench/', '.ci/', '/action.yml', '/.github-action/', '/.pre-commit-hooks.yaml'],
+  },
 });
 
 // The command line (docs/cli.md): loads the template-only engine, never aws-cdk-lib or cdk-nag.
