@@ -5,8 +5,8 @@
  *
  * Reads: AWS::ApiGateway::RestApi (`Policy`, `DisableExecuteApiEndpoint`,
  * `EndpointConfiguration.VpcEndpointIds`, `Body` with the OpenAPI extensions
- * `x-amazon-apigateway-policy`, `x-amazon-apigateway-endpoint-configuration`
- * (`disableExecuteApiEndpoint`, `vpcEndpointIds`), `securityDefinitions` / `components.securitySchemes`
+ * `x-amazon-apigateway-policy`, `x-amazon-apigateway-endpoint-configuration` (at the top, or under
+ * OpenAPI 3's `servers`: `disableExecuteApiEndpoint`, `vpcEndpointIds`), `securityDefinitions` / `components.securitySchemes`
  * with `x-amazon-apigateway-authtype`, `x-amazon-apigateway-auth`, `api_key` security),
  * AWS::ApiGatewayV2::Api (`DisableExecuteApiEndpoint`), AWS::ApiGateway::Method,
  * AWS::ApiGatewayV2::Route, AWS::ApiGateway::Stage, AWS::ApiGateway::Deployment (`StageName`),
@@ -226,7 +226,13 @@ function baseDetails(api: ApiFact): ApiDetails {
     policy = 'unknown';
   }
 
-  const bodyEndpoint = body ? at(body, 'x-amazon-apigateway-endpoint-configuration') : undefined;
+  // Swagger 2 puts the extension at the top; OpenAPI 3 under each of `servers` (the first that has it is read).
+  const bodyEndpoint = body
+    ? (at(body, 'x-amazon-apigateway-endpoint-configuration') ??
+      list(body.servers)
+        .map((sv) => at(sv, 'x-amazon-apigateway-endpoint-configuration'))
+        .find((c) => c !== undefined))
+    : undefined;
   const disabled = p.DisableExecuteApiEndpoint ?? at(bodyEndpoint, 'disableExecuteApiEndpoint');
   const defaultEndpointDisabled =
     disabled === undefined ? (bodyUnknown ? 'unknown' : false) : (bool(disabled) ?? false);

@@ -172,7 +172,14 @@ class SamExpansion {
     if (uri !== undefined) {
       d.bodyAsWritten = undefined; // BodyS3Location: the facts read it as a body outside the app
     } else if (body === undefined) {
-      d.body = kind === 'REST' ? restSkeleton() : httpSkeleton();
+      // With OpenApiVersion 3.x, SAM writes the REST body it generates as OpenAPI 3.
+      const version = own(props, 'OpenApiVersion');
+      d.body =
+        kind === 'HTTP'
+          ? httpSkeleton()
+          : typeof version === 'string' && /^3\./.test(version)
+            ? restSkeleton(version)
+            : restSkeleton();
     } else if (isObj(body) && !isIntrinsic(body) && isObj(own(body, 'paths') ?? {})) {
       d.body = copy(body) as Obj;
     } else {
@@ -492,9 +499,7 @@ class SamExpansion {
     const rest: Obj = {};
     const body = this.finalBody(api);
     const disabled = own(p, 'DisableExecuteApiEndpoint');
-    if (disabled !== undefined && isObj(body) && !isIntrinsic(body)) {
-      setOwn(objectAt(body, 'x-amazon-apigateway-endpoint-configuration'), 'disableExecuteApiEndpoint', disabled);
-    }
+    if (disabled !== undefined && isObj(body) && !isIntrinsic(body)) addDisableExtension(body, disabled);
     if (own(p, 'DefinitionUri') !== undefined) rest.BodyS3Location = s3Location(own(p, 'DefinitionUri'));
     else if (body !== undefined) rest.Body = body;
     const endpoint = own(p, 'EndpointConfiguration');
@@ -670,9 +675,13 @@ class SamExpansion {
     const p = api.props;
     const http: Obj = {};
     const body = this.finalBody(api);
+    // SAM writes DisableExecuteApiEndpoint into the body, not as the property.
+    const disabled = own(p, 'DisableExecuteApiEndpoint');
+    if (disabled !== undefined && isObj(body) && !isIntrinsic(body)) addDisableExtension(body, disabled);
+    else if (disabled !== undefined) http.DisableExecuteApiEndpoint = disabled;
     if (own(p, 'DefinitionUri') !== undefined) http.BodyS3Location = s3Location(own(p, 'DefinitionUri'));
     else if (body !== undefined) http.Body = body;
-    for (const k of ['DisableExecuteApiEndpoint', 'Name', 'Description']) {
+    for (const k of ['Name', 'Description']) {
       if (own(p, k) !== undefined) http[k] = own(p, k);
     }
     this.put(api, api.logicalId, 'AWS::ApiGatewayV2::Api', http, api.origin);
@@ -920,8 +929,27 @@ function addRequirement(op: Obj, name: string, scopes: unknown[] = []): void {
   setOwn(op, 'security', [...list, { [name]: scopes }]);
 }
 
-function restSkeleton(): Obj {
-  return { swagger: '2.0', info: { version: '1.0', title: { Ref: 'AWS::StackName' } }, paths: {} };
+function restSkeleton(openapi?: string): Obj {
+  const version = openapi ? { openapi } : { swagger: '2.0' };
+  return { ...version, info: { version: '1.0', title: { Ref: 'AWS::StackName' } }, paths: {} };
+}
+
+/**
+ * `DisableExecuteApiEndpoint` as SAM writes it, in the body: under each of `servers` for OpenAPI 3
+ * (one empty server when there is none), at the top for Swagger 2.
+ */
+function addDisableExtension(body: Obj, disabled: unknown): void {
+  const key = 'x-amazon-apigateway-endpoint-configuration';
+  if (typeof own(body, 'openapi') === 'string' && /^3\./.test(own(body, 'openapi') as string)) {
+    const given = own(body, 'servers');
+    const servers = Array.isArray(given) && given.length > 0 ? given : [{}];
+    for (const server of servers) {
+      if (isObj(server)) setOwn(objectAt(server, key), 'disableExecuteApiEndpoint', disabled);
+    }
+    setOwn(body, 'servers', servers);
+  } else {
+    setOwn(objectAt(body, key), 'disableExecuteApiEndpoint', disabled);
+  }
 }
 
 function httpSkeleton(): Obj {

@@ -318,6 +318,37 @@ describe('OpenAPI bodies', () => {
     expect([d.policyLocation, d.methodsKnown]).toEqual(['Properties.Body.x-amazon-apigateway-policy', true]);
   });
 
+  test("an OpenAPI 3 body's endpoint configuration is read under servers; a Swagger 2 body's at the top", () => {
+    const ext = {
+      'x-amazon-apigateway-endpoint-configuration': { disableExecuteApiEndpoint: true, vpcEndpointIds: ['vpce-1'] },
+    };
+    const oas3 = details(
+      graph({
+        Api: {
+          Type: 'AWS::ApiGateway::RestApi',
+          Properties: { Body: { openapi: '3.0.1', paths: {}, servers: [{ url: '/' }, ext] } },
+        },
+      }),
+      'S|Api',
+    );
+    const swagger = details(
+      graph({ Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: { swagger: '2.0', paths: {}, ...ext } } } }),
+      'S|Api',
+    );
+    for (const d of [oas3, swagger]) expect([d.defaultEndpointDisabled, d.vpcEndpointIds]).toEqual([true, ['vpce-1']]);
+    // Near miss: servers without the extension.
+    const plain = details(
+      graph({
+        Api: {
+          Type: 'AWS::ApiGateway::RestApi',
+          Properties: { Body: { openapi: '3.0.1', paths: {}, servers: [{ url: '/' }] } },
+        },
+      }),
+      'S|Api',
+    );
+    expect(plain.defaultEndpointDisabled).toBe(false);
+  });
+
   test('no body and no policy: no policy, default endpoint on', () => {
     const d = details(graph({ Api: { Type: 'AWS::ApiGateway::RestApi' } }), 'S|Api');
     expect([d.policy, d.defaultEndpointDisabled, d.vpcEndpointIds, d.methods, d.methodsKnown]).toEqual([

@@ -163,6 +163,26 @@ describe('SAM expansion: methods and auth in the body', () => {
     });
   });
 
+  test('DisableExecuteApiEndpoint goes into the body: at the top for Swagger 2, under servers for OpenAPI 3', () => {
+    expect(
+      expand({ Api: api({ DisableExecuteApiEndpoint: true }) }).Api.Properties.Body[
+        'x-amazon-apigateway-endpoint-configuration'
+      ],
+    ).toEqual({ disableExecuteApiEndpoint: true });
+    const oas3 = expand({ Api: api({ OpenApiVersion: '3.0.1', DisableExecuteApiEndpoint: true }) }).Api.Properties.Body;
+    expect([oas3.openapi, oas3.swagger, oas3.servers]).toEqual([
+      '3.0.1',
+      undefined,
+      [{ 'x-amazon-apigateway-endpoint-configuration': { disableExecuteApiEndpoint: true } }],
+    ]);
+    const http = expand({ Api: { Type: 'AWS::Serverless::HttpApi', Properties: { DisableExecuteApiEndpoint: true } } })
+      .Api.Properties;
+    expect([http.DisableExecuteApiEndpoint, http.Body.servers]).toEqual([
+      undefined,
+      [{ 'x-amazon-apigateway-endpoint-configuration': { disableExecuteApiEndpoint: true } }],
+    ]);
+  });
+
   test('a function with a Condition: its methods are wrapped in Fn::If', () => {
     const r = expand({ Api: api(), Fn: { ...fn({ E: ev({ RestApiId: { Ref: 'Api' } }) }), Condition: 'C' } });
     expect(r.Api.Properties.Body.paths['/a'].get['Fn::If'][0]).toBe('C');
