@@ -19,6 +19,7 @@
  * - `AWS::Serverless::HttpApi` → `AWS::ApiGatewayV2::Api` (same logical id) with an OpenAPI 3 body
  *   holding the `HttpApi` events' routes and the API's `Auth`; `<Api>ApiGatewayDefaultStage`
  *   (`$default`) or `<Api><StageName>Stage`.
+ * - State machine events of type `Api` add their methods the same way (a StartExecution integration).
  * - Function events of type `Api` / `HttpApi` without `RestApiId` / `ApiId`: SAM's implicit
  *   `ServerlessRestApi` (stage `Prod`) and `ServerlessHttpApi` (stage `$default`), with the `Globals`
  *   of `Api` / `HttpApi`.
@@ -75,7 +76,12 @@ export function hasSamResources(template: RawTemplate): boolean {
   });
 }
 
-const SAM_TYPES = new Set(['AWS::Serverless::Api', 'AWS::Serverless::HttpApi', 'AWS::Serverless::Function']);
+const SAM_TYPES = new Set([
+  'AWS::Serverless::Api',
+  'AWS::Serverless::HttpApi',
+  'AWS::Serverless::Function',
+  'AWS::Serverless::StateMachine',
+]);
 
 /**
  * The template as the SAM transform writes it, for the resources the facts read; the template itself
@@ -132,10 +138,13 @@ class SamExpansion {
       if (type === 'AWS::Serverless::Api') this.draft(id, 'REST', r);
       else if (type === 'AWS::Serverless::HttpApi') this.draft(id, 'HTTP', r);
     }
-    // Then the functions, in logical-id order (the order changes no fact), and their events.
+    // Then the functions and state machines, in logical-id order (the order changes no fact), and their events.
     for (const id of [...ids].sort()) {
       const r = own(this.resources, id);
-      if (isObj(r) && own(r, 'Type') === 'AWS::Serverless::Function') this.functionEvents(id, r);
+      const type = isObj(r) ? own(r, 'Type') : undefined;
+      if (type === 'AWS::Serverless::Function' || type === 'AWS::Serverless::StateMachine') {
+        this.functionEvents(id, r as Obj);
+      }
     }
     for (const id of ids) {
       const r = own(this.resources, id);
@@ -218,6 +227,8 @@ class SamExpansion {
       if (!isObj(e)) continue;
       const type = own(e, 'Type');
       if (type !== 'Api' && type !== 'HttpApi') continue;
+      const stateMachine = own(fn, 'Type') === 'AWS::Serverless::StateMachine';
+      if (stateMachine && type !== 'Api') continue; // a state machine has Api events only
       const ep = own(e, 'Properties');
       const eventProps = isObj(ep) ? ep : {};
       const origin: SamOrigin = { logicalId: fnId, property: `Properties.Events.${name}` };
@@ -233,11 +244,11 @@ class SamExpansion {
         api = named?.kind === kind ? named : undefined;
       }
       if (!api) continue;
-      this.addEvent(api, fnId, own(fn, 'Condition'), eventProps);
+      this.addEvent(api, fnId, own(fn, 'Condition'), eventProps, stateMachine);
     }
   }
 
-  private addEvent(api: ApiDraft, fnId: string, condition: unknown, e: Obj): void {
+  private addEvent(api: ApiDraft, fnId: string, condition: unknown, e: Obj, stateMachine = false): void {
     if (!api.body) return;
     const givenPath = own(e, 'Path');
     const givenMethod = own(e, 'Method');
@@ -255,8 +266,13 @@ class SamExpansion {
     const item = objectAt(paths, path);
     if (own(item, verb) !== undefined) return; // SAM refuses a method defined twice
     const op: Obj = {
-      'x-amazon-apigateway-integration':
-        api.kind === 'REST'
+      'x-amazon-apigateway-integration': stateMachine
+        ? {
+            type: 'aws',
+            httpMethod: 'POST',
+            uri: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}:states:action/StartExecution' },
+          }
+        : api.kind === 'REST'
           ? {
               type: 'aws_proxy',
               httpMethod: 'POST',

@@ -183,6 +183,15 @@ describe('SAM expansion: methods and auth in the body', () => {
     ]);
   });
 
+  test("a state machine's Api event adds its method, with its Auth, to the API it names (or the implicit one)", () => {
+    const sm = (props: Json) => ({ Type: 'AWS::Serverless::StateMachine', Properties: { Events: { E: ev(props) } } });
+    const r = expand({ Api: api(), Sm: sm({ RestApiId: { Ref: 'Api' }, Auth: { ApiKeyRequired: true } }) });
+    const op = r.Api.Properties.Body.paths['/a'].get;
+    expect([op['x-amazon-apigateway-integration'].type, op.security]).toEqual(['aws', [{ api_key: [] }]]);
+    expect(r.Sm.Type).toBe('AWS::Serverless::StateMachine');
+    expect(expand({ Sm: sm({}) }).ServerlessRestApi.Type).toBe('AWS::ApiGateway::RestApi');
+  });
+
   test('a function with a Condition: its methods are wrapped in Fn::If', () => {
     const r = expand({ Api: api(), Fn: { ...fn({ E: ev({ RestApiId: { Ref: 'Api' } }) }), Condition: 'C' } });
     expect(r.Api.Properties.Body.paths['/a'].get['Fn::If'][0]).toBe('C');
