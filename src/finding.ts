@@ -12,6 +12,12 @@ export interface FindingResource {
   readonly stack: string;
   /** The template file, when the graph was read from files. */
   readonly templateFile?: string;
+  /**
+   * For a resource the SAM transform makes under a logical id the user did not write (SAM's implicit
+   * `ServerlessRestApi`, a generated stage or usage plan): the SAM resource the user wrote, and the
+   * part of it that made this one (`Properties.Events.GetPets`).
+   */
+  readonly origin?: { readonly logicalId: string; readonly property?: string };
 }
 
 /** One finding of one rule: deterministic, the same on every run. */
@@ -40,7 +46,8 @@ export interface Finding {
 
 /** Turns a graph resource into the way findings name it. */
 export function findingResource(r: ResourceNode): FindingResource {
-  return { path: r.path, logicalId: r.logicalId, stack: r.stack.key, templateFile: r.stack.templateFile };
+  const found = { path: r.path, logicalId: r.logicalId, stack: r.stack.key, templateFile: r.stack.templateFile };
+  return r.origin ? { ...found, origin: r.origin } : found;
 }
 
 /**

@@ -5,14 +5,15 @@
  *
  * Reads: AWS::ApiGateway::RestApi (`Policy`, `DisableExecuteApiEndpoint`,
  * `EndpointConfiguration.VpcEndpointIds`, `Body` with the OpenAPI extensions
- * `x-amazon-apigateway-policy`, `x-amazon-apigateway-endpoint-configuration`
- * (`disableExecuteApiEndpoint`, `vpcEndpointIds`), `securityDefinitions` / `components.securitySchemes`
+ * `x-amazon-apigateway-policy`, `x-amazon-apigateway-endpoint-configuration` (at the top, or under
+ * OpenAPI 3's `servers`: `disableExecuteApiEndpoint`, `vpcEndpointIds`), `securityDefinitions` / `components.securitySchemes`
  * with `x-amazon-apigateway-authtype`, `x-amazon-apigateway-auth`, `api_key` security),
  * AWS::ApiGatewayV2::Api (`DisableExecuteApiEndpoint`), AWS::ApiGateway::Method,
  * AWS::ApiGatewayV2::Route, AWS::ApiGateway::Stage, AWS::ApiGateway::Deployment (`StageName`),
- * AWS::ApiGatewayV2::Stage, AWS::ApiGateway::UsagePlan (`ApiStages`), AWS::ApiGateway::UsagePlanKey,
- * SAM's AWS::Serverless::Api (`StageName`, `DefinitionBody`).
- * Unknown: a body in S3 (`BodyS3Location`, `DefinitionUri`): the policy, endpoint configuration and
+ * AWS::ApiGatewayV2::Stage, AWS::ApiGateway::UsagePlan (`ApiStages`), AWS::ApiGateway::UsagePlanKey.
+ * SAM's APIs are read as what the transform makes of them (graph/sam.ts). SAM's extra stage (a
+ * Deployment's `StageName: Stage` next to the Stage resource that deploys it) is marked.
+ * Unknown: a body in S3 (`BodyS3Location`): the policy, endpoint configuration and
  * methods it may define are unknown; stage names that are not literal; usage plans whose API or
  * stage is not literal or a resource of the app.
  * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions.html
@@ -39,8 +40,13 @@ export interface MethodFact {
 export interface StageFact {
   /** The literal stage name; undefined when it is not literal. */
   readonly name?: string;
-  /** The resource that creates it (Stage, Deployment, or the API itself for SAM / quick create). */
+  /** The resource that creates it (Stage, Deployment, or the API itself for quick create). */
   readonly resource: ResourceNode;
+  /**
+   * True for SAM's extra stage: the stage named `Stage` that the transform's Deployment creates next to
+   * the API's own Stage resource (unless `OpenApiVersion` is set). Nobody calls it (RULES.md decisions).
+   */
+  readonly samExtra?: boolean;
 }
 
 /** The details of one API. */
@@ -68,8 +74,7 @@ export interface ApiDetails {
   }>;
   /**
    * True when the app may hold usage plans of this API that it does not show: some usage plan names
-   * an API that cannot be known (it might be this one), or SAM makes them (`Auth.UsagePlan` of an
-   * `AWS::Serverless::Api`).
+   * an API that cannot be known (it might be this one).
    */
   readonly usagePlansUncertain: boolean;
   /** True when every method is known, there is at least one, and none uses AWS_IAM: callers send unsigned requests. */
@@ -91,28 +96,29 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
   }
 
   const stagesUnknown = new Set<string>();
-  const addStage = (apiRef: Value | undefined, name: Value | undefined, resource: ResourceNode) => {
+  const addStage = (apiRef: Value | undefined, name: Value | undefined, resource: ResourceNode, samExtra = false) => {
     const d = byKey.get(keyOf(apiRef) ?? '');
     if (!d) return;
     const n = literal(name);
     if (n === undefined) stagesUnknown.add(d.api.resource.key);
-    d.stages.push({ name: n, resource });
+    d.stages.push(samExtra ? { name: n, resource, samExtra } : { name: n, resource });
   };
-  for (const s of graph.ofType('AWS::ApiGateway::Stage')) addStage(s.properties.RestApiId, s.properties.StageName, s);
+  const deployedByStage = new Set<string>();
+  for (const s of graph.ofType('AWS::ApiGateway::Stage')) {
+    addStage(s.properties.RestApiId, s.properties.StageName, s);
+    const dpl = keyOf(s.properties.DeploymentId);
+    if (dpl) deployedByStage.add(dpl);
+  }
   for (const dpl of graph.ofType('AWS::ApiGateway::Deployment')) {
-    if (dpl.properties.StageName !== undefined) addStage(dpl.properties.RestApiId, dpl.properties.StageName, dpl);
+    if (dpl.properties.StageName === undefined) continue;
+    // SAM's extra stage: what its Deployment writes as `StageName: Stage` while a Stage resource
+    // deploys the same Deployment under the API's real stage name.
+    const extra = literal(dpl.properties.StageName) === 'Stage' && deployedByStage.has(dpl.key);
+    addStage(dpl.properties.RestApiId, dpl.properties.StageName, dpl, extra);
   }
   for (const s of graph.ofType('AWS::ApiGatewayV2::Stage')) addStage(s.properties.ApiId, s.properties.StageName, s);
   for (const d of byKey.values()) {
     const r = d.api.resource;
-    if (r.type === 'AWS::Serverless::Api') {
-      // StageName is required; a parameter or other unknown value makes the stages unknown.
-      addStage(new ResRef(r.key), r.properties.StageName, r);
-      d.stages.push({ name: 'Stage', resource: r });
-    }
-    if (r.type === 'AWS::Serverless::HttpApi') {
-      addStage(new ResRef(r.key), r.properties.StageName ?? '$default', r);
-    }
     if (r.type === 'AWS::ApiGatewayV2::Api' && r.properties.Target !== undefined) {
       d.stages.push({ name: '$default', resource: r });
     }
@@ -168,7 +174,7 @@ export function readApiDetails(graph: ResourceGraph, apis: ApiFact[]): Map<strin
     // Completed in place (the details are this function's own until it returns).
     const methodsSeen = d.methodsKnown && d.methods.length > 0;
     d.stagesKnown = !stagesUnknown.has(k);
-    d.usagePlansUncertain = plansUncertain || d.api.resource.type.startsWith('AWS::Serverless::');
+    d.usagePlansUncertain = plansUncertain;
     d.allMethodsUnsigned = methodsSeen && d.methods.every((m) => m.authorization !== 'AWS_IAM');
     d.allMethodsIam = methodsSeen && d.methods.every((m) => m.authorization === 'AWS_IAM');
   }
@@ -204,23 +210,15 @@ function authorizationOf(v: Value | undefined): Authorization {
 function baseDetails(api: ApiFact): ApiDetails {
   const r = api.resource;
   const p = r.properties;
-  const inS3 = p.BodyS3Location !== undefined || p.DefinitionUri !== undefined;
-  const body = isObject(p.Body) ? p.Body : isObject(p.DefinitionBody) ? p.DefinitionBody : undefined;
-  const bodyUnknown =
-    inS3 ||
-    (p.Body !== undefined && !isObject(p.Body)) ||
-    (p.DefinitionBody !== undefined && !isObject(p.DefinitionBody));
-  const samAuth = r.type === 'AWS::Serverless::Api' ? at(p, 'Auth', 'ResourcePolicy') : undefined;
+  const inS3 = p.BodyS3Location !== undefined;
+  const body = isObject(p.Body) ? p.Body : undefined;
+  const bodyUnknown = inS3 || (p.Body !== undefined && !isObject(p.Body));
 
   // Policy: the property wins over the body's extension (CloudFormation applies Policy after the import).
   let policy: Policy | undefined;
   let policyLocation = 'Properties.Policy';
   if (p.Policy !== undefined) {
     policy = parsePolicy(p.Policy);
-  } else if (samAuth !== undefined) {
-    // SAM adds the statements it generates from Auth.ResourcePolicy (Globals included) to the body's
-    // policy: until they are read as the transform writes them, the policy is unknown.
-    policy = 'unknown';
   } else if (body && body['x-amazon-apigateway-policy'] !== undefined) {
     policy = parsePolicy(body['x-amazon-apigateway-policy']);
     policyLocation = 'Properties.Body.x-amazon-apigateway-policy';
@@ -228,7 +226,13 @@ function baseDetails(api: ApiFact): ApiDetails {
     policy = 'unknown';
   }
 
-  const bodyEndpoint = body ? at(body, 'x-amazon-apigateway-endpoint-configuration') : undefined;
+  // Swagger 2 puts the extension at the top; OpenAPI 3 under each of `servers` (the first that has it is read).
+  const bodyEndpoint = body
+    ? (at(body, 'x-amazon-apigateway-endpoint-configuration') ??
+      list(body.servers)
+        .map((sv) => at(sv, 'x-amazon-apigateway-endpoint-configuration'))
+        .find((c) => c !== undefined))
+    : undefined;
   const disabled = p.DisableExecuteApiEndpoint ?? at(bodyEndpoint, 'disableExecuteApiEndpoint');
   const defaultEndpointDisabled =
     disabled === undefined ? (bodyUnknown ? 'unknown' : false) : (bool(disabled) ?? false);
@@ -288,30 +292,40 @@ function operationAuth(
   rootSecurity: Value | undefined,
   schemes: { [k: string]: Value },
 ): { authorization: Authorization; apiKeyRequired: boolean | 'unknown' } {
+  // An operation that is not a mapping (SAM's `Fn::If` around the method of a function with a
+  // Condition, a parameter): what it requires cannot be told.
+  if (!isObject(op)) return { authorization: 'unknown', apiKeyRequired: 'unknown' };
   const ext = literal(at(op, 'x-amazon-apigateway-auth', 'type'))?.toUpperCase();
   const security = at(op, 'security') ?? rootSecurity;
   let authorization: Authorization = ext === 'AWS_IAM' ? 'AWS_IAM' : ext === 'NONE' ? 'NONE' : ext ? 'unknown' : 'NONE';
   let apiKeyRequired: boolean | 'unknown' = false;
-  const requirements = list(security);
-  if (requirements.length > 1) return { authorization: 'unknown', apiKeyRequired: 'unknown' }; // alternatives
-  for (const req of requirements) {
+  // API Gateway applies every requirement of the list, not one of them: one authorizer (at most) and
+  // the API key, as SAM writes them (`[{ MyAuthorizer: [] }, { api_key: [] }]`). Two different
+  // authorizers on one method cannot be imported, and are unknown.
+  let authorizer: Authorization | undefined;
+  for (const req of list(security)) {
     if (!isObject(req)) return { authorization: 'unknown', apiKeyRequired: 'unknown' };
     for (const name of Object.keys(req)) {
       const scheme = schemes[name];
       const authtype = literal(at(scheme, 'x-amazon-apigateway-authtype'))?.toLowerCase();
       const type = literal(at(scheme, 'type'));
+      let kind: Authorization | undefined;
       if (authtype === 'awssigv4') {
-        authorization = 'AWS_IAM';
+        kind = 'AWS_IAM';
       } else if (authtype === 'cognito_user_pools') {
-        authorization = 'COGNITO_USER_POOLS';
+        kind = 'COGNITO_USER_POOLS';
       } else if (authtype !== undefined || at(scheme, 'x-amazon-apigateway-authorizer') !== undefined) {
-        authorization = 'CUSTOM';
+        kind = 'CUSTOM';
       } else if (type === 'apiKey' && literal(at(scheme, 'name'))?.toLowerCase() === 'x-api-key') {
         apiKeyRequired = true;
       } else if (scheme === undefined) {
         return { authorization: 'unknown', apiKeyRequired: 'unknown' };
       }
+      if (kind === undefined) continue;
+      if (authorizer !== undefined && authorizer !== kind) return { authorization: 'unknown', apiKeyRequired };
+      authorizer = kind;
     }
   }
+  if (authorizer !== undefined) authorization = authorizer;
   return { authorization, apiKeyRequired };
 }

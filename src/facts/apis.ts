@@ -3,10 +3,11 @@
  *
  * Reads: AWS::ApiGateway::RestApi (`EndpointConfiguration.Types`; absent = EDGE; see
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html),
- * AWS::ApiGatewayV2::Api (HTTP and WebSocket: always public), AWS::Serverless::Api and
- * AWS::Serverless::HttpApi (SAM), AWS::ApiGateway::DomainName (v1, REGIONAL or EDGE),
+ * AWS::ApiGatewayV2::Api (HTTP and WebSocket: always public), AWS::ApiGateway::DomainName (v1, REGIONAL or EDGE),
  * AWS::ApiGatewayV2::DomainName (always regional), AWS::ApiGateway::DomainNameV2 (PRIVATE),
  * AWS::ApiGateway::BasePathMapping, AWS::ApiGateway::BasePathMappingV2, AWS::ApiGatewayV2::ApiMapping.
+ * SAM's APIs are read as what the transform makes of them (graph/sam.ts: a RestApi, an
+ * ApiGatewayV2 Api, their stages, domains and mappings), never here.
  * Unknown: an endpoint type that is a parameter or `Fn::If` (`isPublic` undefined); mappings whose
  * API or domain is not a resource or literal of the app.
  */
@@ -66,12 +67,7 @@ export interface DomainMapping {
   readonly stage?: string;
 }
 
-const API_TYPES = [
-  'AWS::ApiGateway::RestApi',
-  'AWS::ApiGatewayV2::Api',
-  'AWS::Serverless::Api',
-  'AWS::Serverless::HttpApi',
-];
+const API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api'];
 
 /** Reads the APIs of the app. */
 export function readApis(graph: ResourceGraph, guard = new FactGuard()): ApiFact[] {
@@ -83,11 +79,6 @@ export function readApis(graph: ResourceGraph, guard = new FactGuard()): ApiFact
       switch (r.type) {
         case 'AWS::ApiGateway::RestApi': {
           const type = restEndpointType(r.properties);
-          return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
-        }
-        case 'AWS::Serverless::Api': {
-          const cfg = r.properties.EndpointConfiguration;
-          const type = cfg === undefined ? 'EDGE' : endpointTypeOf(isObject(cfg) ? cfg.Type : cfg);
           return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
         }
         default: {
@@ -123,17 +114,14 @@ function endpointTypeOf(v: Value | undefined): ApiFact['endpointType'] {
 
 /** Which APIs some custom domain maps, whether the app defines that domain or imports it. */
 export interface MappedApis {
-  /**
-   * Resource keys of the APIs that a base path or API mapping of the app names, and of SAM APIs whose
-   * `Domain` property makes the domain and its mapping on transform.
-   */
+  /** Resource keys of the APIs that a base path or API mapping of the app names (SAM's `Domain` makes one). */
   readonly keys: ReadonlySet<string>;
   /** True when a mapping names its API by a value the app cannot tie to one of its APIs. */
   readonly uncertain: boolean;
 }
 
 /**
- * Whether some custom domain (of the app or imported, SAM's `Domain` included) may map this API:
+ * Whether some custom domain (of the app or imported) may map this API:
  * a mapping names it, or a mapping names an API that cannot be told.
  */
 export function mayBeMapped(mapped: MappedApis, apiKey: string): boolean {
@@ -245,11 +233,6 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
   for (const d of domains) {
     d.mappingsUncertain = uncertain;
     d.accessAssociationsUncertain = associationsUncertain;
-  }
-  for (const a of apis) {
-    if (a.resource.type.startsWith('AWS::Serverless::') && a.resource.properties.Domain !== undefined) {
-      mappedKeys.add(a.resource.key);
-    }
   }
   return { domains, mappedApis: { keys: mappedKeys, uncertain: mappedUncertain } };
 }

@@ -1,4 +1,5 @@
 import { boundedJson, hasOwn, own, setOwn } from './bounded';
+import { expandSam, SAM_ORIGIN } from './sam';
 import { RawStack, ResourceNode, StackNode, resourceKey } from './types';
 import { Concat, Opaque, Part, ResRef, Value, ValueObject, concat } from './values';
 
@@ -57,8 +58,11 @@ export function normalizeApp(
   readsType: (type: string) => boolean = () => true,
 ): NormalizedApp {
   const ctxs = new Map<string, StackCtx>();
-  for (const raw of stacks) {
-    if (ctxs.has(raw.key)) continue; // the same stack handed over twice: read it once
+  for (const given of stacks) {
+    if (ctxs.has(given.key)) continue; // the same stack handed over twice: read it once
+    // SAM resources become what the transform makes of them, before any reference is tied.
+    const expanded = expandSam(given.template);
+    const raw = expanded === given.template ? given : { ...given, template: expanded };
     const node: StackNode = {
       key: raw.key,
       name: raw.name,
@@ -92,10 +96,18 @@ export function normalizeApp(
         properties: isPlainValue(props) ? props : {},
         metadata,
         conditional: own(def, 'Condition') !== undefined,
+        origin: originOf(own(metadata, SAM_ORIGIN)),
       });
     }
   }
   return { stacks: sortedKeys.map((k) => ctxs.get(k)!.node), resources };
+}
+
+/** The SAM origin the expansion wrote on a resource it made, if any. */
+function originOf(v: unknown): ResourceNode['origin'] {
+  if (!isPlain(v) || typeof own(v, 'logicalId') !== 'string') return undefined;
+  const property = own(v, 'property');
+  return { logicalId: own(v, 'logicalId') as string, ...(typeof property === 'string' ? { property } : {}) };
 }
 
 /** The construct path of a resource from the stack's construct paths, when it has one of its own. */

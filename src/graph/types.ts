@@ -65,6 +65,8 @@ export interface RawTemplate {
   readonly Parameters?: { [name: string]: unknown };
   readonly Mappings?: { [name: string]: unknown };
   readonly Conditions?: { [name: string]: unknown };
+  /** SAM's `Globals` (read for the implicit APIs the transform makes, see sam.ts). */
+  readonly Globals?: { [section: string]: unknown };
 }
 
 /** A stack of the graph. */
@@ -92,6 +94,11 @@ export interface ResourceNode {
   readonly metadata: { readonly [key: string]: unknown };
   /** True when the resource carries a `Condition`: it may not exist. */
   readonly conditional: boolean;
+  /**
+   * For a resource the SAM transform makes (see sam.ts) under a logical id the user did not write:
+   * the SAM resource it comes from, and the part of it (`Properties.Events.GetPets`).
+   */
+  readonly origin?: { readonly logicalId: string; readonly property?: string };
 }
 
 /** Builds the key of a resource. */

@@ -42,7 +42,8 @@ export default defineRule<Messages>({
       // A plan whose stage cannot be told may be for any stage.
       if (d.usagePlans.some((p) => !p.stageKnown)) continue;
       for (const stage of d.stages) {
-        if (stage.name === undefined) continue;
+        // SAM's extra stage `Stage`: nobody calls it, and SAM's usage plans never cover it (RULES.md decisions).
+        if (stage.name === undefined || stage.samExtra) continue;
         const plans = d.usagePlans.filter((p) => p.stage === stage.name);
         if (plans.some((p) => p.hasKey)) continue;
         reports.push({

@@ -1,12 +1,22 @@
 /** Shared wording of rule messages, so that every rule names things the same way. */
 import { ApiFact, CallLink, Caller, DomainFact, ExecuteApiEndpoint, MethodFact } from '../facts';
-import { displayName } from '../graph/resource-graph';
+import { displayName, ResourceNode } from '../graph/resource-graph';
 
 /** "public REST API Svc/PaymentsApi (REGIONAL)". */
 export function apiLabel(api: ApiFact): string {
   const kind = api.kind === 'REST' ? 'REST API' : api.kind === 'HTTP' ? 'HTTP API' : 'WebSocket API';
   const type = api.kind === 'REST' && api.endpointType ? ` (${api.endpointType})` : '';
-  return `${kind} ${displayName(api.resource)}${type}`;
+  return `${kind} ${displayName(api.resource)}${type}${samOrigin(api.resource)}`;
+}
+
+/**
+ * " (made by SAM from Svc/GetPetsFn, Properties.Events.GetPets)" for a resource the SAM transform
+ * makes under a logical id the user did not write; "" otherwise.
+ */
+export function samOrigin(r: ResourceNode): string {
+  if (!r.origin) return '';
+  const where = r.origin.property ? `, ${r.origin.property}` : '';
+  return ` (made by SAM from ${r.stack.key}/${r.origin.logicalId}${where})`;
 }
 
 /** "Lambda function Svc/OrderSync". */

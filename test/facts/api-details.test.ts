@@ -170,11 +170,15 @@ describe('stages in templates', () => {
         Properties: { ProtocolType: 'HTTP', Target: 'arn:aws:lambda:us-east-1:1:function:f' },
       },
     });
-    expect(stagesOf(details(g, 'S|Sam'))).toEqual([
-      ['prod', 'S|Sam'],
-      ['Stage', 'S|Sam'],
+    // The transform's resources: <Api><StageName>Stage, and the Deployment's extra stage `Stage`.
+    const sam = details(g, 'S|Sam');
+    expect(
+      sam.stages.map((s) => [s.name, String(nameOf(s.resource)).replace(/[0-9a-f]{10}$/, '#'), s.samExtra ?? false]),
+    ).toEqual([
+      ['prod', 'S|SamprodStage', false],
+      ['Stage', 'S|SamDeployment#', true],
     ]);
-    expect(stagesOf(details(g, 'S|SamHttp'))).toEqual([['$default', 'S|SamHttp']]);
+    expect(stagesOf(details(g, 'S|SamHttp'))).toEqual([['$default', 'S|SamHttpApiGatewayDefaultStage']]);
     expect(stagesOf(details(g, 'S|Quick'))).toEqual([['$default', 'S|Quick']]);
   });
 });
@@ -288,21 +292,61 @@ describe('OpenAPI bodies', () => {
     }
   });
 
-  test("SAM's Auth.ResourcePolicy makes the policy unknown, also next to a DefinitionBody", () => {
+  test("SAM's Auth.ResourcePolicy with only CustomStatements: the custom statements, also next to a DefinitionBody", () => {
     const d = details(
       graph({
         Api: {
           Type: 'AWS::Serverless::Api',
           Properties: {
             StageName: 'p',
-            Auth: { ResourcePolicy: { CustomStatements: [] } },
+            Auth: {
+              ResourcePolicy: {
+                CustomStatements: [
+                  { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+                ],
+              },
+            },
             DefinitionBody: { paths: { '/a': { get: {} } } },
           },
         },
       }),
       'S|Api',
     );
-    expect([d.policy, d.methodsKnown]).toEqual(['unknown', true]);
+    expect(d.policy === 'unknown' ? d.policy : d.policy?.map((s) => [s.effect, s.resources])).toEqual([
+      ['Allow', ['execute-api:/*']],
+    ]);
+    expect([d.policyLocation, d.methodsKnown]).toEqual(['Properties.Body.x-amazon-apigateway-policy', true]);
+  });
+
+  test("an OpenAPI 3 body's endpoint configuration is read under servers; a Swagger 2 body's at the top", () => {
+    const ext = {
+      'x-amazon-apigateway-endpoint-configuration': { disableExecuteApiEndpoint: true, vpcEndpointIds: ['vpce-1'] },
+    };
+    const oas3 = details(
+      graph({
+        Api: {
+          Type: 'AWS::ApiGateway::RestApi',
+          Properties: { Body: { openapi: '3.0.1', paths: {}, servers: [{ url: '/' }, ext] } },
+        },
+      }),
+      'S|Api',
+    );
+    const swagger = details(
+      graph({ Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: { swagger: '2.0', paths: {}, ...ext } } } }),
+      'S|Api',
+    );
+    for (const d of [oas3, swagger]) expect([d.defaultEndpointDisabled, d.vpcEndpointIds]).toEqual([true, ['vpce-1']]);
+    // Near miss: servers without the extension.
+    const plain = details(
+      graph({
+        Api: {
+          Type: 'AWS::ApiGateway::RestApi',
+          Properties: { Body: { openapi: '3.0.1', paths: {}, servers: [{ url: '/' }] } },
+        },
+      }),
+      'S|Api',
+    );
+    expect(plain.defaultEndpointDisabled).toBe(false);
   });
 
   test('no body and no policy: no policy, default endpoint on', () => {

@@ -322,7 +322,7 @@ describe('mappings in templates', () => {
 });
 
 describe("SAM's Domain", () => {
-  test('an AWS::Serverless::Api with a Domain is mapped (the transform makes the domain); without one it is not', () => {
+  test('a SAM API with a Domain gets the domain and mapping the transform makes; without one it is not mapped', () => {
     const g = templateGraph(
       templateStack({
         WithDomain: {
@@ -336,7 +336,21 @@ describe("SAM's Domain", () => {
         },
       }),
     );
-    expect(domainsOf(g)).toEqual([]);
+    // SAM's logical ids: ApiGateway(V2)DomainName + the first 10 hex digits of the name's SHA-1.
+    expect(domainsOf(g).map((d) => [d.domain, d.name, d.version, d.mappings])).toEqual([
+      [
+        'S|ApiGatewayDomainName994fa1763a',
+        'sam.example.com',
+        'v1',
+        [{ mapping: 'S|WithDomainBasePathMapping', api: 'S|WithDomain', basePath: '', stage: 'prod' }],
+      ],
+      [
+        expect.stringMatching(/^S\|ApiGatewayDomainNameV2[0-9a-f]{10}$/),
+        'h.example.com',
+        'v2',
+        [{ mapping: 'S|HttpApiMapping', api: 'S|Http', basePath: '', stage: '$default' }],
+      ],
+    ]);
     expect(mappedOf(g)).toEqual({ keys: ['S|Http', 'S|WithDomain'], uncertain: false });
   });
 });

@@ -123,11 +123,15 @@ describe('methods of an OpenAPI body', () => {
     };
     const d = deriveFacts(graphOf(t)).apiDetails.get('S|Api')!;
     expect(d.methods.map((m) => [m.name, m.authorization, m.apiKeyRequired])).toEqual([['GET /orders', 'NONE', true]]);
-    // SAM makes usage plans of its own (Auth.UsagePlan): rule 15 stays silent until they are read (issue D).
-    expect(placed(t)).toEqual([]);
+    // No usage plan: rule 15 reports the API's stage (not SAM's extra stage `Stage`) ...
+    expect(placed(t)).toEqual([['ApiKeyWithoutUsagePlan', 'Api', 'noPlan']]);
+    // ... and stays silent once SAM makes the plan and its key (Auth.UsagePlan).
+    const planned = structuredClone(t) as { Resources: { Api: { Properties: Record<string, unknown> } } };
+    planned.Resources.Api.Properties.Auth = { UsagePlan: { CreateUsagePlan: 'PER_API' } };
+    expect(placed(planned)).toEqual([]);
   });
 
-  test("SAM Auth.ResourcePolicy makes the body's policy unknown: SAM adds its own statements to it", () => {
+  test("SAM Auth.ResourcePolicy adds its statements to the body's policy, as the transform does", () => {
     const t = {
       Transform: 'AWS::Serverless-2016-10-31',
       Resources: {
@@ -151,7 +155,11 @@ describe('methods of an OpenAPI body', () => {
         },
       },
     };
-    expect(deriveFacts(graphOf(t)).apiDetails.get('S|Api')!.policy).toBe('unknown');
+    const policy = deriveFacts(graphOf(t)).apiDetails.get('S|Api')!.policy;
+    expect(policy === 'unknown' ? policy : policy?.map((st) => [st.effect, st.actions])).toEqual([
+      ['Allow', ['sts:AssumeRole']],
+      ['Allow', ['execute-api:Invoke']],
+    ]);
     expect(placed(t)).toEqual([]);
   });
 });
