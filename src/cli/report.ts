@@ -42,7 +42,8 @@ export function fingerprint(f: Finding): string {
 
 /**
  * Where a property of a resource sits in its file: the deepest part of `location`
- * (`Properties.Environment.Variables.URL`) the file has, else the resource itself.
+ * (`Properties.Environment.Variables.URL`) the file has, else the resource itself; for a resource
+ * the SAM transform makes, the part of the SAM resource that made it (`Properties.Events.GetPets`).
  */
 export function positionOf(
   positions: ReadonlyMap<string, TemplatePositions>,
@@ -55,6 +56,14 @@ export function positionOf(
   for (let n = segments.length; n >= 0; n--) {
     const found = p.positionOf(['Resources', r.logicalId, ...segments.slice(0, n)]);
     if (found) return found;
+  }
+  // A resource SAM makes is not in the file: point at the part of the SAM resource that made it.
+  if (r.origin) {
+    const made = r.origin.property ? r.origin.property.split('.').filter((s) => s !== '') : [];
+    for (let n = made.length; n >= 0; n--) {
+      const found = p.positionOf(['Resources', r.origin.logicalId, ...made.slice(0, n)]);
+      if (found) return found;
+    }
   }
   return undefined;
 }

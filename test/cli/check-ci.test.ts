@@ -326,3 +326,42 @@ describe('--out', () => {
     expect(r.stderr).toMatch(/cannot be written \(ENOENT\)\n$/);
   });
 });
+
+describe('SAM', () => {
+  test('a finding on a resource SAM makes points at the event that made it, in text, JSON and SARIF', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'implicit.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Backend:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Runtime: nodejs22.x',
+        '      Handler: index.handler',
+        '      InlineCode: "exports.handler = async () => ({ statusCode: 200 })"',
+        '      Events:',
+        '        GetOrders:',
+        '          Type: Api',
+        '          Properties:',
+        '            Path: /orders',
+        '            Method: get',
+        '            Auth:',
+        '              ApiKeyRequired: true',
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse(run(['check', '--format', 'json', file]).stdout);
+    const finding = json.findings.find(
+      (f: { ruleId: string }) => f.ruleId === 'ApiReachability-ApiKeyWithoutUsagePlan',
+    );
+    expect(finding.resource.logicalId).toBe('ServerlessRestApi');
+    // Line 10 is `GetOrders:`, the event that made SAM's implicit API.
+    expect(finding.location.line).toBe(10);
+    const sarif = JSON.parse(run(['check', '--format', 'sarif', file]).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(10);
+    expect(sarifErrors(sarif)).toEqual([]);
+  });
+});
