@@ -2,9 +2,9 @@
  * `api-reachability check`: the findings of the rules on cloud assemblies and templates, in the
  * format a person or a CI gate reads.
  */
-import * as path from 'path';
 import { analyzeRawStacks } from '../engine';
 import { RULE_PREFIX, RULES, Rule } from '../rules';
+import { APP_OPTIONS, APP_OPTIONS_USAGE, readApp } from './app-inputs';
 import {
   choice,
   CliIo,
@@ -19,8 +19,7 @@ import {
   writeOutput,
 } from './args';
 import { baselineText, compareBaseline, readBaseline } from './baseline';
-import { positionsByFile, readInputs, resolveInputs, sourcesByResource } from './inputs';
-import { bindParameters, parameterValues } from './parameters';
+import { positionsByFile, sourcesByResource } from './inputs';
 import { failsRun, githubReport, jsonReport, junitReport, ReportContext, sarifReport, textReport } from './report';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
@@ -74,10 +73,7 @@ Finds the infrastructure mistakes that make Amazon API Gateway answer 403, in a 
 assembly (cdk.out) or CloudFormation / SAM templates. Several inputs are read as one app.
 
 Options:
-  --region <region>               region of the stacks whose region is unknown
-  --parameter <KEY=VALUE>         value of a template parameter (repeatable)
-  --parameters <file>             parameter values: [{"ParameterKey","ParameterValue"}] or {"Parameters":{}}
-  --format <text|json|sarif|junit|github>  report format (default: text)
+${APP_OPTIONS_USAGE}  --format <text|json|sarif|junit|github>  report format (default: text)
   --out <file>                    write the report to this file instead of stdout
   --fail-on <error|warning|never> exit 1 when a finding at or above this level is reported (default: error)
   --baseline <file>               findings in this baseline are known: only new ones fail
@@ -88,9 +84,7 @@ Options:
   --debug                         print stack traces of internal errors
 `,
   options: {
-    '--region': true,
-    '--parameter': true,
-    '--parameters': true,
+    ...APP_OPTIONS,
     '--format': true,
     '--out': true,
     '--fail-on': true,
@@ -111,22 +105,9 @@ Options:
       throw new UsageError('check needs a cdk.out directory, a template file or a folder');
     }
     const rules = selectedRules(args);
-    const parameters = parameterValues(
-      args.values.get('--parameters') ?? [],
-      args.values.get('--parameter') ?? [],
-      io.cwd,
-    );
     const baselineFile = lastValue(args, '--baseline');
     const baseline = baselineFile !== undefined ? readBaseline(baselineFile, io.cwd) : undefined;
-    const skipped: string[] = [];
-    const read = readInputs(resolveInputs(args.positional), lastValue(args, '--region'), skipped);
-    const stacks = bindParameters(read, parameters);
-    if (skipped.length > 0) {
-      const first = path.relative(io.cwd, skipped[0]) || skipped[0];
-      io.stderr(
-        `${TOOL_NAME}: skipped ${skipped.length} JSON or YAML file(s) found in folders that are not CloudFormation templates (${first}${skipped.length > 1 ? ', …' : ''})\n`,
-      );
-    }
+    const stacks = readApp(args.positional, args, io);
     const analysis = analyzeRawStacks(stacks, rules);
     for (const d of analysis.diagnostics) io.stderr(`${TOOL_NAME}: warning: ${d}\n`);
     const ctx: ReportContext = {

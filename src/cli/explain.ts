@@ -10,10 +10,11 @@ import { Finding, FindingResource } from '../finding';
 import { TemplatePositions } from '../graph/source-positions';
 import { RawStack } from '../graph/types';
 import { RULE_PREFIX, RULES } from '../rules';
+import { APP_OPTIONS, readApp as readAppInputs } from './app-inputs';
 import { choice, CliIo, Command, EXIT_OK, lastValue, ParsedArgs, TOOL_NAME, UsageError, writeOutput } from './args';
 import { FORBIDDEN_CAUSES, ForbiddenCause, HostKind } from './forbidden-causes';
 import { Capture, CapturedResponse, Observation, readHar } from './har';
-import { positionsByFile, readInputs, resolveInputs } from './inputs';
+import { positionsByFile } from './inputs';
 import { positionOf } from './report';
 
 const FORMATS = ['text', 'json'] as const;
@@ -657,17 +658,7 @@ function observationOf(args: ParsedArgs): Observation {
 function readApp(args: ParsedArgs, io: CliIo): App | undefined {
   const inputs = args.values.get('--app');
   if (!inputs) return undefined;
-  const skipped: string[] = [];
-  const stacks = readInputs(
-    resolveInputs(inputs.map((i) => path.resolve(io.cwd, i))),
-    lastValue(args, '--region'),
-    skipped,
-  );
-  if (skipped.length > 0) {
-    io.stderr(
-      `${TOOL_NAME}: skipped ${skipped.length} JSON or YAML file(s) found in folders that are not CloudFormation templates\n`,
-    );
-  }
+  const stacks = readAppInputs(inputs, args, io);
   const analysis = analyzeRawStacks(stacks);
   for (const d of analysis.diagnostics) io.stderr(`${TOOL_NAME}: warning: ${d}\n`);
   return { stacks, findings: analysis.findings, positions: positionsByFile(stacks) };
@@ -700,6 +691,8 @@ Options:
   --har <file>           explain every API Gateway 403 of a browser capture (HAR 1.2)
   --app <input>          a cdk.out directory, template file or folder of the app (repeatable)
   --region <region>      region of the app's stacks whose region is unknown
+  --parameter <K=V>      value of a template parameter of the app (repeatable)
+  --parameters <file>    parameter values of the app (as check --parameters)
   --format <text|json>   output format (default: text)
   --out <file>           write the output to a file instead of stdout
   --debug                print stack traces of internal errors
@@ -714,7 +707,7 @@ Exit codes: 0 explained (also when no cause fits), 2 bad usage or unusable input
     '--path': true,
     '--har': true,
     '--app': true,
-    '--region': true,
+    ...APP_OPTIONS,
     '--format': true,
     '--out': true,
   },

@@ -22,13 +22,13 @@ export interface ResolvedInputs {
   readonly walked: ReadonlySet<string>;
 }
 
-/** Resolves the inputs given on the command line (absolute, sorted, without repeats). */
-export function resolveInputs(inputs: ReadonlyArray<string>): ResolvedInputs {
+/** Resolves the inputs given on the command line, from `cwd` (absolute, sorted, without repeats). */
+export function resolveInputs(inputs: ReadonlyArray<string>, cwd: string = process.cwd()): ResolvedInputs {
   const files = new Set<string>();
   const assemblies = new Set<string>();
   const named = new Set<string>();
   for (const input of inputs) {
-    const abs = path.resolve(input);
+    const abs = path.resolve(cwd, input);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(abs);

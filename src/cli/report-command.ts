@@ -2,9 +2,9 @@
  * `api-reachability report`: the reachability matrix of cloud assemblies and templates, as
  * Markdown with a Mermaid diagram or as JSON (docs/cli-report.md).
  */
-import * as path from 'path';
 import { analyzeGraph, READ } from '../engine';
 import { deriveFacts } from '../facts';
+import { APP_OPTIONS, APP_OPTIONS_USAGE, readApp } from './app-inputs';
 import {
   choice,
   CliIo,
@@ -17,7 +17,6 @@ import {
   UsageError,
   writeOutput,
 } from './args';
-import { readInputs, resolveInputs } from './inputs';
 import { buildMatrix, ReachabilityMatrix } from './matrix';
 import { matrixJson, matrixMarkdown } from './matrix-format';
 import { ResourceGraph } from '../graph/resource-graph';
@@ -51,25 +50,17 @@ reaches, fails (with the findings that say why) or unknown (with what the app do
 Several inputs are read as one app. Exit 0 whatever the verdicts; 2 on unusable input.
 
 Options:
-  --format <md|json>   Markdown with a Mermaid diagram (default), or JSON
-  -o, --out <file>     write the report to this file instead of stdout
-  --region <region>    region of the stacks whose region is unknown
-  --debug              print stack traces of internal errors
+  --format <md|json>              Markdown with a Mermaid diagram (default), or JSON
+  -o, --out <file>                write the report to this file instead of stdout
+${APP_OPTIONS_USAGE}  --debug                         print stack traces of internal errors
 `,
-  options: { '--format': true, '--out': true, '--region': true },
+  options: { '--format': true, '--out': true, ...APP_OPTIONS },
   run(args: ParsedArgs, io: CliIo): number {
     const format = choice(args, '--format', FORMATS, 'md');
     if (args.positional.length === 0) {
       throw new UsageError('report needs a cdk.out directory, a template file or a folder');
     }
-    const skipped: string[] = [];
-    const stacks = readInputs(resolveInputs(args.positional), lastValue(args, '--region'), skipped);
-    if (skipped.length > 0) {
-      const first = path.relative(io.cwd, skipped[0]) || skipped[0];
-      io.stderr(
-        `${TOOL_NAME}: skipped ${skipped.length} JSON or YAML file(s) found in folders that are not CloudFormation templates (${first}${skipped.length > 1 ? ', …' : ''})\n`,
-      );
-    }
+    const stacks = readApp(args.positional, args, io);
     const { matrix, diagnostics } = matrixOf(stacks);
     for (const d of [...diagnostics, ...matrix.problems]) io.stderr(`${TOOL_NAME}: warning: ${d}\n`);
     const text = format === 'json' ? matrixJson(matrix, { version: toolVersion() }) : matrixMarkdown(matrix);
