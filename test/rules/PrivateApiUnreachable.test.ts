@@ -2,6 +2,7 @@ import { App, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { PrivateApiAccess } from '../../src';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
+import { SharedDnsOptions, sharedDns } from '../fixtures/apps/shared-dns';
 import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
 const RULE = 'PrivateApiUnreachable';
@@ -65,5 +66,46 @@ describe(RULE, () => {
     const api = privateRestApi(stack, 'Internal');
     handler(stack, 'Caller', { environment: { API_URL: api.url } });
     expect(findings(stack.node.root as App, RULE)).toEqual([]);
+  });
+});
+
+describe(`${RULE}, through DNS shared across VPCs (a spoke VPC without an endpoint of its own)`, () => {
+  test.each<[string, SharedDnsOptions]>([
+    [
+      'the hub shares a zone for the private API, an alias to its endpoint (hub and spoke)',
+      { path: 'zone-per-api', api: 'PRIVATE' },
+    ],
+    ['a zone for every execute-api name holds an alias for the private API', { path: 'zone-all', api: 'PRIVATE' }],
+    ['a Route 53 Profile carries the hub endpoint with private DNS on', { path: 'profile-endpoint', api: 'PRIVATE' }],
+    ['a Resolver rule forwards the name outside the app (no proof either way)', { path: 'forward', api: 'PRIVATE' }],
+    [
+      'a zone for execute-api names holds no record for the API (the name does not resolve: not this rule)',
+      {
+        path: 'zone-all',
+        api: 'PRIVATE',
+        record: 'other-api',
+      },
+    ],
+  ])('stays silent when %s', (_, o) => {
+    expect(findings(sharedDns(o).app, RULE)).toEqual([]);
+  });
+
+  test.each<[string, SharedDnsOptions]>([
+    [
+      "the hub's zone for the private API is associated with another VPC",
+      { path: 'zone-per-api', api: 'PRIVATE', associatedWith: 'other' },
+    ],
+    ['the zone names another region', { path: 'zone-per-api', api: 'PRIVATE', zoneRegion: 'us-east-1' }],
+    [
+      'the Profile carries an endpoint with private DNS off',
+      { path: 'profile-endpoint', api: 'PRIVATE', hubPrivateDns: false },
+    ],
+  ])('reports the spoke caller when %s: the name stays public', (_, o) => {
+    const s = sharedDns(o);
+    const f = findings(s.app, RULE);
+    expect(f.map((x) => [x.messageId, x.resource.path, x.findingId])).toEqual([
+      ['noEndpoint', s.callerPath, s.apiPath],
+    ]);
+    expect(f[0].message).toContain('no Route 53 Profile or private hosted zone of the app answers that name inside it');
   });
 });
