@@ -1,5 +1,7 @@
+import * as path from 'path';
 import { App, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { PrivateApiAccess } from '../../src';
+import { analyzeTemplateFiles } from '../../src/analyze';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
 import { SharedDnsOptions, sharedDns } from '../fixtures/apps/shared-dns';
@@ -108,4 +110,9 @@ describe(`${RULE}, through DNS shared across VPCs (a spoke VPC without an endpoi
     ]);
     expect(f[0].message).toContain('no Route 53 Profile or private hosted zone of the app answers that name inside it');
   });
+});
+
+test('stays silent on the hub-and-spoke template, whose spoke reaches the private API through its zone', () => {
+  const file = path.join(__dirname, '../fixtures/templates/passes/hub-and-spoke-private-api-zone.yaml');
+  expect(analyzeTemplateFiles([file]).findings.filter((f) => f.ruleName === RULE)).toEqual([]);
 });

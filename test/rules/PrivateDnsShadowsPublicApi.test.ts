@@ -1,4 +1,6 @@
+import * as path from 'path';
 import { Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
+import { analyzeTemplateFiles } from '../../src/analyze';
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
 import { SharedDnsOptions, sharedDns } from '../fixtures/apps/shared-dns';
 import { findings, findingsFromAssembly, placed, summary } from '../fixtures/helpers';
@@ -184,5 +186,20 @@ describe(`${RULE}, through DNS shared across VPCs (a spoke VPC without an endpoi
     ['nothing shares DNS with the spoke', { path: 'none' }],
   ])('stays silent when %s', (_, o) => {
     expect(findings(sharedDns(o).app, RULE)).toEqual([]);
+  });
+});
+
+describe(`${RULE}, from CloudFormation templates`, () => {
+  const template = (file: string) => path.join(__dirname, '../fixtures/templates', file);
+
+  test('reports the spoke Lambda of a template whose Route 53 Profile carries the hub endpoint', () => {
+    const f = analyzeTemplateFiles([template('fails/route53-profile-shadows-public-api.yaml')]).findings;
+    expect(f.filter((x) => x.ruleName === RULE).map((x) => [x.level, x.resource.logicalId, x.findingId])).toEqual([
+      ['error', 'Fn', 'route53-profile-shadows-public-api/Api'],
+    ]);
+  });
+
+  test('stays silent on the hub-and-spoke template: one zone per private API, public names stay public', () => {
+    expect(analyzeTemplateFiles([template('passes/hub-and-spoke-private-api-zone.yaml')]).findings).toEqual([]);
   });
 });
