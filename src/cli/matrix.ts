@@ -22,8 +22,12 @@ import {
   PathSegment,
   RecordFact,
   Request,
+  Resolution,
+  apiHostname,
   coversApi,
+  domainHostname,
   evaluate,
+  literalName,
   principalOf,
   throughEndpoint,
 } from '../facts';
@@ -32,7 +36,7 @@ import { displayName, ResourceNode } from '../graph/resource-graph';
 import { ResRef } from '../graph/values';
 import { findingLabel } from '../integrations/wording';
 import { RULES } from '../rules';
-import { apiLabel, callerLabel, domainLabel } from '../rules/labels';
+import { apiLabel, callerLabel, domainLabel, resolutionLabel } from '../rules/labels';
 
 /** Whether a link's request gets through. */
 export type Verdict = 'reaches' | 'fails' | 'unknown';
@@ -70,7 +74,9 @@ export interface MatrixNode {
 export interface MatrixStep {
   /**
    * - vpc: `vpc` (in a VPC the facts know), `none` (runs outside any VPC), `unknown`;
-   * - dns: `endpoint` (an execute-api endpoint of the VPC answers the name), `public` (public DNS), `unknown`;
+   * - dns: `endpoint` (the name resolves to an execute-api endpoint: the VPC's own, or one a Route 53 Profile or a
+   *   private hosted zone leads to), `public` (public DNS), `nxdomain` (a private hosted zone covers the name and has
+   *   no record of it), `unknown`;
    * - egress: `not-needed` (the request stays in the VPC), `internet` (outside a VPC), `nat`,
    *   `internet-gateway`, `none`, `unknown`;
    * - domain: `mapped` (a mapping of the domain selects the API), `no-api` (no API of the app is mapped), `unknown`;
@@ -240,6 +246,7 @@ export function buildMatrix(facts: Facts, findings: ReadonlyArray<Finding>): Rea
   const callers = read(problems, () => facts.callers) ?? [];
   const calls = read(problems, () => facts.calls) ?? [];
   const endpoints = read(problems, () => facts.endpoints);
+  const resolution = read(problems, () => facts.resolution);
   const egress = read(problems, () => facts.egress);
   const apis = read(problems, () => facts.apis) ?? [];
   const domains = read(problems, () => facts.domains) ?? [];
@@ -280,6 +287,7 @@ export function buildMatrix(facts: Facts, findings: ReadonlyArray<Finding>): Rea
   const ctx: Context = {
     nodes,
     endpoints,
+    resolution,
     egress,
     records,
     details,
@@ -344,6 +352,7 @@ export function buildMatrix(facts: Facts, findings: ReadonlyArray<Finding>): Rea
 interface Context {
   readonly nodes: Nodes;
   readonly endpoints?: Facts['endpoints'];
+  readonly resolution?: Facts['resolution'];
   readonly egress?: Facts['egress'];
   readonly records: RecordFact[];
   readonly details?: Facts['apiDetails'];
@@ -368,6 +377,8 @@ class LinkBuilder {
   private readonly callerKey: string;
   /** The execute-api endpoint the call goes through, when its name resolves to one. */
   private throughEndpoint?: ExecuteApiEndpoint;
+  /** The name of the execute-api endpoint outside the app the name resolves to, when it is one. */
+  private endpointOutsideApp?: string;
   private readonly extraUnknown: string[] = [];
   /** The parts of the policy step that are not known. */
   private readonly policyUnknown: string[] = [];
@@ -419,6 +430,7 @@ class LinkBuilder {
     if (target === 'private' && dns.value === 'public' && this.link?.via !== 'domain') {
       this.note("a private API's default hostname resolves to public addresses");
     }
+    if (dns.value === 'nxdomain') this.note("the name does not resolve in the caller's VPC");
     if (target === 'public' && dns.value === 'public' && egress.value === 'none') {
       this.note('the call needs the internet, and the caller has no route to it');
     }
@@ -559,41 +571,71 @@ class LinkBuilder {
         known: false,
       };
     }
-    const shadow = this.ctx.endpoints.shadowing(c.vpc, region);
-    if (shadow === 'unknown') {
-      return {
-        value: 'unknown',
-        text: `whether an execute-api endpoint of VPC ${c.vpc.name} answers *.execute-api names is not known (private DNS, condition or region not known)`,
-        known: false,
-      };
+    if (!this.ctx.resolution) {
+      return { value: 'unknown', text: 'how names resolve in the VPC is not known', known: false };
     }
-    if (shadow) {
-      this.throughEndpoint = shadow;
-      return {
-        value: 'endpoint',
-        text: `private DNS of execute-api endpoint ${displayName(shadow.resource)} → the endpoint`,
-        known: true,
-        node: this.ctx.endpointNode(shadow),
-      };
-    }
-    if (!c.vpc.inApp && this.ctx.endpoints.of(c.vpc, region).length === 0) {
+    const name = l.api ? apiHostname(l.api) : literalName(this.hostname);
+    const step = this.resolvedStep(this.ctx.resolution.resolve(c.vpc, name));
+    if (step.value === 'public' && !c.vpc.inApp && this.ctx.endpoints.of(c.vpc, region).length === 0) {
       return {
         value: 'unknown',
         text: `VPC ${c.vpc.name} is imported: it may have execute-api endpoints with private DNS that the app does not show`,
         known: false,
       };
     }
-    return { value: 'public', text: 'public DNS (no execute-api endpoint with private DNS in the VPC)', known: true };
+    return step;
+  }
+
+  /** The DNS step of a name as the resolution fact resolves it in the caller's VPC. */
+  private resolvedStep(r: Resolution): MatrixStep {
+    const vpc = this.caller.vpc!.name;
+    switch (r.kind) {
+      case 'endpoint':
+        this.throughEndpoint = r.endpoint.endpoint;
+        this.endpointOutsideApp = r.endpoint.endpoint ? undefined : r.endpoint.name;
+        return {
+          value: 'endpoint',
+          text:
+            r.steps.length === 1 && r.steps[0].kind === 'private-dns' && !r.steps[0].profile
+              ? `private DNS of execute-api endpoint ${r.endpoint.name} → the endpoint`
+              : `execute-api endpoint ${r.endpoint.name}, ${resolutionLabel(r)}`,
+          known: true,
+          node: r.endpoint.endpoint ? this.ctx.endpointNode(r.endpoint.endpoint) : undefined,
+        };
+      case 'public':
+        return r.steps.length === 0
+          ? { value: 'public', text: `public DNS (nothing in VPC ${vpc} answers the name privately)`, known: true }
+          : { value: 'public', text: `public DNS, ${resolutionLabel(r)}`, known: true };
+      case 'nxdomain':
+        return { value: 'nxdomain', text: `the name does not resolve, ${resolutionLabel(r)}`, known: true };
+      case 'elsewhere':
+        return { value: 'unknown', text: `not an execute-api endpoint, ${resolutionLabel(r)}`, known: false };
+      case 'forwarded':
+        return {
+          value: 'unknown',
+          text: `forwarded outside the app, ${resolutionLabel(r)}: probably a shared execute-api endpoint`,
+          known: false,
+        };
+      default:
+        return {
+          value: 'unknown',
+          text: `how VPC ${vpc} resolves the name is not known (an endpoint's private DNS, a zone, a Profile or a condition the app does not show)`,
+          known: false,
+        };
+    }
   }
 
   private domainDns(l: CallLink): MatrixStep {
     const d = l.domain;
     if (d?.endpointType === 'PRIVATE') {
-      return {
-        value: 'unknown',
-        text: `private custom domain ${d.name ?? displayName(d.resource)}: its name resolves as the VPC's private hosted zones say, which the report does not read`,
-        known: false,
-      };
+      const c = this.caller;
+      if (!c.inVpc) {
+        return { value: 'public', text: 'public DNS (a private custom domain answers only inside VPCs)', known: true };
+      }
+      if (!c.vpc || !this.ctx.resolution) {
+        return { value: 'unknown', text: 'how names resolve in the VPC is not known', known: false };
+      }
+      return this.resolvedStep(this.ctx.resolution.resolve(c.vpc, domainHostname(d)));
     }
     const published = this.recordsOf(l);
     const name = l.record?.name ?? d?.name ?? displayName((l.record ?? d)!.resource);
@@ -734,12 +776,15 @@ class LinkBuilder {
     const principal = principalOf(this.caller, d.allMethodsUnsigned);
     const endpoint = dns.value === 'endpoint' ? this.throughEndpoint : undefined;
     // Through an endpoint the request carries its endpoint and VPC; over the internet it carries neither.
+    // The source VPC is the endpoint's (a Profile or a zone may lead to another VPC's endpoint).
     const context: Request['context'] = endpoint
-      ? throughEndpoint(endpoint, this.caller.vpc)
-      : new Map([
-          ['aws:sourcevpce', undefined],
-          ['aws:sourcevpc', undefined],
-        ]);
+      ? throughEndpoint(endpoint, endpoint.vpc ?? this.caller.vpc)
+      : dns.value === 'endpoint'
+        ? throughEndpoint(undefined, undefined)
+        : new Map([
+            ['aws:sourcevpce', undefined],
+            ['aws:sourcevpc', undefined],
+          ]);
     const ask = (policy: Parameters<typeof evaluate>[0]) =>
       evaluate(policy, { action: 'execute-api:Invoke', resource: coversApi(api), principal, context });
     if (d.policy === undefined) {
@@ -750,6 +795,9 @@ class LinkBuilder {
     } else {
       const r = ask(d.policy);
       add(`resource policy: ${describeDecision(r)}`, r);
+    }
+    if (dns.value === 'endpoint' && this.endpointOutsideApp) {
+      add(`endpoint policy: not known (execute-api endpoint ${this.endpointOutsideApp} is outside the app)`, 'unknown');
     }
     if (endpoint) {
       if (endpoint.policy === undefined) {

@@ -3,12 +3,16 @@
  *
  * Reads: AWS::EC2::VPCEndpoint with `VpcEndpointType: Interface` and `ServiceName`
  * `com.amazonaws.<region>.execute-api` (a literal, or a `Fn::Join` / `Fn::Sub` with `AWS::Region`).
- * Private DNS on = `PrivateDnsEnabled` true. CloudFormation's default is false; CDK's
+ * The region it serves is `ServiceRegion` when set (a cross-region endpoint), else the region in
+ * `ServiceName`. Private DNS on = `PrivateDnsEnabled` true. CloudFormation's default is false; CDK's
  * `InterfaceVpcEndpoint` writes true unless told otherwise (`privateDnsEnabled` @default true in
  * aws-ec2 vpc-endpoint.d.ts) — that default is how most apps fall into the trap.
  * See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html
  * Unknown: a parameter, `Fn::If` or other unresolvable value in `PrivateDnsEnabled`, `ServiceName`
- * or `VpcEndpointType` (the endpoint is then not listed, or its private DNS is 'unknown').
+ * or `VpcEndpointType` (the endpoint is then not listed, or its private DNS is 'unknown'); a
+ * `ServiceRegion` that is not literal (the region it serves is uncertain).
+ * Where a name resolves is not decided here but in resolution.ts, which also reads Route 53 Profiles,
+ * private hosted zones and Resolver rules.
  */
 import { hintStrings } from './hints';
 import { Policy, parsePolicy } from './policies';
@@ -45,11 +49,17 @@ export function readExecuteApiEndpoints(graph: ResourceGraph, vpcs: VpcIndex): E
     if (literal(graph.prop(r, 'VpcEndpointType')) !== 'Interface') continue;
     const service = serviceOf(graph.prop(r, 'ServiceName'));
     if (!service || service.name !== 'execute-api') continue;
+    // A cross-region endpoint names the region it serves in `ServiceRegion`.
+    // See: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpoint.html#cfn-ec2-vpcendpoint-serviceregion
+    const serviceRegion = graph.prop(r, 'ServiceRegion');
+    const pinned = serviceRegion === undefined ? undefined : literal(serviceRegion);
+    const regionOfStack =
+      serviceRegion instanceof Opaque && serviceRegion.kind === 'pseudo' && serviceRegion.id === 'AWS::Region';
     out.push({
       resource: r,
       vpc: vpcs.vpcOf(graph.prop(r, 'VpcId')),
-      region: service.region ?? r.stack.region,
-      regionUncertain: service.regionUncertain,
+      region: pinned ?? (regionOfStack ? undefined : (service.region ?? r.stack.region)),
+      regionUncertain: serviceRegion === undefined ? service.regionUncertain : pinned === undefined && !regionOfStack,
       privateDns: bool(graph.prop(r, 'PrivateDnsEnabled')) ?? false,
       policy: parsePolicy(graph.prop(r, 'PolicyDocument')),
       privateApis: hintStrings(r, 'privateApis').map((id) => id.toLowerCase()),
@@ -84,7 +94,10 @@ function serviceOf(
   return { name: m[2], region: placeholder ? undefined : m[1], regionUncertain: m[1] === '\u0001' };
 }
 
-/** The execute-api endpoints of the app by VPC, and the questions rules ask about them. */
+/**
+ * The execute-api endpoints of the app by VPC. Whether one of them answers a name is the resolution
+ * fact's question (resolution.ts), not this index's.
+ */
 export class EndpointIndex {
   private readonly byVpc = new Map<string, ExecuteApiEndpoint[]>();
 
@@ -102,16 +115,5 @@ export class EndpointIndex {
     return (this.byVpc.get(vpc.id) ?? []).filter(
       (e) => e.region === undefined || region === undefined || e.region === region,
     );
-  }
-
-  /**
-   * The execute-api endpoint with private DNS on that resolves `*.execute-api.<region>` names inside
-   * this VPC; 'unknown' when an endpoint there might (private DNS unknown, or the endpoint is conditional).
-   */
-  public shadowing(vpc: VpcRef, region: string | undefined): ExecuteApiEndpoint | 'unknown' | undefined {
-    const here = this.of(vpc, region);
-    const on = here.find((e) => e.privateDns === true && !e.resource.conditional && !e.regionUncertain);
-    if (on) return on;
-    return here.some((e) => e.privateDns !== false) ? 'unknown' : undefined;
   }
 }

@@ -11,6 +11,7 @@ import { EgressIndex } from './egress';
 import { EndpointIndex, readExecuteApiEndpoints } from './endpoints';
 import { FactGuard } from './guard';
 import { RecordFact, readRecords } from './records';
+import { ResolutionIndex } from './resolution';
 import { RoleIndex } from './roles';
 import { VpcIndex } from './vpcs';
 import { ResourceGraph } from '../graph/resource-graph';
@@ -25,6 +26,7 @@ export * from './policies';
 export * from './endpoints';
 export * from './guard';
 export * from './records';
+export * from './resolution';
 export * from './roles';
 export * from './tri';
 export * from './vpcs';
@@ -33,8 +35,13 @@ export * from './vpcs';
 export interface Facts {
   /** Default routes of subnets, and whether a caller can reach the internet. */
   readonly egress: EgressIndex;
-  /** The execute-api endpoints, by VPC: which serve a region, which shadows its names. */
+  /** The execute-api endpoints, by VPC and region. */
   readonly endpoints: EndpointIndex;
+  /**
+   * Where a name resolves inside a VPC: an execute-api endpoint (its own, a Route 53 Profile's, or
+   * through a private hosted zone), public DNS, nowhere, or unknown. Every rule about hostnames asks it.
+   */
+  readonly resolution: ResolutionIndex;
   readonly apis: ApiFact[];
   readonly domains: DomainFact[];
   /** The APIs mapped on some custom domain, also one the app imports. */
@@ -74,6 +81,7 @@ export function deriveFacts(graph: ResourceGraph): Facts {
     'execute-api endpoint',
     () => new EndpointIndex(readExecuteApiEndpoints(graph, vpcs())),
   );
+  const resolution = guard.family('DNS resolution', () => new ResolutionIndex(graph, vpcs(), endpoints()));
   const calls = guard.family('call', () => {
     const privateApis = new Set(endpoints().all.flatMap((e) => e.privateApis));
     const index = new CallIndex(apis(), domainFacts().domains, records(), roles(), privateApis);
@@ -95,6 +103,9 @@ export function deriveFacts(graph: ResourceGraph): Facts {
     },
     get endpoints() {
       return endpoints();
+    },
+    get resolution() {
+      return resolution();
     },
     get apis() {
       return apis();

@@ -239,8 +239,10 @@ class Normalizer {
         return this.select(arg, ctx, depth);
       case 'Fn::FindInMap':
         return this.findInMap(arg, ctx, depth);
+      case 'Fn::Split':
+        return this.split(arg, ctx, depth);
       default:
-        // Fn::If, Fn::Split, Fn::GetAZs, Fn::Cidr, Fn::ToJsonString, Fn::Transform …: not knowable here.
+        // Fn::If, Fn::GetAZs, Fn::Cidr, Fn::ToJsonString, Fn::Transform …: not knowable here.
         return new Opaque('intrinsic', `${fn}:${stableText(arg)}`);
     }
   }
@@ -408,7 +410,13 @@ class Normalizer {
     const items = this.norm(arg[1], ctx, depth + 1);
     const i = typeof index === 'number' ? index : typeof index === 'string' ? Number(index) : NaN;
     if (Array.isArray(items) && Number.isInteger(i) && i >= 0 && i < items.length) return items[i];
-    return new Opaque('intrinsic', `Fn::Select:${stableText(arg)}`);
+    return new Opaque('intrinsic', `Fn::Select:${stableText(arg)}`, derivable(items));
+  }
+
+  /** `Fn::Split` is not evaluated; the unknown list it makes remembers the string it cuts. */
+  private split(arg: unknown, ctx: StackCtx, depth: number): Normalized {
+    const source = Array.isArray(arg) && arg.length === 2 ? this.norm(arg[1], ctx, depth + 1) : undefined;
+    return new Opaque('intrinsic', `Fn::Split:${stableText(arg)}`, derivable(source));
   }
 
   private findInMap(arg: unknown, ctx: StackCtx, depth: number): Normalized {
@@ -468,6 +476,11 @@ function boundParameter(declaration: unknown, value: string): Normalized {
     return value.split(',').map((v) => v.trim());
   }
   return capped(value);
+}
+
+/** A value worth remembering as the source of an unknown one: a resource reference or another unknown. */
+function derivable(v: Normalized): Value | undefined {
+  return v instanceof ResRef || v instanceof Opaque ? v : undefined;
 }
 
 /** The string, or an unknown when it is too large (see MAX_STRING_LENGTH). */

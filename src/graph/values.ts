@@ -35,7 +35,21 @@ export class Opaque {
   constructor(
     public readonly kind: OpaqueKind,
     public readonly id: string,
+    /**
+     * The value this one is computed from, when the computation cannot be done at synth time: the
+     * list an `Fn::Select` picks from, the string an `Fn::Split` cuts. It keeps what a value is made
+     * of (CDK's alias to an interface endpoint is `Fn::Select` over `Fn::Split` over the endpoint's
+     * `DnsEntries`) without claiming to know the value itself.
+     */
+    public readonly from?: Value,
   ) {}
+}
+
+/** The resource a value is computed from: the value itself, or what its `from` chain starts at. */
+export function sourceRef(v: Value | undefined): ResRef | undefined {
+  let cur = v;
+  for (let i = 0; i < 16 && cur instanceof Opaque; i++) cur = cur.from;
+  return cur instanceof ResRef ? cur : undefined;
 }
 
 /** A string made of literal and non-literal parts. Adjacent literals are always merged. */

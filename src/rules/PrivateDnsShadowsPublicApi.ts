@@ -1,12 +1,19 @@
 import { defineRule, Report } from './define-rule';
-import { mayBeMapped } from '../facts';
-import { apiLabel, callerLabel, evidenceLabel, displayName } from './labels';
+import { apiHostname, mayBeMapped } from '../facts';
+import {
+  apiLabel,
+  callerLabel,
+  evidenceLabel,
+  resolutionLabel,
+  resolutionResources,
+  undoResolutionLabel,
+} from './labels';
 
-type Messages = 'shadowed' | 'shadowedById' | 'shadowedByGrant';
+type Messages = 'shadowed' | 'shadowedById' | 'shadowedByGrant' | 'forwarded';
 
 const FIX =
   'Call {api} through a regional custom domain published with a Route 53 A alias record (RegionalCustomDomain, then domain.urlFor(basePath)), ' +
-  'or set privateDnsEnabled: false on {endpoint} and reach private APIs by their endpoint-specific hostname.';
+  'or {undo}.';
 
 export default defineRule<Messages>({
   name: 'PrivateDnsShadowsPublicApi',
@@ -16,27 +23,36 @@ export default defineRule<Messages>({
   explanation:
     'With private DNS on, an execute-api interface endpoint makes every *.execute-api.<region>.amazonaws.com name resolve, inside its VPC, ' +
     'to the endpoint. The endpoint only reaches private APIs, so API Gateway answers 403 Forbidden to every call to a public (edge, regional, ' +
-    'HTTP or WebSocket) API made on its default hostname from that VPC.',
+    'HTTP or WebSocket) API made on its default hostname from that VPC. A VPC needs no endpoint of its own to fall into this: a Route 53 ' +
+    "Profile can carry another VPC's endpoint and its private DNS, and a private hosted zone for execute-api names can alias them to a " +
+    'shared endpoint. A Resolver rule that forwards these names to resolvers outside the app probably leads to such an endpoint too (a Warning).',
   troubleshooting: 'VPC endpoint can only reach private APIs (403 Forbidden)',
   sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html',
   since: '0.1.0',
   messages: {
     shadowed: {
       message:
-        '{caller} runs in VPC {vpc}, where execute-api endpoint {endpoint} has private DNS on, and calls public {api} on its default hostname ({evidence}). ' +
-        'Private DNS sends that name to the endpoint, which only reaches private APIs: every call gets 403 Forbidden.',
+        '{caller} runs in VPC {vpc}, {why}, and calls public {api} on its default hostname ({evidence}). ' +
+        '{sends}, which only reaches private APIs: every call gets 403 Forbidden.',
       fix: FIX,
     },
     shadowedById: {
       message:
-        '{caller} runs in VPC {vpc}, where execute-api endpoint {endpoint} has private DNS on, and is given the id of public {api} ({evidence}); ' +
-        'if it builds the default hostname from that id, private DNS sends the call to the endpoint, which only reaches private APIs: 403 Forbidden.',
+        '{caller} runs in VPC {vpc}, {why}, and is given the id of public {api} ({evidence}); ' +
+        'if it builds the default hostname from that id, the call goes to {endpoint}, which only reaches private APIs: 403 Forbidden.',
       fix: FIX,
     },
     shadowedByGrant: {
       message:
-        '{caller} runs in VPC {vpc}, where execute-api endpoint {endpoint} has private DNS on, and may invoke public {api} ({evidence}); ' +
-        'called on its default hostname, private DNS sends the call to the endpoint, which only reaches private APIs: 403 Forbidden.',
+        '{caller} runs in VPC {vpc}, {why}, and may invoke public {api} ({evidence}); ' +
+        'called on its default hostname, the call goes to {endpoint}, which only reaches private APIs: 403 Forbidden.',
+      fix: FIX,
+    },
+    forwarded: {
+      message:
+        '{caller} runs in VPC {vpc}, {why}, and calls public {api} on its default hostname ({evidence}). ' +
+        'If those resolvers answer with a shared execute-api endpoint (the usual reason to forward these names), the call goes to an endpoint ' +
+        'that only reaches private APIs: 403 Forbidden.',
       fix: FIX,
     },
   },
@@ -49,22 +65,36 @@ export default defineRule<Messages>({
       // An id or a grant does not tell the hostname; where the API also has a custom domain (one of the app,
       // an imported one, SAM's Domain, or a mapping whose API cannot be told), it may be that.
       if (link.via !== 'default-host' && mayBeMapped(facts.mappedApis, api.resource.key)) continue;
-      const endpoint = facts.endpoints.shadowing(caller.vpc, api.region);
-      if (!endpoint || endpoint === 'unknown') continue;
+      const resolved = facts.resolution.resolve(caller.vpc, apiHostname(api));
+      if (resolved.kind !== 'endpoint' && resolved.kind !== 'forwarded') continue;
       const messageId =
-        link.via === 'default-host' ? 'shadowed' : link.via === 'bare-id' ? 'shadowedById' : 'shadowedByGrant';
+        resolved.kind === 'forwarded'
+          ? 'forwarded'
+          : link.via === 'default-host'
+            ? 'shadowed'
+            : link.via === 'bare-id'
+              ? 'shadowedById'
+              : 'shadowedByGrant';
+      const last = resolved.steps[resolved.steps.length - 1];
+      const endpoint = resolved.kind === 'endpoint' ? resolved.endpoint.name : '';
       reports.push({
         messageId,
-        level: link.via === 'default-host' ? 'error' : 'warning',
+        level: link.via === 'default-host' && resolved.kind === 'endpoint' ? 'error' : 'warning',
         data: {
           caller: callerLabel(caller),
           vpc: caller.vpc.name,
-          endpoint: displayName(endpoint.resource),
+          why: resolutionLabel(resolved),
+          sends:
+            last?.kind === 'private-dns' && !last.profile
+              ? 'Private DNS sends that name to the endpoint'
+              : `That name leads to execute-api endpoint ${endpoint}`,
+          endpoint: resolved.kind === 'endpoint' ? `execute-api endpoint ${endpoint}` : '',
+          undo: undoResolutionLabel(resolved),
           api: apiLabel(api),
           evidence: evidenceLabel(link),
         },
         resource: caller.resource,
-        related: [api.resource, endpoint.resource],
+        related: [api.resource, ...resolutionResources(resolved)],
         other: api.resource,
         location: link.location,
       });

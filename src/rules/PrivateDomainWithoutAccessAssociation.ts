@@ -1,6 +1,21 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, domainLabel, endpointsLabel, evidenceLabel } from './labels';
-import { associatedWith, coversDomain, evaluate, principalOf, throughEndpoint } from '../facts';
+import {
+  callerLabel,
+  domainLabel,
+  endpointsLabel,
+  evidenceLabel,
+  resolutionLabel,
+  resolutionResources,
+} from './labels';
+import {
+  ExecuteApiEndpoint,
+  associatedWith,
+  coversDomain,
+  domainHostname,
+  evaluate,
+  principalOf,
+  throughEndpoint,
+} from '../facts';
 
 type Messages = 'noAssociation' | 'policyExcludes';
 
@@ -12,7 +27,9 @@ export default defineRule<Messages>({
   explanation:
     'A private custom domain name (AWS::ApiGateway::DomainNameV2, endpoint type PRIVATE) starts closed: API Gateway serves it only to ' +
     'execute-api endpoints that have a DomainNameAccessAssociation with it, and only for requests that its own resource policy allows. ' +
-    'A request through any other endpoint is answered with 403 Forbidden.',
+    'A request through any other endpoint is answered with 403 Forbidden. The endpoint a caller goes through is the one the domain name ' +
+    'resolves to inside its VPC: the alias of a private hosted zone associated with the VPC (also one that leads to a shared endpoint of ' +
+    "another VPC), else the VPC's own execute-api endpoints.",
   troubleshooting:
     'Forbidden from a private custom domain name (no access association, or its policy denies the endpoint)',
   sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html',
@@ -20,7 +37,7 @@ export default defineRule<Messages>({
   messages: {
     noAssociation: {
       message:
-        '{caller} calls private {domain} ({evidence}) from VPC {vpc}, but its execute-api endpoint {endpoint} has no access association with the ' +
+        '{caller} calls private {domain} ({evidence}) from VPC {vpc}{why}, but execute-api endpoint {endpoint} has no access association with the ' +
         'domain: API Gateway answers 403 Forbidden to every request through that endpoint.',
       fix:
         'Associate {endpoint} with the domain: PrivateCustomDomain with the endpoint in its endpoints, or a ' +
@@ -28,7 +45,7 @@ export default defineRule<Messages>({
     },
     policyExcludes: {
       message:
-        "{caller} calls private {domain} ({evidence}) from VPC {vpc}, but the domain's resource policy does not allow calls through its execute-api " +
+        "{caller} calls private {domain} ({evidence}) from VPC {vpc}{why}, but the domain's resource policy does not allow calls through execute-api " +
         'endpoint {endpoint}: API Gateway answers 403 Forbidden.',
       fix: "Allow {endpoint} in the domain's policy (execute-api:Invoke with aws:SourceVpce), as PrivateCustomDomain writes for its endpoints.",
     },
@@ -39,23 +56,38 @@ export default defineRule<Messages>({
       const { caller, domain } = link;
       if (!domain || domain.version !== 'private' || !caller.vpc || caller.resource.conditional) continue;
       if (domain.resource.conditional || domain.accessAssociationsUncertain) continue;
-      const endpoints = facts.endpoints.of(caller.vpc, domain.region).filter((e) => !e.resource.conditional);
+      // The endpoint the call goes through: the one the name resolves to (a private hosted zone's alias);
+      // where the app shows no zone for the name, the VPC's own endpoints, which is where it is meant to go.
+      const resolved = facts.resolution.resolve(caller.vpc, domainHostname(domain));
+      let endpoints: ExecuteApiEndpoint[];
+      let why = '';
+      if (resolved.kind === 'endpoint') {
+        if (!resolved.endpoint.endpoint || resolved.endpoint.endpoint.resource.conditional) continue;
+        endpoints = [resolved.endpoint.endpoint];
+        why = `, ${resolutionLabel(resolved)}`;
+      } else if (resolved.kind === 'public' && resolved.steps.length === 0) {
+        endpoints = facts.endpoints.of(caller.vpc, domain.region).filter((e) => !e.resource.conditional);
+      } else {
+        continue; // no proof of the way in: a forwarding rule, a name that does not resolve (rule 20), or unknown
+      }
       if (endpoints.length === 0) continue;
       const data = {
         caller: callerLabel(caller),
         domain: domainLabel(domain),
         evidence: evidenceLabel(link),
         vpc: caller.vpc.name,
+        why,
         endpoint: endpointsLabel(endpoints),
       };
       const base = { resource: caller.resource, other: domain.resource, location: link.location };
+      const path = resolutionResources(resolved).filter((n) => !endpoints.some((e) => e.resource === n));
       const associated = endpoints.map((e) => associatedWith(domain, e.resource.key));
       if (associated.every((a) => a === false)) {
         reports.push({
           ...base,
           messageId: 'noAssociation',
           data,
-          related: [domain.resource, ...endpoints.map((e) => e.resource)],
+          related: [domain.resource, ...endpoints.map((e) => e.resource), ...path],
         });
         continue;
       }
@@ -76,7 +108,7 @@ export default defineRule<Messages>({
           ...base,
           messageId: 'policyExcludes',
           data,
-          related: [domain.resource, ...endpoints.map((e) => e.resource)],
+          related: [domain.resource, ...endpoints.map((e) => e.resource), ...path],
         });
       }
     }

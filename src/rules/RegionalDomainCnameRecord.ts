@@ -1,5 +1,6 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, domainLabel, apiLabel, displayName } from './labels';
+import { apiHostname, literalName, regionalDomainHostname } from '../facts';
+import { callerLabel, domainLabel, apiLabel, displayName, resolutionLabel, resolutionResources } from './labels';
 
 type Messages = 'cname' | 'cnameShadowed';
 
@@ -29,8 +30,8 @@ export default defineRule<Messages>({
     },
     cnameShadowed: {
       message:
-        'Record {record} publishes {name} as a CNAME to {target}, and {caller} calls it from VPC {vpc}, where execute-api endpoint {endpoint} ' +
-        'has private DNS on: the CNAME target resolves to the endpoint, which only reaches private APIs, so every call gets 403 Forbidden.',
+        'Record {record} publishes {name} as a CNAME to {target}, and {caller} calls it from VPC {vpc}, {why}: ' +
+        'the CNAME target resolves to the endpoint, which only reaches private APIs, so every call gets 403 Forbidden.',
       fix: FIX,
     },
   },
@@ -40,7 +41,12 @@ export default defineRule<Messages>({
       const t = record.target;
       if (record.type !== 'CNAME' || record.alias || !t) continue;
       if (t.domain && t.domain.endpointType !== 'REGIONAL') continue; // edge targets are CloudFront names: a CNAME works
-      const region = t.domain?.region ?? t.api?.region ?? t.hostRegion ?? record.resource.stack.region;
+      // The name the CNAME sends the resolver on to.
+      const targetName = t.domain
+        ? regionalDomainHostname(t.domain)
+        : t.api
+          ? apiHostname(t.api)
+          : literalName(t.host!);
       const target = t.domain
         ? `${domainLabel(t.domain)}'s regional name`
         : t.api
@@ -54,8 +60,8 @@ export default defineRule<Messages>({
       let shadowed: Report<Messages> | undefined;
       for (const l of callers) {
         if (!l.caller.vpc || l.caller.resource.conditional) continue;
-        const endpoint = facts.endpoints.shadowing(l.caller.vpc, region);
-        if (!endpoint || endpoint === 'unknown') continue;
+        const resolved = facts.resolution.resolve(l.caller.vpc, targetName);
+        if (resolved.kind !== 'endpoint') continue;
         shadowed = {
           messageId: 'cnameShadowed',
           level: 'error',
@@ -65,10 +71,10 @@ export default defineRule<Messages>({
             target,
             caller: callerLabel(l.caller),
             vpc: l.caller.vpc.name,
-            endpoint: displayName(endpoint.resource),
+            why: resolutionLabel(resolved),
           },
           resource: record.resource,
-          related: [...(t.domain ? [t.domain.resource] : []), l.caller.resource, endpoint.resource],
+          related: [...(t.domain ? [t.domain.resource] : []), l.caller.resource, ...resolutionResources(resolved)],
           other: t.domain?.resource ?? t.api?.resource ?? t.host ?? name,
           location: record.location,
         };

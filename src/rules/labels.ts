@@ -1,6 +1,17 @@
 /** Shared wording of rule messages, so that every rule names things the same way. */
-import { ApiFact, CallLink, Caller, DomainFact, ExecuteApiEndpoint, MethodFact } from '../facts';
-import { displayName, ResourceNode } from '../graph/resource-graph';
+import {
+  ApiFact,
+  CallLink,
+  Caller,
+  DomainFact,
+  ExecuteApiEndpoint,
+  MethodFact,
+  PrivateZone,
+  ProfileLink,
+  Resolution,
+  ResolutionStep,
+} from '../facts';
+import { ResourceNode, displayName } from '../graph/resource-graph';
 
 /** "public REST API Svc/PaymentsApi (REGIONAL)". */
 export function apiLabel(api: ApiFact): string {
@@ -49,3 +60,94 @@ export function evidenceLabel(l: CallLink): string {
 
 /** How messages name one resource: its construct path, else `stack/logicalId`. */
 export { displayName };
+
+/** "private hosted zone Net/Zone (execute-api.us-east-1.amazonaws.com)". */
+function zoneLabel(zone: PrivateZone): string {
+  return `private hosted zone ${displayName(zone.resource)} (${zone.label})`;
+}
+
+/** "Route 53 Profile Net/Profile (associated with the VPC by Net/ProfileAssociation)". */
+function profileLabel(p: ProfileLink): string {
+  return `Route 53 Profile ${displayName(p.profile)} (associated with the VPC by ${displayName(p.association)})`;
+}
+
+/** One step of a resolution, as a clause. */
+function stepLabel(s: ResolutionStep): string {
+  switch (s.kind) {
+    case 'private-dns': {
+      if (!s.profile) return `execute-api endpoint ${displayName(s.endpoint.resource)} has private DNS on`;
+      const vpc = s.endpoint.vpc ? ` of VPC ${s.endpoint.vpc.name}` : '';
+      return `${profileLabel(s.profile)} carries execute-api endpoint ${displayName(s.endpoint.resource)}${vpc}, whose private DNS is on`;
+    }
+    case 'zone': {
+      const zone = s.profile ? `${zoneLabel(s.zone)}, carried by ${profileLabel(s.profile)},` : zoneLabel(s.zone);
+      if (!s.record) return `${zone} covers that name but holds no record for it`;
+      const kind = s.record.alias ? 'an alias' : s.record.type === 'CNAME' ? 'a CNAME' : `an ${s.record.type} record`;
+      return `${zone} answers that name with ${kind} (${displayName(s.record.resource)})`;
+    }
+    case 'resolver-rule': {
+      const how = s.profile ? profileLabel(s.profile) : `association ${displayName(s.association)}`;
+      return `Resolver rule ${displayName(s.rule)} (applied by ${how}) forwards ${s.domain} to resolvers outside the app`;
+    }
+  }
+}
+
+/**
+ * Why a name resolves where it does inside a VPC, as a clause that follows "runs in VPC X,":
+ * "where execute-api endpoint Net/Vpc/Endpoint has private DNS on", "where private hosted zone … answers
+ * that name with an alias (…) to execute-api endpoint Hub/Endpoint".
+ */
+export function resolutionLabel(r: Resolution): string {
+  if (r.kind === 'unknown') return 'where the app cannot show how that name resolves';
+  const steps = r.steps.map(stepLabel).join(', whose target ');
+  const last = r.steps[r.steps.length - 1];
+  const to = r.kind === 'endpoint' && last?.kind === 'zone' ? ` to execute-api endpoint ${r.endpoint.name}` : '';
+  return `where ${steps}${to}`;
+}
+
+/** The resources a resolution goes through (endpoint, zones, records, Profiles, rules), without repeats. */
+export function resolutionResources(r: Resolution): ResourceNode[] {
+  if (r.kind === 'unknown') return [];
+  const out: ResourceNode[] = [];
+  const add = (n: ResourceNode | undefined) => n && !out.includes(n) && out.push(n);
+  if (r.kind === 'endpoint') add(r.endpoint.endpoint?.resource);
+  for (const s of r.steps) {
+    if (s.kind === 'private-dns') add(s.endpoint.resource);
+    if (s.kind === 'zone') {
+      add(s.zone.resource);
+      add(s.record?.resource);
+    }
+    if (s.kind === 'resolver-rule') add(s.rule);
+    add(s.profile?.profile);
+  }
+  return out;
+}
+
+/**
+ * How to stop a name from leading to an endpoint, for a fix: "set privateDnsEnabled: false on X",
+ * "take X out of Route 53 Profile P", "remove record R from zone Z".
+ */
+export function undoResolutionLabel(r: Resolution): string {
+  if (r.kind !== 'endpoint' && r.kind !== 'forwarded') return 'change how the VPC resolves that name';
+  const last = r.steps[r.steps.length - 1];
+  const first = r.steps[0];
+  if (first?.kind === 'zone' && first.record) {
+    return (
+      `remove record ${displayName(first.record.resource)} from ${zoneLabel(first.zone)}, and share a central endpoint ` +
+      'through one private hosted zone per private API ({api-id}.execute-api.<region>.amazonaws.com, an alias to the endpoint)'
+    );
+  }
+  if (last?.kind === 'private-dns' && last.profile) {
+    return (
+      `take ${displayName(last.endpoint.resource)} out of Route 53 Profile ${displayName(last.profile.profile)} (or turn its private DNS off) ` +
+      'and reach private APIs by their endpoint-specific hostname'
+    );
+  }
+  if (last?.kind === 'private-dns') {
+    return `set privateDnsEnabled: false on ${displayName(last.endpoint.resource)} and reach private APIs by their endpoint-specific hostname`;
+  }
+  if (last?.kind === 'resolver-rule') {
+    return `make the resolvers that Resolver rule ${displayName(last.rule)} forwards to answer public APIs' names with public addresses`;
+  }
+  return 'change how the VPC resolves that name';
+}

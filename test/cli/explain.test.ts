@@ -872,6 +872,7 @@ describe('bad input: exit 2, one line', () => {
   });
 });
 
+// `UPDATE_DOCS=1 npx jest test/cli/explain.test.ts` rewrites the examples of docs/cli-explain.md from real runs.
 describe('docs/cli-explain.md', () => {
   const doc = fs.readFileSync(path.join(CWD, 'docs', 'cli-explain.md'), 'utf-8');
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
@@ -889,6 +890,11 @@ describe('docs/cli-explain.md', () => {
     expect(command).toBe(`$ api-reachability ${e.args.map(quote).join(' ')}`);
     const r = run(e.args);
     expect(r.code).toBe(0);
+    if (process.env.UPDATE_DOCS === '1' && output.join('\n') !== r.stdout) {
+      const file = path.join(CWD, 'docs', 'cli-explain.md');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(e.block, `${command}\n${r.stdout}`));
+      return;
+    }
     expect(output.join('\n')).toBe(r.stdout);
   });
 

@@ -222,6 +222,36 @@ describe('report on templates', () => {
     expect(md).toContain('### 2. Lambda function mixed/Imported');
   });
 
+  test('shared DNS: a Route 53 Profile carries a hub endpoint; a zone per private API aliases the hub endpoint', () => {
+    const templates = path.join(CWD, 'test', 'fixtures', 'templates');
+    const doc = json([
+      path.relative(CWD, path.join(templates, 'fails', 'route53-profile-shadows-public-api.yaml')),
+      path.relative(CWD, path.join(templates, 'passes', 'hub-and-spoke-private-api-zone.yaml')),
+    ]);
+    const rows = doc.links.map((l) => [labelOf(doc, l.caller), l.verdict, l.path.dns.value, l.path.dns.text]);
+    const byTarget = new Map(doc.links.map((l) => [labelOf(doc, l.target), l]));
+    // The spoke has no endpoint: the Profile brings the hub's private DNS, and with it the 403.
+    const shadowed = byTarget.get('REST API route53-profile-shadows-public-api/Api (REGIONAL)')!;
+    expect(shadowed.verdict).toBe('fails');
+    expect(shadowed.path.dns.value).toBe('endpoint');
+    expect(shadowed.path.dns.text).toContain('Route 53 Profile route53-profile-shadows-public-api/SharedDns');
+    expect(labelOf(doc, shadowed.path.dns.node!)).toBe(
+      'execute-api endpoint route53-profile-shadows-public-api/HubEndpoint',
+    );
+    expect(shadowed.findings.map((f) => f.label)).toEqual([
+      'ApiReachability-PrivateDnsShadowsPublicApi[route53-profile-shadows-public-api/Api]',
+    ]);
+    // The zone made for the private API leads to the hub endpoint, whose policies allow the call.
+    const zoned = byTarget.get('REST API hub-and-spoke-private-api-zone/InternalApi (PRIVATE)')!;
+    expect(zoned.verdict).toBe('reaches');
+    expect(zoned.path.dns.text).toContain(
+      'private hosted zone hub-and-spoke-private-api-zone/InternalZone ({InternalApi}.execute-api.{region}.amazonaws.com)',
+    );
+    expect(zoned.path.egress.value).toBe('not-needed');
+    // A public API's name stays public in that spoke.
+    expect(rows.filter((r) => r[2] === 'public').length).toBeGreaterThan(0);
+  });
+
   test('private APIs through an execute-api endpoint: policies allow, leave the call unknown, or a finding stops it', () => {
     const doc = json(['--region', 'eu-west-1', rel('private.yaml')]);
     expect(doc.summary).toEqual({ links: 9, reaches: 3, fails: 3, unknown: 3, withoutCall: 0 });
@@ -347,7 +377,7 @@ describe('report on templates', () => {
         'unknown',
         [],
         [
-          'whether an execute-api endpoint of VPC iam/Vpc answers *.execute-api names is not known (private DNS, condition or region not known)',
+          "how VPC iam/Vpc resolves the name is not known (an endpoint's private DNS, a zone, a Profile or a condition the app does not show)",
           'whether its subnets (iam/Subnet) route to the internet is not known',
         ],
         'resource policy: none; IAM (all methods), role iam/GrantedRole: allows',

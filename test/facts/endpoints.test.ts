@@ -4,15 +4,20 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ExecuteApiEndpoint, Facts, VpcRef, deriveFacts } from '../../src/facts';
+import { ExecuteApiEndpoint, Facts, VpcRef, defaultHostname, deriveFacts } from '../../src/facts';
 import { ResourceGraph } from '../../src/graph/resource-graph';
 import { newApp } from '../fixtures/apps/scenario';
 import { factsOfApp, nameOf, templateGraph, templateStack } from '../fixtures/helpers';
 
-/** The endpoint that resolves execute-api names of a region in a VPC (the one place this file asks the facts' query). */
+/**
+ * The endpoint that resolves execute-api names of a region in a VPC (the one place this file asks the
+ * resolution fact, which test/facts/resolution.test.ts covers in full): its name, 'unknown', or
+ * undefined when the names stay public.
+ */
 function shadowing(facts: Facts, vpc: VpcRef, region: string | undefined) {
-  const e = facts.endpoints.shadowing(vpc, region);
-  return e === undefined || e === 'unknown' ? e : nameOf(e.resource);
+  const r = facts.resolution.resolve(vpc, defaultHostname('abc123defg', region));
+  if (r.kind === 'unknown') return 'unknown';
+  return r.kind === 'endpoint' ? nameOf(r.endpoint.endpoint?.resource) : undefined;
 }
 
 function endpoint(e: ExecuteApiEndpoint) {

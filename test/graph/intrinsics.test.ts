@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { analyzeGraph } from '../../src/analyze';
 import { deriveFacts } from '../../src/facts';
 import { RawStack, ResourceGraph } from '../../src/graph/resource-graph';
-import { Concat, Opaque, ResRef } from '../../src/graph/values';
+import { Concat, Opaque, ResRef, sourceRef } from '../../src/graph/values';
 
 function graph(...stacks: RawStack[]): ResourceGraph {
   return ResourceGraph.fromStacks(stacks);
@@ -81,6 +81,32 @@ describe('normalizing intrinsics', () => {
     expect(prop(g, 'S|B', 'V')).toEqual(
       new Concat(['https://', new ResRef('S|A'), '.x/', new ResRef('S|A', 'Arn'), '/${Keep}/one']),
     );
+  });
+
+  test('an Fn::Select or Fn::Split that cannot be evaluated stays unknown, and remembers the resource it is computed from', () => {
+    const g = graph({
+      key: 'S',
+      template: T(
+        {
+          E: { Type: 'AWS::EC2::VPCEndpoint' },
+          R: {
+            Type: 'X::R',
+            Properties: {
+              // CDK's alias target for an interface endpoint: the DNS name of its first DNS entry.
+              D: {
+                'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': ['E', 'DnsEntries'] }] }] }],
+              },
+              P: { 'Fn::Select': [0, { 'Fn::Split': [',', { Ref: 'List' }] }] },
+            },
+          },
+        },
+        { Parameters: { List: { Type: 'String' } } },
+      ),
+    });
+    const d = prop(g, 'S|R', 'D');
+    expect(d).toBeInstanceOf(Opaque);
+    expect(sourceRef(d)).toEqual(new ResRef('S|E', 'DnsEntries'));
+    expect(sourceRef(prop(g, 'S|R', 'P'))).toBeUndefined();
   });
 
   test('Fn::Select and Fn::FindInMap evaluate when their inputs are known', () => {

@@ -1,6 +1,9 @@
+import * as path from 'path';
 import { Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
+import { analyzeTemplateFiles } from '../../src/analyze';
 import { scenario, ScenarioOptions } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
+import { SharedDnsOptions, sharedDns } from '../fixtures/apps/shared-dns';
+import { findings, findingsFromAssembly, placed, summary } from '../fixtures/helpers';
 
 const RULE = 'PrivateDnsShadowsPublicApi';
 
@@ -135,5 +138,68 @@ describe(RULE, () => {
       const asm = findingsFromAssembly(scenario(o).app).map(summary);
       expect(asm).toEqual(tree);
     });
+  });
+});
+
+describe(`${RULE}, through DNS shared across VPCs (a spoke VPC without an endpoint of its own)`, () => {
+  test('reports a Route 53 Profile that carries the hub endpoint with private DNS on, and says so', () => {
+    const s = sharedDns({ path: 'profile-endpoint' });
+    const f = findings(s.app, RULE);
+    expect(f.map(placed)).toEqual([[`ApiReachability-${RULE}`, s.callerPath, s.apiPath]]);
+    expect(f[0]).toEqual(expect.objectContaining({ level: 'error', messageId: 'shadowed' }));
+    expect(f[0].message).toContain('runs in VPC Net/Spoke, where Route 53 Profile Net/SharedDns');
+    expect(f[0].message).toContain(
+      'carries execute-api endpoint Net/Hub/ExecuteApi of VPC Net/Hub, whose private DNS is on',
+    );
+    expect(f[0].fix).toContain('take Net/Hub/ExecuteApi out of Route 53 Profile Net/SharedDns');
+    expect(findingsFromAssembly(s.app, RULE).map(summary)).toEqual(f.map(summary));
+  });
+
+  test('reports a private hosted zone for execute-api names whose record aliases the public API to the hub endpoint', () => {
+    const s = sharedDns({ path: 'zone-all' });
+    const f = findings(s.app, RULE);
+    expect(f.map(placed)).toEqual([[`ApiReachability-${RULE}`, s.callerPath, s.apiPath]]);
+    expect(f[0].message).toContain(
+      'where private hosted zone Net/ExecuteApiZone (execute-api.eu-west-1.amazonaws.com) answers that name with an alias (Net/ApiAlias) to execute-api endpoint Net/Hub/ExecuteApi',
+    );
+    expect(f[0].fix).toContain('one private hosted zone per private API');
+  });
+
+  test('reports a Resolver rule that forwards amazonaws.com outside the app, as a warning', () => {
+    const s = sharedDns({ path: 'forward' });
+    const f = findings(s.app, RULE);
+    expect(f).toEqual([expect.objectContaining({ level: 'warning', messageId: 'forwarded', findingId: s.apiPath })]);
+    expect(f[0].message).toContain('Resolver rule Net/ForwardToHub');
+    expect(f[0].message).toContain('forwards amazonaws.com to resolvers outside the app');
+  });
+
+  test.each<[string, SharedDnsOptions]>([
+    ['the Profile is associated with another VPC', { path: 'profile-endpoint', associatedWith: 'other' }],
+    ['the Profile carries an endpoint with private DNS off', { path: 'profile-endpoint', hubPrivateDns: false }],
+    ['the zone for execute-api names is for another region', { path: 'zone-all', zoneRegion: 'us-east-1' }],
+    ['the zone is associated with another VPC', { path: 'zone-all', associatedWith: 'other' }],
+    // The name is covered but has no record: it does not resolve at all (rule 20's), it does not reach the endpoint.
+    ['the zone for execute-api names holds a record for another API only', { path: 'zone-all', record: 'other-api' }],
+    ['the hub shares one zone per private API (the AWS-recommended hub and spoke)', { path: 'zone-per-api' }],
+    ['the Resolver rule forwards another domain', { path: 'forward', forwardDomain: 'corp.example.com' }],
+    ['the Resolver rule is associated with another VPC', { path: 'forward', associatedWith: 'other' }],
+    ['nothing shares DNS with the spoke', { path: 'none' }],
+  ])('stays silent when %s', (_, o) => {
+    expect(findings(sharedDns(o).app, RULE)).toEqual([]);
+  });
+});
+
+describe(`${RULE}, from CloudFormation templates`, () => {
+  const template = (file: string) => path.join(__dirname, '../fixtures/templates', file);
+
+  test('reports the spoke Lambda of a template whose Route 53 Profile carries the hub endpoint', () => {
+    const f = analyzeTemplateFiles([template('fails/route53-profile-shadows-public-api.yaml')]).findings;
+    expect(f.filter((x) => x.ruleName === RULE).map((x) => [x.level, x.resource.logicalId, x.findingId])).toEqual([
+      ['error', 'Fn', 'route53-profile-shadows-public-api/Api'],
+    ]);
+  });
+
+  test('stays silent on the hub-and-spoke template: one zone per private API, public names stay public', () => {
+    expect(analyzeTemplateFiles([template('passes/hub-and-spoke-private-api-zone.yaml')]).findings).toEqual([]);
   });
 });

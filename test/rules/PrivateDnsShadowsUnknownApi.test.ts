@@ -1,8 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { analyzeRawStacks } from '../../src/analyze';
 import { newApp, scenario, ScenarioOptions } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary, placed } from '../fixtures/helpers';
+import { findings, findingsFromAssembly, summary, placed, templateStack } from '../fixtures/helpers';
 
 const RULE = 'PrivateDnsShadowsUnknownApi';
 
@@ -86,5 +87,87 @@ describe(RULE, () => {
   test('the construct tree and the synthesized cloud assembly agree', () => {
     const tree = findings(scenario({ evidence: 'literal' }).app).map(summary);
     expect(findingsFromAssembly(scenario({ evidence: 'literal' }).app).map(summary)).toEqual(tree);
+  });
+});
+
+describe(`${RULE}, through DNS shared across VPCs (templates)`, () => {
+  const HOST = 'a1b2c3d4e5.execute-api.us-east-1.amazonaws.com';
+  /** A spoke Lambda calls HOST; the hub endpoint has private DNS off; `dns` says how the spoke's DNS leads there. */
+  const run = (dns: Record<string, unknown>) =>
+    analyzeRawStacks([
+      templateStack({
+        Hub: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+        Spoke: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.1.0.0/16' } },
+        Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Spoke' }, CidrBlock: '10.1.1.0/24' } },
+        HubEndpoint: {
+          Type: 'AWS::EC2::VPCEndpoint',
+          Properties: {
+            VpcId: { Ref: 'Hub' },
+            VpcEndpointType: 'Interface',
+            ServiceName: 'com.amazonaws.us-east-1.execute-api',
+          },
+        },
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            VpcConfig: { SubnetIds: [{ Ref: 'Subnet' }] },
+            Environment: { Variables: { API_URL: `https://${HOST}/prod/` } },
+          },
+        },
+        ...dns,
+      }),
+    ]).findings.filter((f) => f.ruleName === RULE);
+  const zone = (name: string) => ({
+    Type: 'AWS::Route53::HostedZone',
+    Properties: { Name: name, VPCs: [{ VPCId: { Ref: 'Spoke' }, VPCRegion: 'us-east-1' }] },
+  });
+  const alias = (name: string) => ({
+    Type: 'AWS::Route53::RecordSet',
+    Properties: {
+      HostedZoneId: { Ref: 'Zone' },
+      Name: name,
+      Type: 'A',
+      AliasTarget: {
+        DNSName: {
+          'Fn::Select': [
+            1,
+            { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': ['HubEndpoint', 'DnsEntries'] }] }] },
+          ],
+        },
+        HostedZoneId: 'Z7HUB',
+      },
+    },
+  });
+
+  test('reports a zone for every execute-api name of the region that aliases the hostname to the hub endpoint', () => {
+    const f = run({ Zone: zone('execute-api.us-east-1.amazonaws.com'), Alias: alias(HOST) });
+    expect(f.map((x) => [x.level, x.resource.logicalId, x.findingId])).toEqual([['warning', 'Fn', HOST]]);
+    expect(f[0].message).toContain(
+      'where private hosted zone S/Zone (execute-api.us-east-1.amazonaws.com) answers that name',
+    );
+    expect(f[0].message).toContain('to execute-api endpoint S/HubEndpoint');
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    [
+      'the zone is made for that one API (hub and spoke: the app says it is private)',
+      { Zone: zone(HOST), Alias: alias(HOST) },
+    ],
+    ['no zone, Profile or endpoint with private DNS leads the spoke anywhere', {}],
+    [
+      'a Resolver rule forwards the name outside the app (two guesses)',
+      {
+        Rule: {
+          Type: 'AWS::Route53Resolver::ResolverRule',
+          Properties: { DomainName: 'amazonaws.com', RuleType: 'FORWARD' },
+        },
+        Association: {
+          Type: 'AWS::Route53Resolver::ResolverRuleAssociation',
+          Properties: { ResolverRuleId: { 'Fn::GetAtt': ['Rule', 'ResolverRuleId'] }, VPCId: { Ref: 'Spoke' } },
+        },
+      },
+    ],
+  ])('stays silent when %s', (_, dns) => {
+    expect(run(dns)).toEqual([]);
   });
 });

@@ -1,4 +1,12 @@
-import { App, Fn, aws_apigateway as apigw, aws_certificatemanager as acm, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import {
+  App,
+  Fn,
+  aws_apigateway as apigw,
+  aws_certificatemanager as acm,
+  aws_ec2 as ec2,
+  aws_route53 as route53,
+  aws_route53_targets as targets,
+} from 'aws-cdk-lib';
 import { PrivateCustomDomain } from '../../src';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
@@ -93,5 +101,36 @@ describe(RULE, () => {
     domain.addRestApi(api, { basePath: 'orders' });
     handler(stack, 'Caller', { vpc: a, environment: { API_URL: domain.urlFor('orders') } });
     expect(findings(stack.node.root as App, RULE)).toEqual([]);
+  });
+});
+
+describe(`${RULE}: the endpoint a call goes through is the one the domain name resolves to`, () => {
+  /** VPC B's own private hosted zone for the domain, with an A alias to `target`. */
+  const zoneInB = (domain: PrivateCustomDomain, b: ec2.Vpc, target: ec2.InterfaceVpcEndpoint) => {
+    const zone = new route53.PrivateHostedZone(domain, 'ZoneInB', { zoneName: 'internal.example.com', vpc: b });
+    new route53.ARecord(domain, 'AliasInB', {
+      zone,
+      target: route53.RecordTarget.fromAlias(new targets.InterfaceVpcEndpointTarget(target)),
+    });
+  };
+
+  test("stays silent when B's zone aliases the name to A's endpoint, which the domain serves (B's own endpoint is not the way in)", () => {
+    const app = build((domain, b) => {
+      const endpointA = domain.node.scope!.node.findChild('A').node.findChild('ExecuteApi') as ec2.InterfaceVpcEndpoint;
+      zoneInB(domain, b, endpointA);
+    });
+    expect(findings(app, RULE)).toEqual([]);
+  });
+
+  test("reports the endpoint that B's zone aliases the name to, and says why the call goes there", () => {
+    const app = build((domain, b, endpointB) => zoneInB(domain, b, endpointB));
+    const f = findings(app, RULE);
+    expect(f.map((x) => [x.messageId, x.resource.path, x.findingId])).toEqual([
+      ['noAssociation', 'Stack/Caller/Resource', 'Stack/Domain/Resource'],
+    ]);
+    expect(f[0].message).toContain(
+      'from VPC Stack/B, where private hosted zone Stack/Domain/ZoneInB (internal.example.com) answers that name with an alias',
+    );
+    expect(f[0].message).toContain('but execute-api endpoint Stack/B/ExecuteApi has no access association');
   });
 });

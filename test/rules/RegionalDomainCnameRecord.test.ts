@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as profiles from 'aws-cdk-lib/aws-route53profiles';
 import { newApp } from '../fixtures/apps/scenario';
 import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 
@@ -17,6 +18,8 @@ interface Options {
   caller?: 'none' | 'by-domain' | 'by-record' | 'literal-name';
   privateDns?: boolean;
   callerVpc?: 'same' | 'other';
+  /** A Route 53 Profile carries the endpoint (private DNS as `privateDns`) to the other VPC. */
+  profile?: boolean;
 }
 
 function app(o: Options = {}) {
@@ -63,11 +66,24 @@ function app(o: Options = {}) {
     record = new route53.CnameRecord(stack, 'Record', { zone, recordName: 'api', domainName: value });
   }
   const vpc = new ec2.Vpc(stack, 'Vpc');
-  vpc.addInterfaceEndpoint('Endpoint', {
+  const endpoint = vpc.addInterfaceEndpoint('Endpoint', {
     service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
     privateDnsEnabled: o.privateDns,
   });
   const callerVpc = o.callerVpc === 'other' ? new ec2.Vpc(stack, 'OtherVpc') : vpc;
+  if (o.profile) {
+    const profile = new profiles.CfnProfile(stack, 'SharedDns', { name: 'shared-dns' });
+    new profiles.CfnProfileResourceAssociation(stack, 'SharedEndpoint', {
+      name: 'execute-api',
+      profileId: profile.attrId,
+      resourceArn: stack.formatArn({ service: 'ec2', resource: 'vpc-endpoint', resourceName: endpoint.vpcEndpointId }),
+    });
+    new profiles.CfnProfileAssociation(stack, 'OtherVpcDns', {
+      name: 'other',
+      profileId: profile.attrId,
+      resourceId: callerVpc.vpcId,
+    });
+  }
   const caller = o.caller ?? 'by-domain';
   if (caller !== 'none') {
     const url =
@@ -142,5 +158,18 @@ describe(RULE, () => {
 
   test('the construct tree and the synthesized cloud assembly agree', () => {
     expect(findingsFromAssembly(app().app).map(summary)).toEqual(findings(app().app).map(summary));
+  });
+});
+
+describe(`${RULE}, through DNS shared across VPCs`, () => {
+  test("an error when a Route 53 Profile carries the endpoint, with private DNS on, to the caller's VPC", () => {
+    const f = findings(app({ callerVpc: 'other', profile: true }).app, RULE);
+    expect(f.map((x) => [x.level, x.messageId])).toEqual([['error', 'cnameShadowed']]);
+    expect(f[0].message).toContain('calls it from VPC Svc/OtherVpc, where Route 53 Profile Svc/SharedDns');
+  });
+
+  test('a warning when the Profile carries the endpoint with private DNS off', () => {
+    const f = findings(app({ callerVpc: 'other', profile: true, privateDns: false }).app, RULE);
+    expect(f.map((x) => [x.level, x.messageId])).toEqual([['warning', 'cname']]);
   });
 });
