@@ -228,14 +228,14 @@ describe('report on templates', () => {
       path.relative(CWD, path.join(templates, 'fails', 'route53-profile-shadows-public-api.yaml')),
       path.relative(CWD, path.join(templates, 'passes', 'hub-and-spoke-private-api-zone.yaml')),
     ]);
-    const rows = doc.links.map((l) => [labelOf(doc, l.caller), l.verdict, l.path.dns.value, l.path.dns.text]);
+    const rows = doc.links.map((l) => [labelOf(doc, l.caller), l.verdict, l.path.dns?.value, l.path.dns?.text]);
     const byTarget = new Map(doc.links.map((l) => [labelOf(doc, l.target), l]));
     // The spoke has no endpoint: the Profile brings the hub's private DNS, and with it the 403.
     const shadowed = byTarget.get('REST API route53-profile-shadows-public-api/Api (REGIONAL)')!;
     expect(shadowed.verdict).toBe('fails');
-    expect(shadowed.path.dns.value).toBe('endpoint');
-    expect(shadowed.path.dns.text).toContain('Route 53 Profile route53-profile-shadows-public-api/SharedDns');
-    expect(labelOf(doc, shadowed.path.dns.node!)).toBe(
+    expect(shadowed.path.dns?.value).toBe('endpoint');
+    expect(shadowed.path.dns?.text).toContain('Route 53 Profile route53-profile-shadows-public-api/SharedDns');
+    expect(labelOf(doc, shadowed.path.dns!.node!)).toBe(
       'execute-api endpoint route53-profile-shadows-public-api/HubEndpoint',
     );
     expect(shadowed.findings.map((f) => f.label)).toEqual([
@@ -244,10 +244,10 @@ describe('report on templates', () => {
     // The zone made for the private API leads to the hub endpoint, whose policies allow the call.
     const zoned = byTarget.get('REST API hub-and-spoke-private-api-zone/InternalApi (PRIVATE)')!;
     expect(zoned.verdict).toBe('reaches');
-    expect(zoned.path.dns.text).toContain(
+    expect(zoned.path.dns?.text).toContain(
       'private hosted zone hub-and-spoke-private-api-zone/InternalZone ({InternalApi}.execute-api.{region}.amazonaws.com)',
     );
-    expect(zoned.path.egress.value).toBe('not-needed');
+    expect(zoned.path.egress?.value).toBe('not-needed');
     // A public API's name stays public in that spoke.
     expect(rows.filter((r) => r[2] === 'public').length).toBeGreaterThan(0);
   });
