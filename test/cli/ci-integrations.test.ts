@@ -123,3 +123,30 @@ describe('.pre-commit-hooks.yaml', () => {
     }
   });
 });
+
+describe('the examples of README.md and docs/cli.md', () => {
+  const hooks = YAML.parse(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf-8')) as Array<{
+    id: string;
+  }>;
+  const yamlBlocks = (file: string) =>
+    [...fs.readFileSync(path.join(ROOT, file), 'utf-8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+  test.each(['README.md', 'docs/cli.md'])(
+    '%s: the action is given only inputs it declares, and hooks that exist',
+    (file) => {
+      const blocks = yamlBlocks(file);
+      const withs = blocks.flatMap((b) =>
+        [
+          ...b.matchAll(
+            /uses: cdk-api-reachability\/cdk-api-reachability@\S+[^\n]*\n\s+with:\n((?:\s+[\w-]+:.*\n?)+)/g,
+          ),
+        ].map((m) => [...m[1].matchAll(/^\s+([\w-]+):/gm)].map((k) => k[1])),
+      );
+      expect(withs.length).toBeGreaterThan(0);
+      for (const keys of withs) for (const k of keys) expect(Object.keys(action.inputs)).toContain(k);
+      const ids = blocks.flatMap((b) => [...b.matchAll(/^\s+-\s+id: ([\w-]+)/gm)].map((m) => m[1]));
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(hooks.map((h) => h.id)).toContain(id);
+    },
+  );
+});
