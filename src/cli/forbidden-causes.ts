@@ -409,9 +409,12 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
     hosts: ['custom-domain', 'domain-target'],
     meaning:
       'A custom domain forwards a request only to an API stage mapped on it. A domain without any base path mapping (REST) or API mapping ' +
-      '(HTTP, WebSocket) answers every request with 403; a path whose first segment matches no base path does too.',
+      '(HTTP, WebSocket) answers every request with 403; a path whose first segment matches no base path does too. Routing rules ' +
+      '(REST) route a request by base path and headers, but only when the routing mode of the domain uses them; ROUTING_RULE_ONLY ' +
+      'ignores the mappings.',
     check: [
       'List the mappings of the domain (aws apigatewayv2 get-api-mappings --domain-name <host> --region <region>) and compare the base path with the first path segment.',
+      'Read the routing mode (aws apigatewayv2 get-domain-name --domain-name <host>: RoutingMode) and, unless it is API_MAPPING_ONLY, the routing rules (aws apigatewayv2 list-routing-rules --domain-name-id <id>) with their conditions.',
       'Call the custom domain name itself: its regional target name d-….execute-api.{region}.amazonaws.com does not serve requests for another Host.',
     ],
     rules: ['CustomDomainWithoutMapping'],

@@ -15,6 +15,7 @@ import {
   CallLink,
   Caller,
   DomainFact,
+  routingModeName,
   DomainMapping,
   ExecuteApiEndpoint,
   Facts,
@@ -705,7 +706,9 @@ class LinkBuilder {
       const why =
         d.mappingResources.length > 0 || d.mappingsUncertain
           ? `custom domain ${name} (${type}) maps an API the app does not define, or one that cannot be told`
-          : `custom domain ${name} (${type}) has no mapping`;
+          : d.ignoredRoutes.length > 0
+            ? `custom domain ${name} (${type}) has no route that its routing mode ${routingModeName(d)} uses`
+            : `custom domain ${name} (${type}) has no mapping`;
       return {
         value: d.mappingResources.length > 0 || d.mappingsUncertain ? 'unknown' : 'no-api',
         text: why,
@@ -713,24 +716,26 @@ class LinkBuilder {
         node,
       };
     }
-    const show = (m: DomainMapping) => `/${m.basePath ?? '{?}'} → stage ${m.stage ?? '{?}'}`;
+    const show = (m: DomainMapping) =>
+      `${m.kind === 'routing-rule' ? 'routing rule ' : ''}/${m.basePath ?? '{?}'} → stage ${m.stage ?? '{?}'}`;
     const choice = this.mapping;
     if (choice?.kind === 'this') {
       return {
         value: 'mapped',
-        text: `custom domain ${name} (${type}), mapping ${show(choice.mapping)}`,
+        text: `custom domain ${name} (${type}), ${choice.mapping.kind === 'mapping' ? 'mapping ' : ''}${show(choice.mapping)}`,
         known: d.endpointType !== undefined,
         node,
       };
     }
     const maps = [...new Set(d.mappings.filter((m) => m.api === api).map(show))].sort();
+    const word = d.routingMode === 'mappings-only' ? 'mapping' : 'route';
     const why =
       choice?.kind === 'none'
-        ? `no mapping of the domain matches the path ${choice.path}`
-        : 'which mapping the URL path selects is not known';
+        ? `no ${word} of the domain matches the path ${choice.path}`
+        : `which ${word} the URL path selects is not known`;
     return {
       value: 'unknown',
-      text: `custom domain ${name} (${type}), mappings of this API ${maps.join(', ')}: ${why}`,
+      text: `custom domain ${name} (${type}), ${word}s of this API ${maps.join(', ')}: ${why}`,
       known: false,
       node,
     };
@@ -852,30 +857,53 @@ type MappingChoice =
   | { readonly kind: 'unknown' };
 
 /**
- * The mapping a call through a custom domain selects: the longest base path that the URL's path
- * starts with (the root mapping, base path '', matches any path), as API Gateway routes a request on
- * a custom domain. Unknown when the path, a base path, or the domain's mappings are not all known.
- * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html
+ * The route a call through a custom domain selects, as API Gateway routes a request on a custom domain:
+ * first the routing rules its routing mode uses, by priority (the first whose base paths and headers
+ * match), then the mapping with the longest base path that the URL's path starts with (the root
+ * mapping, base path '', matches any path). Unknown when the path, a base path, the routing mode, or the
+ * domain's routes are not all known, or when a rule that matches the path also matches headers.
+ * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html and
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-routing-rules.html
  */
 export function selectedMapping(l: CallLink): MappingChoice {
   const d = l.domain;
   if (l.via !== 'domain' || !d || !l.api) return { kind: 'unknown' };
-  if (!l.path || d.mappingsUncertain || d.mappingResources.length !== d.mappings.length) return { kind: 'unknown' };
+  if (!l.path || d.mappingsUncertain || d.routingMode === undefined) return { kind: 'unknown' };
+  if (new Set(d.mappings.map((m) => m.resource)).size !== d.mappingResources.length) return { kind: 'unknown' };
   const literalPrefix: string[] = [];
   for (const seg of l.path) {
     if (typeof seg !== 'string') break;
     literalPrefix.push(seg);
   }
+  const path = l.path;
+  /** Whether a base path selects this URL; undefined when that cannot be told. */
+  const selects = (basePath: string | undefined): boolean | undefined => {
+    if (basePath === undefined) return undefined;
+    const base = basePath.split('/').filter((s) => s !== '');
+    if (base.length > literalPrefix.length && literalPrefix.length < path.length) return undefined;
+    return base.every((s, i) => literalPrefix[i] === s);
+  };
+  const rules = d.mappings.filter((m) => m.kind === 'routing-rule');
+  if (rules.some((r) => r.priority === undefined) && new Set(rules.map((r) => r.resource)).size > 1) {
+    return { kind: 'unknown' }; // which rule comes first is not known
+  }
+  for (const r of [...rules].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))) {
+    const hit = selects(r.basePath);
+    if (hit === undefined) return { kind: 'unknown' };
+    if (!hit) continue;
+    if (r.headers) return { kind: 'unknown' }; // it depends on the request's headers
+    return r.api === l.api ? { kind: 'this', mapping: r } : { kind: 'other' };
+  }
   let best: DomainMapping | undefined;
   let bestLength = -1;
   for (const m of d.mappings) {
-    if (m.basePath === undefined) return { kind: 'unknown' };
-    const base = m.basePath.split('/').filter((s) => s !== '');
-    if (base.length > literalPrefix.length && literalPrefix.length < l.path.length) return { kind: 'unknown' };
-    const matches = base.every((s, i) => literalPrefix[i] === s);
-    if (matches && base.length > bestLength) {
+    if (m.kind !== 'mapping') continue;
+    const hit = selects(m.basePath);
+    if (hit === undefined) return { kind: 'unknown' };
+    const length = m.basePath!.split('/').filter((s) => s !== '').length;
+    if (hit && length > bestLength) {
       best = m;
-      bestLength = base.length;
+      bestLength = length;
     }
   }
   if (!best) return { kind: 'none', path: `/${literalPrefix.join('/')}` };

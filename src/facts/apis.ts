@@ -5,16 +5,19 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html),
  * AWS::ApiGatewayV2::Api (HTTP and WebSocket: always public), AWS::ApiGateway::DomainName (v1, REGIONAL or EDGE),
  * AWS::ApiGatewayV2::DomainName (always regional), AWS::ApiGateway::DomainNameV2 (PRIVATE),
- * AWS::ApiGateway::BasePathMapping, AWS::ApiGateway::BasePathMappingV2, AWS::ApiGatewayV2::ApiMapping.
+ * AWS::ApiGateway::BasePathMapping, AWS::ApiGateway::BasePathMappingV2, AWS::ApiGatewayV2::ApiMapping,
+ * AWS::ApiGatewayV2::RoutingRule and the domains' `RoutingMode` (which of mappings and routing rules a domain
+ * uses: https://docs.aws.amazon.com/apigateway/latest/developerguide/set-routing-mode.html).
  * SAM's APIs are read as what the transform makes of them (graph/sam.ts: a RestApi, an
  * ApiGatewayV2 Api, their stages, domains and mappings), never here.
- * Unknown: an endpoint type that is a parameter or `Fn::If` (`isPublic` undefined); mappings whose
- * API or domain is not a resource or literal of the app.
+ * Unknown: an endpoint type that is a parameter or `Fn::If` (`isPublic` undefined); mappings and
+ * routing rules whose API or domain is not a resource or literal of the app; a routing mode that is not
+ * a literal (then both kinds of route count).
  */
 import { FactGuard } from './guard';
 import { Policy, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
-import { ResRef, Value, at, isObject, list, literal } from '../graph/values';
+import { ResRef, Value, at, bool, isObject, list, literal } from '../graph/values';
 
 /** The kind of an API. */
 export type ApiKind = 'REST' | 'HTTP' | 'WEBSOCKET';
@@ -39,10 +42,20 @@ export interface DomainFact {
   /** REGIONAL, EDGE or PRIVATE; undefined when unknown. */
   readonly endpointType?: 'REGIONAL' | 'EDGE' | 'PRIVATE';
   readonly region?: string;
-  /** The APIs mapped on it (by base path mapping or API mapping). */
+  /** The APIs mapped on it (by base path mapping, API mapping or routing rule that its routing mode uses). */
   readonly apis: ApiFact[];
-  /** The mappings, with their base path and stage when literal. */
+  /**
+   * The routes that its routing mode uses, with their base path and stage when literal: mappings, and
+   * routing rules (one entry per base path a rule matches).
+   */
   readonly mappings: DomainMapping[];
+  /**
+   * Its `RoutingMode`: which routes API Gateway uses (`API_MAPPING_ONLY`, the default, is
+   * `BASE_PATH_MAPPING_ONLY` on `AWS::ApiGateway::*` resources); undefined when not a literal.
+   */
+  readonly routingMode?: RoutingMode;
+  /** Mappings and routing rules that name this domain but that its routing mode ignores. */
+  readonly ignoredRoutes: ResourceNode[];
   /** Whether the domain requires mutual TLS (`MutualTlsAuthentication`). */
   readonly mtls: boolean;
   /** A private domain's resource policy (`AWS::ApiGateway::DomainNameV2` `Policy`). */
@@ -51,20 +64,90 @@ export interface DomainFact {
   readonly accessAssociations: Value[];
   /** True when some access association of the app names a domain that cannot be known: it may be this one. */
   readonly accessAssociationsUncertain: boolean;
-  /** Every mapping resource that names this domain, also those whose API is not known. */
+  /**
+   * Every mapping or routing rule resource that names this domain and that its routing mode uses, also
+   * those whose API is not known.
+   */
   readonly mappingResources: ResourceNode[];
-  /** True when some mapping of the app names a domain that cannot be known: it may be this one. */
+  /** True when some mapping or routing rule of the app names a domain that cannot be known: it may be this one. */
   readonly mappingsUncertain: boolean;
 }
 
-/** A base path mapping or API mapping of a domain. */
+/**
+ * Which routes a custom domain uses: mappings only (the default), routing rules first and then mappings,
+ * or routing rules only.
+ */
+export type RoutingMode = 'mappings-only' | 'rules-then-mappings' | 'rules-only';
+
+/** A route of a domain to an API stage: a base path mapping, an API mapping, or a routing rule. */
 export interface DomainMapping {
   readonly resource: ResourceNode;
   readonly api: ApiFact;
-  /** The base path ('' for the root); undefined when it is not literal. */
+  /**
+   * The base path ('' for the root); undefined when it is not literal. A routing rule has one entry per
+   * base path it matches, and '' when it matches any path.
+   */
   readonly basePath?: string;
   /** The stage name, when literal or a Stage resource of the app; undefined otherwise. */
   readonly stage?: string;
+  /** 'routing-rule' for an `AWS::ApiGatewayV2::RoutingRule`; 'mapping' otherwise. */
+  readonly kind: 'mapping' | 'routing-rule';
+  /** A routing rule's `Priority` (lower first); undefined for mappings, or when not literal. */
+  readonly priority?: number;
+  /** True for a routing rule with header conditions (or conditions the app cannot read): it serves only some requests. */
+  readonly headers: boolean;
+  /**
+   * Whether the API receives the path without the base path: always for mappings; for a routing rule,
+   * its `StripBasePath` (default false); undefined when not known.
+   */
+  readonly stripBasePath?: boolean;
+}
+
+/** The name of a domain's routing mode, as its resource type spells it. */
+export function routingModeName(d: DomainFact): string {
+  const v1 = d.resource.type.startsWith('AWS::ApiGateway::');
+  switch (d.routingMode) {
+    case 'rules-only':
+      return 'ROUTING_RULE_ONLY';
+    case 'rules-then-mappings':
+      return v1 ? 'ROUTING_RULE_THEN_BASE_PATH_MAPPING' : 'ROUTING_RULE_THEN_API_MAPPING';
+    case 'mappings-only':
+      return v1 ? 'BASE_PATH_MAPPING_ONLY' : 'API_MAPPING_ONLY';
+    default:
+      return 'unknown';
+  }
+}
+
+function routingModeOf(v: Value | undefined): RoutingMode | undefined {
+  if (v === undefined) return 'mappings-only';
+  switch (literal(v)?.toUpperCase()) {
+    case 'BASE_PATH_MAPPING_ONLY':
+    case 'API_MAPPING_ONLY':
+      return 'mappings-only';
+    case 'ROUTING_RULE_THEN_BASE_PATH_MAPPING':
+    case 'ROUTING_RULE_THEN_API_MAPPING':
+      return 'rules-then-mappings';
+    case 'ROUTING_RULE_ONLY':
+      return 'rules-only';
+    default:
+      return undefined; // a parameter, Fn::If, or a value API Gateway would reject: unknown
+  }
+}
+
+/** Whether a domain with this routing mode (undefined: unknown) may use its mappings. */
+function usesMappings(mode: RoutingMode | undefined): boolean {
+  return mode !== 'rules-only';
+}
+
+/** Whether a domain with this routing mode (undefined: unknown) may use its routing rules. */
+function usesRules(mode: RoutingMode | undefined): boolean {
+  return mode !== 'mappings-only';
+}
+
+/** The domain name in a domain's ARN (`arn:<partition>:apigateway:<region>:<account?>:/domainnames/<name>[+<id>]`). */
+function nameInArn(arn: string): string | undefined {
+  const m = /^arn:[\w-]+:apigateway:[^:]*:[^:]*:\/domainnames\/([^/+]+)(?:\+[^/]*)?$/i.exec(arn);
+  return m ? m[1] : undefined;
 }
 
 const API_TYPES = ['AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api'];
@@ -134,6 +217,7 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
   type Mutable = DomainFact & {
     apis: ApiFact[];
     mappings: DomainMapping[];
+    ignoredRoutes: ResourceNode[];
     accessAssociations: Value[];
     accessAssociationsUncertain: boolean;
     mappingResources: ResourceNode[];
@@ -175,6 +259,8 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
       region: r.stack.region,
       apis: [] as ApiFact[],
       mappings: [] as DomainMapping[],
+      routingMode: routingModeOf(r.properties.RoutingMode),
+      ignoredRoutes: [] as ResourceNode[],
       mtls: r.properties.MutualTlsAuthentication !== undefined,
       policy: parsePolicy(r.properties.Policy),
       accessAssociations: [] as Value[],
@@ -188,12 +274,39 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
   }
   const domainOf = (v: Value | undefined) => {
     if (v instanceof ResRef) return byKey.get(v.key);
-    const s = literal(v)?.toLowerCase().replace(/\.$/, '');
+    const text = literal(v);
+    const s = (text && nameInArn(text))?.toLowerCase() ?? text?.toLowerCase().replace(/\.$/, '');
     return s ? byName.get(s) : undefined;
   };
   let uncertain = false;
   const mappedKeys = new Set<string>();
   let mappedUncertain = false;
+  /** A route of a domain: a mapping, or a routing rule's action (with its base paths, one entry each). */
+  const route = (
+    m: ResourceNode,
+    domain: Value | undefined,
+    api: Value | undefined,
+    stage: Value | undefined,
+    how: Omit<DomainMapping, 'resource' | 'api' | 'stage' | 'basePath'>,
+    basePaths: ReadonlyArray<string | undefined>,
+  ) => {
+    const d = domainOf(domain);
+    if (!d && !(domain instanceof ResRef) && literal(domain) === undefined) uncertain = true;
+    // A route that the domain's routing mode ignores leads nowhere (and does not make the API mapped).
+    if (d && !(how.kind === 'mapping' ? usesMappings(d.routingMode) : usesRules(d.routingMode))) {
+      if (!d.ignoredRoutes.includes(m)) d.ignoredRoutes.push(m);
+      return;
+    }
+    if (d && !d.mappingResources.includes(m)) d.mappingResources.push(m);
+    const a = api instanceof ResRef ? apiByKey.get(api.key) : undefined;
+    if (a) mappedKeys.add(a.resource.key);
+    else mappedUncertain = true; // it may map any API of the app
+    if (!d || !a) return;
+    if (!d.apis.includes(a)) d.apis.push(a);
+    for (const basePath of basePaths) {
+      d.mappings.push({ resource: m, api: a, basePath, stage: stageName(graph, stage), ...how });
+    }
+  };
   const map = (
     m: ResourceNode,
     domain: Value | undefined,
@@ -201,16 +314,9 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
     basePath: Value | undefined,
     stage: Value | undefined,
   ) => {
-    const d = domainOf(domain);
-    if (!d && !(domain instanceof ResRef) && literal(domain) === undefined) uncertain = true;
-    d?.mappingResources.push(m);
-    const a = api instanceof ResRef ? apiByKey.get(api.key) : undefined;
-    if (a) mappedKeys.add(a.resource.key);
-    else mappedUncertain = true; // it may map any API of the app
-    if (!d || !a) return;
-    if (!d.apis.includes(a)) d.apis.push(a);
     const path = basePath === undefined ? '' : literal(basePath)?.replace(/^\/|\/$/g, '');
-    d.mappings.push({ resource: m, api: a, basePath: path === '(none)' ? '' : path, stage: stageName(graph, stage) });
+    const how = { kind: 'mapping' as const, headers: false, stripBasePath: true };
+    route(m, domain, api, stage, how, [path === '(none)' ? '' : path]);
   };
   for (const m of graph.ofType('AWS::ApiGateway::BasePathMapping')) {
     map(m, m.properties.DomainName, m.properties.RestApiId, m.properties.BasePath, m.properties.Stage);
@@ -220,6 +326,28 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
   }
   for (const m of graph.ofType('AWS::ApiGateway::BasePathMappingV2')) {
     map(m, m.properties.DomainNameArn, m.properties.RestApiId, m.properties.BasePath, m.properties.Stage);
+  }
+  for (const r of graph.ofType('AWS::ApiGatewayV2::RoutingRule')) {
+    const { basePaths, headers } = ruleConditions(r.properties.Conditions);
+    const priority = Number(literal(r.properties.Priority));
+    const actions = Array.isArray(r.properties.Actions) ? r.properties.Actions : [undefined];
+    for (const action of actions) {
+      const invoke = at(action, 'InvokeApi');
+      const strip = bool(at(invoke, 'StripBasePath'));
+      route(
+        r,
+        r.properties.DomainNameArn,
+        at(invoke, 'ApiId'),
+        at(invoke, 'Stage'),
+        {
+          kind: 'routing-rule',
+          priority: Number.isFinite(priority) ? priority : undefined,
+          headers,
+          stripBasePath: strip === 'unknown' ? undefined : (strip ?? false),
+        },
+        basePaths,
+      );
+    }
   }
   let associationsUncertain = false;
   for (const a of graph.ofType('AWS::ApiGateway::DomainNameAccessAssociation')) {
@@ -235,6 +363,25 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
     d.accessAssociationsUncertain = associationsUncertain;
   }
   return { domains, mappedApis: { keys: mappedKeys, uncertain: mappedUncertain } };
+}
+
+/**
+ * What a routing rule's conditions select: the base paths of its `MatchBasePaths` (one entry for any
+ * path when it has none; an undefined entry when not literal), and whether it also matches headers.
+ * Conditions the app cannot read count as headers (the rule may not serve a request).
+ */
+function ruleConditions(v: Value | undefined): { basePaths: Array<string | undefined>; headers: boolean } {
+  if (v !== undefined && !Array.isArray(v)) return { basePaths: [undefined], headers: true };
+  let basePaths: Array<string | undefined> = [''];
+  let headers = false;
+  for (const c of list(v)) {
+    if (!isObject(c)) return { basePaths: [undefined], headers: true };
+    if (c.MatchHeaders !== undefined) headers = true;
+    if (c.MatchBasePaths === undefined) continue;
+    const anyOf = at(c.MatchBasePaths, 'AnyOf');
+    basePaths = Array.isArray(anyOf) ? anyOf.map((p) => literal(p)?.replace(/^\/|\/$/g, '')) : [undefined];
+  }
+  return { basePaths, headers };
 }
 
 /** A stage value as a name: a literal, or the `StageName` of a Stage resource of the app. */

@@ -21,6 +21,7 @@ export const FACT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::ApiMapping',
   'AWS::ApiGatewayV2::DomainName',
   'AWS::ApiGatewayV2::Route',
+  'AWS::ApiGatewayV2::RoutingRule',
   'AWS::ApiGatewayV2::Stage',
   'AWS::AutoScaling::AutoScalingGroup',
   'AWS::AutoScaling::LaunchConfiguration',

@@ -11,7 +11,10 @@ export enum ApiReachabilityRule {
   API_KEY_WITHOUT_USAGE_PLAN = 'ApiReachability-ApiKeyWithoutUsagePlan',
   /** A caller's URL puts the stage name after a custom domain whose mapping already selects that stage. */
   CUSTOM_DOMAIN_URL_INCLUDES_STAGE = 'ApiReachability-CustomDomainUrlIncludesStage',
-  /** A custom domain name (v1, v2 or private) has no base path mapping or API mapping. */
+  /**
+   * A custom domain name (v1, v2 or private) has no base path mapping, API mapping or routing rule that its routing
+   * mode uses.
+   */
   CUSTOM_DOMAIN_WITHOUT_MAPPING = 'ApiReachability-CustomDomainWithoutMapping',
   /**
    * A caller uses the default execute-api URL of an API whose default endpoint is disabled; or the default endpoint is

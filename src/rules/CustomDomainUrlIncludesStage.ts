@@ -10,14 +10,15 @@ export default defineRule<Messages>({
   explanation:
     'A base path mapping selects the API and the stage: the path after the base path is the resource path. A URL that repeats the stage ' +
     '(https://api.example.com/v1/prod/orders for a mapping of v1 to stage prod) asks for a resource /prod/orders that does not exist, ' +
-    'and API Gateway answers 403 "Missing Authentication Token".',
+    'and API Gateway answers 403 "Missing Authentication Token". A routing rule that strips its base path (StripBasePath) selects the ' +
+    'API and stage in the same way.',
   troubleshooting: 'Missing Authentication Token (the stage name is in the custom-domain URL)',
   sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html',
   since: '0.2.0',
   messages: {
     stageInPath: {
       message:
-        '{caller} calls {domain} with the stage name "{stage}" in the path ({location}), but the mapping of "/{basePath}" to {api} already selects stage ' +
+        '{caller} calls {domain} with the stage name "{stage}" in the path ({location}), but the {route} of "/{basePath}" to {api} already selects stage ' +
         '{stage}: API Gateway looks for a resource /{stage}/… and answers 403 "Missing Authentication Token".',
       fix: 'Drop the stage from the URL: https://{host}/{basePath} is already stage {stage} (RegionalCustomDomain.urlFor(basePath) builds it).',
     },
@@ -29,6 +30,9 @@ export default defineRule<Messages>({
       if (link.via !== 'domain' || !domain || !api || !path || caller.resource.conditional) continue;
       for (const m of domain.mappings) {
         if (m.api !== api || m.basePath === undefined || m.stage === undefined) continue;
+        // A routing rule selects an API stage as a mapping does when it strips its base path; one with header
+        // conditions may not serve this call, and one that keeps the base path hands the API a path of its own.
+        if (m.kind === 'routing-rule' && (m.headers || m.stripBasePath !== true)) continue;
         const base = m.basePath === '' ? [] : m.basePath.split('/');
         if (path.length <= base.length || base.some((b, i) => path[i] !== b)) continue;
         if (path[base.length] !== m.stage) continue;
@@ -38,6 +42,7 @@ export default defineRule<Messages>({
             caller: callerLabel(caller),
             domain: domainLabel(domain),
             stage: m.stage,
+            route: m.kind === 'routing-rule' ? 'routing rule' : 'mapping',
             basePath: m.basePath,
             api: apiLabel(api),
             host: domain.name ?? 'domain',

@@ -26,8 +26,11 @@ export default defineRule<Messages>({
     const reports: Array<Report<Messages>> = [];
     for (const domain of facts.domains) {
       if (!domain.mtls || domain.resource.conditional) continue;
+      const seen = new Set<string>();
       for (const m of domain.mappings) {
         const api = m.api;
+        if (seen.has(api.resource.key)) continue; // one finding per API, however many routes lead to it
+        seen.add(api.resource.key);
         if (api.resource.conditional || facts.apiDetails.get(api.resource.key)?.defaultEndpointDisabled !== false) {
           continue;
         }

@@ -521,9 +521,15 @@ describe('report on templates', () => {
     const api = (name: string) => ({ resource: { key: name } }) as unknown as CallLink['api'];
     const a = api('a');
     const b = api('b');
-    const m = (basePath: string | undefined, to: unknown) => ({ basePath, api: to }) as unknown as DomainMapping;
+    const m = (basePath: string | undefined, to: unknown) =>
+      ({ basePath, api: to, kind: 'mapping', resource: { key: `${basePath}` } }) as unknown as DomainMapping;
     const domain = (...mappings: DomainMapping[]) =>
-      ({ mappings, mappingResources: mappings, mappingsUncertain: false }) as unknown as DomainFact;
+      ({
+        mappings,
+        mappingResources: mappings.map((x) => x.resource),
+        mappingsUncertain: false,
+        routingMode: 'mappings-only',
+      }) as unknown as DomainFact;
     const link = (d: DomainFact, to: unknown, urlPath: CallLink['path']) =>
       ({ via: 'domain', domain: d, api: to, path: urlPath }) as unknown as CallLink;
     const d = domain(m('', a), m('v1/b', b));
@@ -533,6 +539,46 @@ describe('report on templates', () => {
     expect(selectedMapping(link(d, a, undefined))).toEqual({ kind: 'unknown' });
     expect(selectedMapping(link(domain(m('b', b)), b, ['c']))).toEqual({ kind: 'none', path: '/c' });
     expect(selectedMapping(link(domain(m(undefined, b)), b, ['b']))).toEqual({ kind: 'unknown' });
+  });
+
+  test('routing rules come before mappings, by priority; a rule that also matches headers leaves the choice unknown', () => {
+    const api = (name: string) => ({ resource: { key: name } }) as unknown as CallLink['api'];
+    const [a, b, c] = [api('a'), api('b'), api('c')];
+    const rule = (key: string, basePath: string | undefined, to: unknown, priority?: number, headers = false) =>
+      ({ basePath, api: to, kind: 'routing-rule', priority, headers, resource: { key } }) as unknown as DomainMapping;
+    const mapping = (basePath: string, to: unknown) =>
+      ({
+        basePath,
+        api: to,
+        kind: 'mapping',
+        headers: false,
+        resource: { key: `m-${basePath}` },
+      }) as unknown as DomainMapping;
+    const domain = (routingMode: string | undefined, ...mappings: DomainMapping[]) =>
+      ({
+        mappings,
+        mappingResources: [...new Set(mappings.map((x) => x.resource))],
+        mappingsUncertain: false,
+        routingMode,
+      }) as unknown as DomainFact;
+    const link = (d: DomainFact, to: unknown, urlPath: CallLink['path']) =>
+      ({ via: 'domain', domain: d, api: to, path: urlPath }) as unknown as CallLink;
+    // The rule of priority 1 wins over the rule of priority 5 and over the longer mapping.
+    const d = domain('rules-then-mappings', mapping('v1/b', b), rule('r5', 'v1', c, 5), rule('r1', 'v1', a, 1));
+    expect(selectedMapping(link(d, a, ['v1', 'b']))).toEqual({ kind: 'this', mapping: d.mappings[2] });
+    expect(selectedMapping(link(d, b, ['v1', 'b']))).toEqual({ kind: 'other' });
+    // No rule matches: the mappings decide.
+    expect(selectedMapping(link(d, b, ['v2']))).toEqual({ kind: 'none', path: '/v2' });
+    const withRoot = domain('rules-then-mappings', rule('r1', 'v1', a, 1), mapping('', b));
+    expect(selectedMapping(link(withRoot, b, ['v2', 'x']))).toEqual({ kind: 'this', mapping: withRoot.mappings[1] });
+    // A rule that matches the path and headers: it depends on the request.
+    const headed = domain('rules-only', rule('r1', 'v1', a, 1, true), rule('r2', 'v1', b, 2));
+    expect(selectedMapping(link(headed, b, ['v1']))).toEqual({ kind: 'unknown' });
+    // Two rules whose priorities are not known; an unknown routing mode.
+    expect(selectedMapping(link(domain('rules-only', rule('r1', 'v1', a), rule('r2', 'v2', b)), a, ['v1']))).toEqual({
+      kind: 'unknown',
+    });
+    expect(selectedMapping(link(domain(undefined, mapping('', a)), a, ['v1']))).toEqual({ kind: 'unknown' });
   });
 });
 

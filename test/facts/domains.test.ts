@@ -355,6 +355,149 @@ describe("SAM's Domain", () => {
   });
 });
 
+describe('routing rules and routing modes', () => {
+  const api = {
+    Type: 'AWS::ApiGateway::RestApi',
+    Properties: { Name: 'a', EndpointConfiguration: { Types: ['REGIONAL'] } },
+  };
+  const v1 = (props: Record<string, unknown> = {}) => ({
+    Type: 'AWS::ApiGateway::DomainName',
+    Properties: {
+      DomainName: 'api.example.com',
+      RegionalCertificateArn: CERT,
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      ...props,
+    },
+  });
+  const rule = (props: Record<string, unknown> = {}) => ({
+    Type: 'AWS::ApiGatewayV2::RoutingRule',
+    Properties: {
+      DomainNameArn: { 'Fn::GetAtt': ['Domain', 'DomainNameArn'] },
+      Priority: 10,
+      Conditions: [{ MatchBasePaths: { AnyOf: ['orders', '/v2/orders/'] } }],
+      Actions: [{ InvokeApi: { ApiId: { Ref: 'Api' }, Stage: 'prod', StripBasePath: true } }],
+      ...props,
+    },
+  });
+  const bpm = {
+    Type: 'AWS::ApiGateway::BasePathMapping',
+    Properties: { DomainName: { Ref: 'Domain' }, RestApiId: { Ref: 'Api' } },
+  };
+  const graph = (resources: Record<string, unknown>) =>
+    templateGraph(templateStack(resources, { parameters: { P: { Type: 'String' } } }));
+  const routes = (g: ResourceGraph) =>
+    deriveFacts(g).domains.map((d) => ({
+      mode: d.routingMode,
+      apis: d.apis.map((a) => nameOf(a.resource)),
+      routes: d.mappings.map((m) => [
+        nameOf(m.resource),
+        m.kind,
+        m.basePath,
+        m.stage,
+        m.priority,
+        m.headers,
+        m.stripBasePath,
+      ]),
+      mappingResources: d.mappingResources.map(nameOf),
+      ignored: d.ignoredRoutes.map(nameOf),
+    }));
+
+  test('a routing rule under ROUTING_RULE_ONLY: one route per base path, with its stage, priority and StripBasePath', () => {
+    const g = graph({ Api: api, Domain: v1({ RoutingMode: 'ROUTING_RULE_ONLY' }), Rule: rule(), Map: bpm });
+    expect(routes(g)).toEqual([
+      {
+        mode: 'rules-only',
+        apis: ['S|Api'],
+        routes: [
+          ['S|Rule', 'routing-rule', 'orders', 'prod', 10, false, true],
+          ['S|Rule', 'routing-rule', 'v2/orders', 'prod', 10, false, true],
+        ],
+        mappingResources: ['S|Rule'],
+        // ROUTING_RULE_ONLY ignores the base path mapping.
+        ignored: ['S|Map'],
+      },
+    ]);
+    expect(mappedOf(g)).toEqual({ keys: ['S|Api'], uncertain: false });
+  });
+
+  test('without a routing mode (the default: mappings only) a routing rule is ignored and does not map its API', () => {
+    const g = graph({ Api: api, Domain: v1(), Rule: rule() });
+    expect(routes(g)).toEqual([
+      { mode: 'mappings-only', apis: [], routes: [], mappingResources: [], ignored: ['S|Rule'] },
+    ]);
+    expect(mappedOf(g)).toEqual({ keys: [], uncertain: false });
+  });
+
+  test.each([
+    ['ROUTING_RULE_THEN_BASE_PATH_MAPPING', 'rules-then-mappings'],
+    ['ROUTING_RULE_THEN_API_MAPPING', 'rules-then-mappings'],
+    ['routing_rule_only', 'rules-only'],
+    ['API_MAPPING_ONLY', 'mappings-only'],
+    ['BASE_PATH_MAPPING_ONLY', 'mappings-only'],
+    ['NO_SUCH_MODE', undefined],
+    [{ Ref: 'P' }, undefined],
+  ])('routing mode %j is %s', (mode, expected) => {
+    const g = graph({ Api: api, Domain: v1({ RoutingMode: mode }), Rule: rule(), Map: bpm });
+    const [d] = routes(g);
+    expect(d.mode).toBe(expected);
+    // A mode that uses both kinds, or an unknown one, keeps both routes.
+    if (expected === undefined || expected === 'rules-then-mappings') {
+      expect(d.mappingResources).toEqual(['S|Map', 'S|Rule']);
+      expect(d.ignored).toEqual([]);
+    }
+  });
+
+  test('header conditions, a rule without base paths, a default StripBasePath and values the app cannot read', () => {
+    const g = graph({
+      Api: api,
+      Domain: v1({ RoutingMode: 'ROUTING_RULE_ONLY' }),
+      Headers: rule({
+        Priority: 1,
+        Conditions: [{ MatchHeaders: { AnyOf: [{ Header: 'x-version', ValueGlob: 'beta*' }] } }],
+        Actions: [{ InvokeApi: { ApiId: { Ref: 'Api' }, Stage: 'beta' } }],
+      }),
+      Opaque: rule({
+        Priority: { Ref: 'P' },
+        Conditions: { Ref: 'P' },
+        Actions: [{ InvokeApi: { ApiId: { Ref: 'Api' }, Stage: { Ref: 'P' }, StripBasePath: { Ref: 'P' } } }],
+      }),
+    });
+    expect(routes(g)[0].routes).toEqual([
+      ['S|Headers', 'routing-rule', '', 'beta', 1, true, false],
+      ['S|Opaque', 'routing-rule', undefined, undefined, undefined, true, undefined],
+    ]);
+  });
+
+  test('a rule names its domain by a literal ARN (also a private domain id), or by a value the app cannot tie down', () => {
+    const byArn = graph({
+      Api: api,
+      Domain: v1({ RoutingMode: 'ROUTING_RULE_ONLY' }),
+      Rule: rule({ DomainNameArn: 'arn:aws:apigateway:eu-west-1::/domainnames/API.example.com' }),
+    });
+    expect(routes(byArn)[0].mappingResources).toEqual(['S|Rule']);
+    const byPrivateArn = graph({
+      Api: api,
+      Domain: v1({ RoutingMode: 'ROUTING_RULE_ONLY' }),
+      Rule: rule({ DomainNameArn: 'arn:aws:apigateway:eu-west-1:123456789012:/domainnames/api.example.com+abc123' }),
+    });
+    expect(routes(byPrivateArn)[0].mappingResources).toEqual(['S|Rule']);
+    const opaque = graph({
+      Api: api,
+      Domain: v1({ RoutingMode: 'ROUTING_RULE_ONLY' }),
+      Rule: rule({ DomainNameArn: { Ref: 'P' } }),
+    });
+    expect(deriveFacts(opaque).domains[0].mappingsUncertain).toBe(true);
+    // A rule of an API the app cannot tie down: the domain has a route, the mapped APIs are uncertain.
+    const otherApi = graph({
+      Api: api,
+      Domain: v1({ RoutingMode: 'ROUTING_RULE_ONLY' }),
+      Rule: rule({ Actions: [{ InvokeApi: { ApiId: { Ref: 'P' }, Stage: 'prod' } }] }),
+    });
+    expect(routes(otherApi)[0]).toEqual(expect.objectContaining({ apis: [], mappingResources: ['S|Rule'] }));
+    expect(mappedOf(otherApi).uncertain).toBe(true);
+  });
+});
+
 describe('access associations in templates', () => {
   const privateDomain = { Type: 'AWS::ApiGateway::DomainNameV2', Properties: { DomainName: 'p.example.com' } };
   const assoc = (props: Record<string, unknown>) => ({

@@ -1,4 +1,4 @@
-import { App, aws_apigateway as apigw } from 'aws-cdk-lib';
+import { App, aws_apigateway as apigw, aws_apigatewayv2 as apigwv2, aws_certificatemanager as acm } from 'aws-cdk-lib';
 import { RegionalCustomDomain } from '../../src';
 import { handler, newStack, publicZone, restApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
@@ -52,5 +52,62 @@ describe(RULE, () => {
     ['a path the app cannot read', (u: string) => `${u}\${STAGE}/`],
   ])('stays silent for %s', (_, url) => {
     expect(findings(build(url), RULE)).toEqual([]);
+  });
+});
+
+describe(`${RULE}: routing rules`, () => {
+  /** A ROUTING_RULE_ONLY domain whose routing rule sends /payments to the API's prod stage, and a caller of the URL. */
+  function buildWithRule(url: string, o: { strip?: boolean; headers?: boolean; mode?: string } = {}) {
+    const stack = newStack(undefined, newApp());
+    const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    const domain = new apigw.DomainName(stack, 'Domain', {
+      domainName: 'api.example.com',
+      certificate: acm.Certificate.fromCertificateArn(
+        stack,
+        'Cert',
+        'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
+      ),
+      endpointType: apigw.EndpointType.REGIONAL,
+    });
+    const cfn = domain.node.defaultChild as apigw.CfnDomainName;
+    cfn.routingMode = o.mode ?? 'ROUTING_RULE_ONLY';
+    new apigwv2.CfnRoutingRule(stack, 'Rule', {
+      domainNameArn: cfn.attrDomainNameArn,
+      priority: 1,
+      conditions: [
+        { matchBasePaths: { anyOf: ['payments'] } },
+        ...(o.headers ? [{ matchHeaders: { anyOf: [{ header: 'x-version', valueGlob: 'beta' }] } }] : []),
+      ],
+      actions: [
+        { invokeApi: { apiId: api.restApiId, stage: api.deploymentStage.stageName, stripBasePath: o.strip ?? true } },
+      ],
+    });
+    handler(stack, 'Caller', { environment: { API_URL: url } });
+    return stack.node.root as App;
+  }
+
+  test('reports the stage after the base path of a routing rule that strips it, naming the rule', () => {
+    const f = findings(buildWithRule('https://api.example.com/payments/prod/orders'), RULE);
+    expect(f.map((x) => [x.messageId, x.resource.path])).toEqual([['stageInPath', 'Stack/Caller/Resource']]);
+    expect(f[0].message).toContain(
+      'the routing rule of "/payments" to REST API Stack/Api (REGIONAL) already selects stage prod',
+    );
+  });
+
+  test.each<[string, string, Parameters<typeof buildWithRule>[1]]>([
+    ['a path without the stage', 'https://api.example.com/payments/orders', {}],
+    [
+      'a rule that keeps its base path (StripBasePath false)',
+      'https://api.example.com/payments/prod/orders',
+      { strip: false },
+    ],
+    ['a rule that also matches headers', 'https://api.example.com/payments/prod/orders', { headers: true }],
+    [
+      'a routing mode that ignores routing rules',
+      'https://api.example.com/payments/prod/orders',
+      { mode: 'BASE_PATH_MAPPING_ONLY' },
+    ],
+  ])('stays silent for %s', (_, url, o) => {
+    expect(findings(buildWithRule(url, o), RULE)).toEqual([]);
   });
 });

@@ -73,6 +73,31 @@ describe(RULE, () => {
     expect(findings(stack.node.root as App, RULE)).toEqual([]);
   });
 
+  test.each<[string, string | undefined, boolean]>([
+    ['a routing rule of a domain whose routing mode uses it: silent', 'ROUTING_RULE_ONLY', false],
+    ['a routing rule of a domain that ignores routing rules (default mode): nothing reaches the API', undefined, true],
+  ])('%s', (_, mode, reported) => {
+    const stack = newStack();
+    const api = restApi(stack, 'Api', {
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      disableExecuteApiEndpoint: true,
+    });
+    const domain = new apigw.CfnDomainName(stack, 'Domain', {
+      domainName: 'api.example.com',
+      regionalCertificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
+      endpointConfiguration: { types: ['REGIONAL'] },
+      routingMode: mode,
+    });
+    new apigwv2.CfnRoutingRule(stack, 'Rule', {
+      domainNameArn: domain.attrDomainNameArn,
+      priority: 1,
+      conditions: [{ matchBasePaths: { anyOf: ['v1'] } }],
+      actions: [{ invokeApi: { apiId: api.restApiId, stage: 'prod' } }],
+    });
+    const f = findings(stack.node.root as App, RULE).map((x) => [x.messageId, x.resource.path]);
+    expect(f).toEqual(reported ? [['unreachable', 'Stack/Api/Resource']] : []);
+  });
+
   test('stays silent for a SAM API whose Domain property makes the mapping', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sam-'));
     const file = path.join(dir, 'template.json');
