@@ -56,7 +56,8 @@ export enum ApiReachabilityRule {
   PRIVATE_DNS_SHADOWS_UNKNOWN_API = 'ApiReachability-PrivateDnsShadowsUnknownApi',
   /**
    * A caller uses a private custom domain name through an execute-api endpoint that has no access association with that
-   * domain, or that the domain's own policy leaves out.
+   * domain, or that the domain's own policy or the mapped API's policy leaves out; or a private custom domain has no
+   * access association at all.
    */
   PRIVATE_DOMAIN_WITHOUT_ACCESS_ASSOCIATION = 'ApiReachability-PrivateDomainWithoutAccessAssociation',
   /** A caller of a public API sits only in subnets with no route to the internet. */

@@ -1,5 +1,6 @@
 import { defineRule, Report } from './define-rule';
 import {
+  apiLabel,
   callerLabel,
   domainLabel,
   endpointsLabel,
@@ -10,6 +11,7 @@ import {
 import {
   ExecuteApiEndpoint,
   associatedWith,
+  coversApi,
   coversDomain,
   domainHostname,
   evaluate,
@@ -17,19 +19,20 @@ import {
   throughEndpoint,
 } from '../facts';
 
-type Messages = 'noAssociation' | 'policyExcludes';
+type Messages = 'noAssociation' | 'policyExcludes' | 'apiPolicyExcludes' | 'noAssociationAtAll';
 
 export default defineRule<Messages>({
   name: 'PrivateDomainWithoutAccessAssociation',
   level: 'error',
   summary:
-    "A caller uses a private custom domain name through an execute-api endpoint that has no access association with that domain, or that the domain's own policy leaves out.",
+    "A caller uses a private custom domain name through an execute-api endpoint that has no access association with that domain, or that the domain's own policy or the mapped API's policy leaves out; or a private custom domain has no access association at all.",
   explanation:
     'A private custom domain name (AWS::ApiGateway::DomainNameV2, endpoint type PRIVATE) starts closed: API Gateway serves it only to ' +
     'execute-api endpoints that have a DomainNameAccessAssociation with it, and only for requests that its own resource policy allows. ' +
     'A request through any other endpoint is answered with 403 Forbidden. The endpoint a caller goes through is the one the domain name ' +
     'resolves to inside its VPC: the alias of a private hosted zone associated with the VPC (also one that leads to a shared endpoint of ' +
-    "another VPC), else the VPC's own execute-api endpoints.",
+    "another VPC), else the VPC's own execute-api endpoints. The private API that the domain maps then checks its own resource policy " +
+    'with the same endpoint: it too must allow it. A private custom domain with no access association at all serves no one.',
   troubleshooting:
     'Forbidden from a private custom domain name (no access association, or its policy denies the endpoint)',
   sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html',
@@ -48,6 +51,20 @@ export default defineRule<Messages>({
         "{caller} calls private {domain} ({evidence}) from VPC {vpc}{why}, but the domain's resource policy does not allow calls through execute-api " +
         'endpoint {endpoint}: API Gateway answers 403 Forbidden.',
       fix: "Allow {endpoint} in the domain's policy (execute-api:Invoke with aws:SourceVpce), as PrivateCustomDomain writes for its endpoints.",
+    },
+    apiPolicyExcludes: {
+      message:
+        '{caller} calls private {domain} ({evidence}) from VPC {vpc}{why}; the domain lets execute-api endpoint {endpoint} in, but {api}, which it ' +
+        'maps, has a resource policy that {decision} calls through that endpoint: API Gateway answers 403.',
+      fix: "Allow {endpoint} in {api}'s resource policy (execute-api:Invoke with aws:SourceVpce), as PrivateApiAccess.allow writes.",
+    },
+    noAssociationAtAll: {
+      message:
+        '{domain} has no access association with any execute-api endpoint: a private custom domain name starts closed, and API Gateway ' +
+        'answers 403 Forbidden to every request until an endpoint is associated with it.',
+      fix:
+        'Associate the execute-api endpoints that should reach it (PrivateCustomDomain endpoints, or a CfnDomainNameAccessAssociation). If the ' +
+        "association lives in the consumer's account (a domain shared through AWS RAM), acknowledge this warning.",
     },
   },
   check(facts) {
@@ -110,7 +127,54 @@ export default defineRule<Messages>({
           data,
           related: [domain.resource, ...endpoints.map((e) => e.resource), ...path],
         });
+        continue;
       }
+      // The last link: the private API that the domain maps checks its own policy with the same endpoint.
+      // Only where the domain leads to that one API (which of several a URL selects is the report's business).
+      const api = link.api;
+      const single =
+        domain.apis.length === 1 &&
+        new Set(domain.mappings.map((m) => m.resource)).size === domain.mappingResources.length;
+      if (!api || !single || api.endpointType !== 'PRIVATE' || api.resource.conditional) continue;
+      const details = facts.apiDetails.get(api.resource.key);
+      if (!details || details.policy === undefined || details.policy === 'unknown') continue; // no policy: rule 5's
+      const open = endpoints.filter((_, i) => decisions[i] !== 'implicit-deny' && decisions[i] !== 'explicit-deny');
+      const byApi = open.map((e) =>
+        evaluate(details.policy as Exclude<typeof details.policy, 'unknown' | undefined>, {
+          action: 'execute-api:Invoke',
+          resource: coversApi(api),
+          principal: principalOf(caller, details.allMethodsUnsigned),
+          context: throughEndpoint(e, caller.vpc),
+        }),
+      );
+      if (byApi.length > 0 && byApi.every((x) => x === 'implicit-deny' || x === 'explicit-deny')) {
+        reports.push({
+          ...base,
+          messageId: 'apiPolicyExcludes',
+          data: {
+            ...data,
+            endpoint: endpointsLabel(open),
+            api: apiLabel(api),
+            decision: byApi.includes('explicit-deny') ? 'explicitly denies' : 'does not allow',
+          },
+          related: [domain.resource, api.resource, ...open.map((e) => e.resource), ...path],
+        });
+      }
+    }
+    // A private domain that no endpoint may reach at all, whether or not a caller of the app uses it.
+    const reported = new Set(reports.map((r) => (typeof r.other === 'string' ? r.other : r.other.key)));
+    for (const d of facts.domains) {
+      if (d.version !== 'private' || d.resource.conditional || d.accessAssociationsUncertain) continue;
+      if (d.accessAssociations.length > 0 || reported.has(d.resource.key)) continue;
+      reports.push({
+        messageId: 'noAssociationAtAll',
+        level: 'warning',
+        data: { domain: domainLabel(d) },
+        resource: d.resource,
+        related: [],
+        other: d.resource,
+        location: 'Properties',
+      });
     }
     return reports;
   },

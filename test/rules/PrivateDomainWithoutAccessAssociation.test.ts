@@ -4,6 +4,7 @@ import {
   aws_apigateway as apigw,
   aws_certificatemanager as acm,
   aws_ec2 as ec2,
+  aws_iam as iam,
   aws_route53 as route53,
   aws_route53_targets as targets,
 } from 'aws-cdk-lib';
@@ -19,6 +20,7 @@ const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-
 function build(
   fix?: (domain: PrivateCustomDomain, b: ec2.Vpc, endpointB: ec2.InterfaceVpcEndpoint) => void,
   app = new App(),
+  apiAllows: 'both' | 'a' = 'both',
 ) {
   const stack = newStack(undefined, app);
   const a = vpc(stack, 'A');
@@ -26,7 +28,7 @@ function build(
   const b = vpc(stack, 'B');
   const endpointB = b.addInterfaceEndpoint('ExecuteApi', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
   const api = privateRestApi(stack, 'Internal');
-  api.grantInvokeFromVpcEndpointsOnly([endpointA, endpointB]);
+  api.grantInvokeFromVpcEndpointsOnly(apiAllows === 'both' ? [endpointA, endpointB] : [endpointA]);
   const domain = new PrivateCustomDomain(stack, 'Domain', {
     domainName: 'internal.example.com',
     certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT),
@@ -132,5 +134,71 @@ describe(`${RULE}: the endpoint a call goes through is the one the domain name r
       'from VPC Stack/B, where private hosted zone Stack/Domain/ZoneInB (internal.example.com) answers that name with an alias',
     );
     expect(f[0].message).toContain('but execute-api endpoint Stack/B/ExecuteApi has no access association');
+  });
+
+  test("reports the last link of the chain: the domain lets B's endpoint in, the mapped API's policy leaves it out", () => {
+    const app = build((domain, b, endpointB) => domain.addVpc(b, endpointB), newApp(), 'a');
+    const f = findings(app, RULE);
+    expect(f.map((x) => [x.level, x.messageId, x.resource.path, x.findingId])).toEqual([
+      ['error', 'apiPolicyExcludes', 'Stack/Caller/Resource', 'Stack/Domain/Resource'],
+    ]);
+    expect(f[0].message).toContain(
+      'REST API Stack/Internal (PRIVATE), which it maps, has a resource policy that explicitly denies',
+    );
+    expect(f[0].message).toContain('Stack/B/ExecuteApi');
+    // The same caller is not reported by rule 6 as well.
+    expect(findings(app, 'PrivateApiPolicyExcludesCaller')).toEqual([]);
+  });
+});
+
+describe(`${RULE}: a private domain that no endpoint can reach`, () => {
+  function domainOnly(o: { association?: 'own' | 'unknown'; caller?: boolean } = {}) {
+    const stack = newStack(undefined, newApp());
+    const api = privateRestApi(stack, 'Internal');
+    api.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: ['execute-api:/*'],
+      }),
+    );
+    const domain = new apigw.CfnDomainNameV2(stack, 'Domain', {
+      domainName: 'internal.example.com',
+      certificateArn: CERT,
+      endpointConfiguration: { types: ['PRIVATE'] },
+    });
+    new apigw.CfnBasePathMappingV2(stack, 'Mapping', {
+      domainNameArn: domain.attrDomainNameArn,
+      restApiId: api.restApiId,
+      stage: api.deploymentStage.stageName,
+    });
+    if (o.association) {
+      new apigw.CfnDomainNameAccessAssociation(stack, 'Association', {
+        domainNameArn: o.association === 'own' ? domain.attrDomainNameArn : Fn.importValue('SharedDomainArn'),
+        accessAssociationSource: 'vpce-0123456789abcdef0',
+        accessAssociationSourceType: 'VPCE',
+      });
+    }
+    return stack.node.root as App;
+  }
+
+  test('reports a Warning on the domain when it has no access association at all', () => {
+    const f = findings(domainOnly(), RULE);
+    expect(f.map((x) => [x.level, x.messageId, x.resource.path, x.location])).toEqual([
+      ['warning', 'noAssociationAtAll', 'Stack/Domain', 'Properties'],
+    ]);
+    expect(f[0].message).toContain('starts closed');
+    expect(f[0].fix).toContain("the consumer's account");
+  });
+
+  test.each<[string, Parameters<typeof domainOnly>[0]]>([
+    ['an association of its own', { association: 'own' }],
+    ['an association of a domain the app cannot tie down (it may be this one)', { association: 'unknown' }],
+  ])('stays silent with %s', (_, o) => {
+    expect(findings(domainOnly(o), RULE)).toEqual([]);
+  });
+
+  test('a domain that a caller uses gets the Error on the caller, not the Warning as well', () => {
+    expect(findings(build(undefined, newApp()), RULE).map((f) => f.messageId)).toEqual(['noAssociation']);
   });
 });

@@ -105,6 +105,7 @@ describe('the rule catalog', () => {
     expect(varying).toEqual([
       'DefaultEndpointDisabledButCalled',
       'PrivateDnsShadowsPublicApi',
+      'PrivateDomainWithoutAccessAssociation',
       'RegionalDomainCnameRecord',
     ]);
     for (const r of RULES) {
