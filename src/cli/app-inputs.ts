@@ -21,7 +21,8 @@ export const APP_OPTIONS_USAGE = `  --region <region>               region of th
 /**
  * The raw stacks of `inputs` (cdk.out directories, template files, folders) as one app, with the
  * region and parameters of `args`. A JSON or YAML file found in a folder that is no template is
- * skipped with one note on stderr; unusable input throws InputError or TemplateLoadError.
+ * skipped with one note on stderr, and so is each nested template that could not be followed (a
+ * warning); unusable input throws InputError or TemplateLoadError.
  */
 export function readApp(inputs: ReadonlyArray<string>, args: ParsedArgs, io: CliIo): RawStack[] {
   const parameters = parameterValues(
@@ -30,7 +31,9 @@ export function readApp(inputs: ReadonlyArray<string>, args: ParsedArgs, io: Cli
     io.cwd,
   );
   const skipped: string[] = [];
-  const stacks = readInputs(resolveInputs(inputs, io.cwd), lastValue(args, '--region'), skipped);
+  const problems: string[] = [];
+  const stacks = readInputs(resolveInputs(inputs, io.cwd), lastValue(args, '--region'), skipped, problems);
+  for (const p of new Set(problems)) io.stderr(`${TOOL_NAME}: warning: ${p.split(`${io.cwd}${path.sep}`).join('')}\n`);
   if (skipped.length > 0) {
     const first = path.relative(io.cwd, skipped[0]) || skipped[0];
     io.stderr(

@@ -87,13 +87,26 @@ function isCdkSideFile(name: string): boolean {
 /**
  * The stacks of the inputs as one app, with `region` for the stacks whose region is unknown. A file
  * found by walking a folder that is JSON or YAML but no template is skipped (named in `skipped`);
- * a file named on the command line must be a template.
+ * a file named on the command line must be a template. What could not be followed (a nested
+ * template whose local file is missing, nesting too deep) is added to `problems`, one line each,
+ * and the rest is read.
  */
-export function readInputs(inputs: ResolvedInputs, region?: string, skipped: string[] = []): RawStack[] {
+export function readInputs(
+  inputs: ResolvedInputs,
+  region?: string,
+  skipped: string[] = [],
+  problems: string[] = [],
+): RawStack[] {
   const stacks: RawStack[] = [];
-  for (const dir of inputs.assemblies) stacks.push(...new StackReader().readCloudAssembly(dir));
+  for (const dir of inputs.assemblies) {
+    const reader = new StackReader();
+    stacks.push(...reader.readCloudAssembly(dir));
+    problems.push(...reader.problems);
+  }
   if (inputs.templateFiles.length > 0) {
-    stacks.push(...new StackReader().readTemplateFiles(inputs.templateFiles, inputs.walked, skipped));
+    const reader = new StackReader();
+    stacks.push(...reader.readTemplateFiles(inputs.templateFiles, inputs.walked, skipped));
+    problems.push(...reader.problems);
   }
   if (stacks.length === 0 && skipped.length > 0) {
     throw new InputError(

@@ -8,14 +8,19 @@
  * `StringNotEquals`, `StringLike`, `StringNotLike`, `ArnEquals`, `ArnLike`, `ArnNotEquals`,
  * `ArnNotLike`, `Bool`, `Null`, the `ForAnyValue:` / `ForAllValues:` prefixes and the `IfExists`
  * suffix; single values and arrays.
+ * Also reads a document written as a JSON string (CloudFormation accepts one wherever it takes a
+ * policy), a plain one or one built by `Fn::Sub` / `Fn::Join`: each substitution stands for the
+ * value it is in the graph (`${Endpoint}` is the endpoint, as `Ref Endpoint` is), see
+ * {@link policyDocument}.
  * Unknown: a document that is not literal JSON (a parameter, `Fn::If`, a string policy that is not
- * JSON), an operator or value that cannot be known. The evaluator answers 'unknown' where such a
+ * JSON, a substitution outside a JSON string or in a key), an operator or value that cannot be known. The evaluator answers 'unknown' where such a
  * value decides the outcome; rules stay silent on 'unknown'.
  * See: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 import { Tri, and, not, or } from './tri';
 import { globMatch, hasWildcard } from './wildcard';
-import { Opaque, ResRef, Value, at, isObject, list, literal, partsOf } from '../graph/values';
+import { MAX_VALUE_DEPTH, setOwn } from '../graph/bounded';
+import { Concat, Opaque, Part, ResRef, Value, at, concat, isObject, list, literal, partsOf } from '../graph/values';
 
 /** One condition: `Operator: { key: values }`. */
 export interface Condition {
@@ -60,19 +65,112 @@ export type Policy = PolicyStatement[] | 'unknown';
 /** Parses a policy document value. Undefined (absent) stays undefined. */
 export function parsePolicy(doc: Value | undefined): Policy | undefined {
   if (doc === undefined || doc === null) return undefined;
-  let d: Value = doc;
-  if (typeof d === 'string') {
-    try {
-      d = JSON.parse(d) as Value;
-    } catch {
-      return 'unknown';
-    }
-  }
+  const d = policyDocument(doc);
   if (!isObject(d)) return 'unknown';
   const raw = d.Statement;
   if (raw === undefined) return [];
   if (!Array.isArray(raw) && !isObject(raw)) return 'unknown';
   return list(raw).map(parseStatement);
+}
+
+/**
+ * A policy text longer than this is not read. The largest policy AWS takes is 20,480 characters (an
+ * API Gateway resource policy); the cap leaves room for whitespace and substitutions.
+ */
+export const MAX_POLICY_TEXT = 100_000;
+
+/** What stands for the i-th substitution of a policy text while it is parsed: characters of Unicode's private use area. */
+const HOLE_OPEN = '\uE000';
+const HOLE_CLOSE = '\uE001';
+const HOLE = /\uE000(\d+)\uE001/g;
+
+/**
+ * A policy document as structured values: the document itself when it is one, the parsed text of a
+ * document written as a JSON string, or 'unknown' when the text cannot be read. A string made of
+ * parts (`Fn::Sub`, `Fn::Join`) is parsed with each non-literal part standing where it is: a JSON
+ * string that is exactly one substitution is that value (`"${Endpoint}"` is the endpoint, the same
+ * `ResRef` as `Ref Endpoint`), one that mixes text and substitutions is a `Concat` of them. A
+ * substitution outside a JSON string (where it could add keys or elements), or inside a key, makes
+ * the document unknown, as does malformed JSON, a text longer than {@link MAX_POLICY_TEXT} and one
+ * nested deeper than the graph's values go.
+ *
+ * The graph keeps such strings as strings: only here is it known that the string is a policy (a
+ * JSON-looking string elsewhere may be a state machine definition or a payload a caller sends,
+ * which other facts read as text).
+ */
+export function policyDocument(doc: Value): Value | 'unknown' {
+  if (typeof doc === 'string') return parseWithHoles([doc]);
+  if (doc instanceof Concat) return parseWithHoles(doc.parts);
+  return doc;
+}
+
+function parseWithHoles(parts: ReadonlyArray<Part>): Value | 'unknown' {
+  const holes: Array<ResRef | Opaque> = [];
+  let text = '';
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      if (p.includes(HOLE_OPEN) || p.includes(HOLE_CLOSE)) return 'unknown';
+      text += p;
+    } else {
+      text += `${HOLE_OPEN}${holes.length}${HOLE_CLOSE}`;
+      holes.push(p);
+    }
+    if (text.length > MAX_POLICY_TEXT) return 'unknown';
+  }
+  // An escaped private-use character would parse into a hole that is none.
+  if (holes.length > 0 && /\\u[eE]00[01]/.test(text)) return 'unknown';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'unknown';
+  }
+  return holes.length === 0 && depthWithin(parsed, MAX_VALUE_DEPTH) ? (parsed as Value) : fillHoles(parsed, holes, 0);
+}
+
+/** Whether a parsed JSON value nests no deeper than `max` levels. */
+function depthWithin(v: unknown, max: number): boolean {
+  if (typeof v !== 'object' || v === null) return true;
+  if (max <= 0) return false;
+  return (Array.isArray(v) ? v : Object.values(v)).every((c) => depthWithin(c, max - 1));
+}
+
+/** The parsed value with each hole replaced by its part; 'unknown' for a hole in a key, or too deep a value. */
+function fillHoles(v: unknown, holes: ReadonlyArray<ResRef | Opaque>, depth: number): Value | 'unknown' {
+  if (depth > MAX_VALUE_DEPTH) return 'unknown';
+  if (typeof v === 'string') {
+    if (!v.includes(HOLE_OPEN)) return v;
+    const out: Part[] = [];
+    let last = 0;
+    for (const m of v.matchAll(HOLE)) {
+      const hole = holes[Number(m[1])];
+      if (hole === undefined) return 'unknown';
+      out.push(v.slice(last, m.index), hole);
+      last = m.index! + m[0].length;
+    }
+    out.push(v.slice(last));
+    const joined = concat(out);
+    // One substitution and nothing else is the value itself, as a `Ref` would be.
+    return joined instanceof Concat && joined.parts.length === 1 ? joined.parts[0] : joined;
+  }
+  if (typeof v !== 'object' || v === null) return v as Value;
+  if (Array.isArray(v)) {
+    const items: Value[] = [];
+    for (const item of v) {
+      const filled = fillHoles(item, holes, depth + 1);
+      if (filled === 'unknown') return 'unknown';
+      items.push(filled);
+    }
+    return items;
+  }
+  const obj: { [key: string]: Value } = {};
+  for (const [k, item] of Object.entries(v)) {
+    if (k.includes(HOLE_OPEN)) return 'unknown';
+    const filled = fillHoles(item, holes, depth + 1);
+    if (filled === 'unknown') return 'unknown';
+    setOwn(obj, k, filled);
+  }
+  return obj;
 }
 
 function parseStatement(s: Value): PolicyStatement {

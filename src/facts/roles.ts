@@ -6,7 +6,7 @@
  * Unknown: imported roles and AWS managed policies (their statements are not in the app; a role
  * that is not a resource of the app has no entry).
  */
-import { Policy, PolicyStatement, parsePolicy, wildcardMatch } from './policies';
+import { Policy, PolicyStatement, parsePolicy, policyDocument, wildcardMatch } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { Opaque, ResRef, Value, at, list, literal, partsOf } from '../graph/values';
 
@@ -104,7 +104,8 @@ export class RoleIndex {
 }
 
 function statementsOf(doc: Value | undefined, holder: ResourceNode): Statement[] {
-  return list(at(doc, 'Statement')).flatMap((s) => {
+  const d = doc === undefined ? undefined : policyDocument(doc); // a document may be a JSON string
+  return list(d === 'unknown' ? undefined : at(d, 'Statement')).flatMap((s) => {
     const effect = literal(at(s, 'Effect'));
     if (effect !== 'Allow' && effect !== 'Deny') return [];
     return [{ effect, actions: list(at(s, 'Action')), resources: list(at(s, 'Resource')), holder }];

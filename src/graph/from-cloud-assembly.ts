@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { boundedJson } from './bounded';
+import { boundedJson, own } from './bounded';
 import { LoadedTemplate, readTemplateFile, TemplateLoadError } from './template-loader';
 import { RawStack, RawTemplate, SourceFrame } from './types';
 
 /**
  * Reads a cloud assembly (`cdk.out`): every stack of `manifest.json`, the nested assemblies of
  * Stages, and nested stack templates (found through the `aws:asset:path` metadata CDK writes on
- * each `AWS::CloudFormation::Stack`). Each call uses a reader of its own: nothing is kept between calls.
+ * each `AWS::CloudFormation::Stack`, or its assets manifests). Each call uses a reader of its own: nothing is kept between calls.
  */
 export function stacksFromCloudAssembly(dir: string): RawStack[] {
   return new StackReader().readCloudAssembly(dir);
@@ -20,7 +20,9 @@ export function isCloudAssembly(dir: string): boolean {
 
 /**
  * Reads loose template files as the stacks of one app. Each file is a stack named after the file;
- * exports and imports between them are linked. Region and account are unknown. Each call uses a
+ * exports and imports between them are linked; the templates they nest by a local path
+ * (`AWS::CloudFormation::Stack` `TemplateURL`, `AWS::Serverless::Application` `Location`) are their
+ * nested stacks. Region and account are unknown. Each call uses a
  * reader of its own.
  */
 export function stacksFromTemplateFiles(files: ReadonlyArray<string>): RawStack[] {
@@ -89,8 +91,16 @@ export class StackReader {
    * is several stacks, but its file is read and parsed once.
    */
   private readonly templates = new Map<string, LoadedTemplate>();
+  /** The real paths of the templates read as nested stacks so far. */
+  private readonly nestedFiles = new Set<string>();
   /** Nested stacks added so far, across the whole app (see MAX_NESTED_STACKS). */
   private nestedCount = 0;
+  /**
+   * What could not be followed while reading, one line each, naming the file (absolute): a nested
+   * template whose local file is missing, nesting deeper than the limit. The rest of the app is
+   * read and checked; the command line prints these as warnings.
+   */
+  public readonly problems: string[] = [];
 
   /** The stacks of a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
   public readCloudAssembly(dir: string): RawStack[] {
@@ -111,10 +121,10 @@ export class StackReader {
   ): RawStack[] {
     const out: RawStack[] = [];
     const used = new Set<string>();
+    const inputs: Array<{ file: string; loaded: LoadedTemplate }> = [];
     for (const file of files) {
-      let loaded: LoadedTemplate;
       try {
-        loaded = this.read(file);
+        inputs.push({ file, loaded: this.read(file) });
       } catch (e) {
         if (optional.has(file) && e instanceof TemplateLoadError && e.notATemplate) {
           skipped.push(file);
@@ -122,12 +132,40 @@ export class StackReader {
         }
         throw e;
       }
+    }
+    // A template that another input nests (a folder holds the parent and its nested templates) is
+    // that nested stack, with the parameters its parent passes: read on its own as well, it would be
+    // a second stack with unknown parameters, and its findings would be reported twice. It is read on
+    // its own only when no input reaches it (the inputs nest each other in a cycle: refused below).
+    const nestedByOther = new Set<string>();
+    for (const { file, loaded } of inputs) {
+      for (const child of this.nestedFilesOf(loaded.template, path.dirname(file))) {
+        if (realPath(child) !== realPath(file)) nestedByOther.add(realPath(child));
+      }
+    }
+    const first = inputs.filter((i) => !nestedByOther.has(realPath(i.file)));
+    const rest = inputs.filter((i) => nestedByOther.has(realPath(i.file)));
+    for (const { file, loaded } of [...first, ...rest]) {
+      if (nestedByOther.has(realPath(file)) && this.nestedFiles.has(realPath(file))) continue;
       const { template, positions } = loaded;
       let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
       for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
       used.add(key);
       out.push({ key, name: key, template, templateFile: file, positions });
       this.addNestedStacks(out, key, template, path.dirname(file), [file]);
+    }
+    return out;
+  }
+
+  /** The template files a template nests directly (those that exist), its folder being `dir`. */
+  private nestedFilesOf(template: RawTemplate, dir: string): string[] {
+    const out: string[] = [];
+    const resources = template.Resources ?? {};
+    for (const logicalId of Object.keys(resources).sort()) {
+      const r = resources[logicalId] as { Type?: unknown; Metadata?: Record<string, unknown> } | null;
+      if (!r || !NESTING_TYPES.has(r.Type)) continue;
+      const found = this.nestedTemplateFile(r, dir, dir);
+      if (found && 'file' in found) out.push(found.file);
     }
     return out;
   }
@@ -197,14 +235,14 @@ export class StackReader {
     const { template, positions } = this.read(file);
     const paths = constructPaths(dir, stack.key, artifact);
     const env = { region: stack.region, account: stack.account };
-    const own = paths.get(stack.key);
+    const mine = paths.get(stack.key);
     out.push({
       ...stack,
       template,
       templateFile: file,
       positions,
-      constructPaths: own?.paths,
-      ...(own?.sources ? { sourceLocations: own.sources } : {}),
+      constructPaths: mine?.paths,
+      ...(mine?.sources ? { sourceLocations: mine.sources } : {}),
     });
     this.addNestedStacks(out, stack.key, template, dir, [file], env, paths);
   }
@@ -236,13 +274,26 @@ export class StackReader {
     env: { region?: string; account?: string } = {},
     paths: ConstructPaths = new Map(),
   ): void {
-    if (chain.length > MAX_NESTING) return;
     const resources = template.Resources ?? {};
+    const holder = chain[chain.length - 1];
     for (const logicalId of Object.keys(resources).sort()) {
       const r = resources[logicalId] as { Type?: unknown; Metadata?: Record<string, unknown> } | null;
-      if (!r || r.Type !== 'AWS::CloudFormation::Stack') continue;
-      const file = this.nestedTemplateFile(r, dir);
-      if (!file) continue;
+      if (!r || !NESTING_TYPES.has(r.Type)) continue;
+      const found = this.nestedTemplateFile(r, dir, path.dirname(holder));
+      if (!found) continue;
+      if ('missing' in found) {
+        this.problems.push(
+          `${holder}: ${logicalId} nests ${found.missing}, which ${found.reason}: the resources of that template are not checked`,
+        );
+        continue;
+      }
+      if (chain.length > MAX_NESTING) {
+        this.problems.push(
+          `${holder}: ${logicalId} nests a template more than ${MAX_NESTING} levels below the top stack: it is not read`,
+        );
+        continue;
+      }
+      const file = found.file;
       const seen = chain.findIndex((f) => realPath(f) === realPath(file));
       if (seen >= 0) {
         const names = [...chain.slice(seen), file].map((f) => path.relative(dir, f) || f);
@@ -258,6 +309,7 @@ export class StackReader {
         );
       }
       const { template: nested, positions } = this.read(file);
+      this.nestedFiles.add(realPath(file));
       const cdkPath = r.Metadata?.['aws:cdk:path'] ?? paths.get(parentKey)?.paths[logicalId];
       const key =
         typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
@@ -281,24 +333,48 @@ export class StackReader {
   /**
    * The file of a nested stack's template: from the `aws:asset:path` metadata (written when asset
    * metadata is on, as the CDK CLI does), else from the asset hash in `TemplateURL`, looked up in the
-   * assets manifests (`*.assets.json`) of the assembly.
+   * assets manifests (`*.assets.json`) of the assembly (`dir`), else from a local path in
+   * `TemplateURL` (an `AWS::CloudFormation::Stack`) or `Location` (an `AWS::Serverless::Application`),
+   * as `aws cloudformation package` and the SAM CLI take them before packaging: relative to the folder
+   * of the template that holds the resource (`templateDir`), or absolute. A URL (`s3://`,
+   * `https://`), an intrinsic or a Serverless Application Repository application is not followed
+   * (undefined); a local path with no file there is `missing`.
    */
   private nestedTemplateFile(
-    r: { Metadata?: Record<string, unknown>; Properties?: unknown },
+    r: { Type?: unknown; Metadata?: Record<string, unknown>; Properties?: unknown },
     dir: string,
-  ): string | undefined {
+    templateDir: string,
+  ): { file: string } | { missing: string; reason: string } | undefined {
     const asset = r.Metadata?.['aws:asset:path'];
     if (typeof asset === 'string' && /\.(json|ya?ml)$/i.test(asset) && fs.existsSync(path.join(dir, asset))) {
-      return path.join(dir, asset);
+      return { file: path.join(dir, asset) };
     }
-    const url = boundedJson((r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL ?? '') ?? '';
+    const props =
+      typeof r.Properties === 'object' && r.Properties !== null ? (r.Properties as { [key: string]: unknown }) : {};
+    const location = own(props, r.Type === 'AWS::Serverless::Application' ? 'Location' : 'TemplateURL');
+    const url = boundedJson(location ?? '') ?? '';
     const hash = /([a-f0-9]{64})\.json/.exec(url)?.[1];
-    if (!hash) return undefined;
-    for (const manifest of this.assetManifests(dir)) {
-      const source = manifest.files?.[hash]?.source?.path;
-      if (typeof source === 'string' && fs.existsSync(path.join(dir, source))) return path.join(dir, source);
+    if (hash) {
+      for (const manifest of this.assetManifests(dir)) {
+        const source = manifest.files?.[hash]?.source?.path;
+        if (typeof source === 'string' && fs.existsSync(path.join(dir, source))) {
+          return { file: path.join(dir, source) };
+        }
+      }
     }
-    return undefined;
+    if (typeof location !== 'string' || !isLocalPath(location)) return undefined;
+    const file = path.resolve(templateDir, location);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return {
+        missing: location,
+        reason: code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`,
+      };
+    }
+    return stat.isFile() ? { file } : { missing: location, reason: 'is not a file' };
   }
 
   private assetManifests(dir: string): AssetManifest[] {
@@ -319,6 +395,18 @@ export class StackReader {
     }
     return found;
   }
+}
+
+/** The resource types that nest a template: CloudFormation's nested stack, and SAM's application. */
+const NESTING_TYPES: ReadonlySet<unknown> = new Set(['AWS::CloudFormation::Stack', 'AWS::Serverless::Application']);
+
+/**
+ * Whether a nested template's location is a path on this machine: not a URL (`s3://`, `https://`, any
+ * `scheme:`, a Windows drive letter aside), not empty, and short enough to be a path.
+ */
+function isLocalPath(location: string): boolean {
+  if (location.trim() === '' || location.length > 4096 || location.includes('\u0000')) return false;
+  return !/^[a-z][a-z0-9+.-]*:/i.test(location) || /^[a-z]:[\\/]/i.test(location);
 }
 
 /** Nested stacks deeper than this are not read (as before: 20 levels below the top stack). */

@@ -316,7 +316,9 @@ class Normalizer {
     const res = own(objectOrEmpty(ctx.raw.template.Resources), logicalId);
     if (!isPlain(res)) return new Opaque('unknown-ref', `${ctx.raw.key}#${logicalId}.${attrName}`);
     const ref = new ResRef(resourceKey(ctx.raw.key, logicalId), attrName);
-    if (own(res, 'Type') === 'AWS::CloudFormation::Stack' && attrName.startsWith('Outputs.')) {
+    const type = own(res, 'Type');
+    const nests = type === 'AWS::CloudFormation::Stack' || type === 'AWS::Serverless::Application';
+    if (nests && attrName.startsWith('Outputs.')) {
       const nested = this.nestedByParent.get(`${ctx.raw.key}\u0000${logicalId}`);
       const outputName = attrName.slice('Outputs.'.length);
       const out = nested && own(objectOrEmpty(nested.raw.template.Outputs), outputName);
