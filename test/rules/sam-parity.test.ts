@@ -29,6 +29,14 @@ describe('SAM templates and their translated CloudFormation give the same findin
     ['private-policy', [['PrivateApiWithoutResourcePolicy', 'Empty', 'Empty']]],
     ['policy-statements', [['ResourcePolicyDeniesAll', 'Closed', 'Closed']]],
     ['http-iam', [['IamAuthCallerNotGranted', 'Caller', 'ServerlessHttpApi']]],
+    [
+      'websocket',
+      [
+        ['DefaultEndpointDisabledButCalled', 'Caller', 'Chat'],
+        ['PrivateDnsShadowsPublicApi', 'Caller', 'Chat'],
+        ['DefaultEndpointDisabledButCalled', 'Chat', 'Chat'],
+      ],
+    ],
   ])('%s', (name, expected) => {
     expect(placed(samFile(name))).toEqual(expected);
     expect(placed(cfnFile(name))).toEqual(expected);
