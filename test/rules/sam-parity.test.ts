@@ -227,5 +227,57 @@ describe('SAM Auth, failing cases, fixes and near misses', () => {
     ])('stays silent when %s', (_, resources) => {
       expect(samFindings(resources)).toEqual([]);
     });
+
+    // The definition in S3: DefinitionUri (a string or a location) is the translated BodyS3Location.
+    const translated = (policy?: Record<string, unknown>) => ({
+      Api: {
+        Type: 'AWS::ApiGateway::RestApi',
+        Properties: {
+          BodyS3Location: { Bucket: 'specs', Key: 'api.yaml' },
+          EndpointConfiguration: { Types: ['PRIVATE'] },
+          Parameters: { endpointConfigurationTypes: 'PRIVATE' },
+          ...(policy ? { Policy: policy } : {}),
+        },
+      },
+      ApiDeployment0123456789: {
+        Type: 'AWS::ApiGateway::Deployment',
+        Properties: { RestApiId: { Ref: 'Api' }, StageName: 'Stage' },
+      },
+      ApiprodStage: {
+        Type: 'AWS::ApiGateway::Stage',
+        Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'ApiDeployment0123456789' }, StageName: 'prod' },
+      },
+    });
+    test.each<[string, unknown]>([
+      ['an S3 URI', 's3://specs/api.yaml'],
+      ['an S3 location', { Bucket: 'specs', Key: 'api.yaml' }],
+    ])('a Warning when DefinitionUri is %s, as on the translated BodyS3Location', (_, uri) => {
+      const warned = [['PrivateApiWithoutResourcePolicy', 'Api', 'bodyInS3']];
+      expect(samFindings({ Api: samApi({ EndpointConfiguration: { Type: 'PRIVATE' }, DefinitionUri: uri }) })).toEqual(
+        warned,
+      );
+      expect(samFindings(translated())).toEqual(warned);
+      expect(analyzeRawStacks([templateStack(translated())]).findings.map((f) => f.level)).toEqual(['warning']);
+    });
+    test('silent with a DefinitionUri and the API’s Policy (passed through, as on the translated template)', () => {
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'execute-api:Invoke',
+            Resource: 'execute-api:/*',
+            Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } },
+          },
+        ],
+      };
+      expect(
+        samFindings({
+          Api: samApi({ EndpointConfiguration: 'PRIVATE', DefinitionUri: 's3://specs/api.yaml', Policy: policy }),
+        }),
+      ).toEqual([]);
+      expect(samFindings(translated(policy))).toEqual([]);
+    });
   });
 });
