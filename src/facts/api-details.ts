@@ -56,6 +56,12 @@ export interface ApiDetails {
   readonly policy?: Policy;
   /** Where the policy is, for findings. */
   readonly policyLocation: string;
+  /**
+   * True when the API has no `Policy` property and its definition is in S3 (`BodyS3Location`, SAM's
+   * `DefinitionUri`): `policy` is then 'unknown', the body may or may not carry
+   * `x-amazon-apigateway-policy` (RULES.md, "Bodies outside the app").
+   */
+  readonly policyOnlyInS3Body: boolean;
   readonly defaultEndpointDisabled: boolean | 'unknown';
   /** Endpoint ids associated with a private API (`EndpointConfiguration.VpcEndpointIds`). */
   readonly vpcEndpointIds: Value[] | 'unknown';
@@ -245,6 +251,7 @@ function baseDetails(api: ApiFact): ApiDetails {
     api,
     policy,
     policyLocation,
+    policyOnlyInS3Body: inS3 && p.Policy === undefined,
     defaultEndpointDisabled,
     vpcEndpointIds,
     stages: [],

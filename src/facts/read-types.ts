@@ -59,6 +59,7 @@ export const FACT_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Serverless::Api',
   'AWS::Serverless::Function',
   'AWS::Serverless::HttpApi',
+  'AWS::Serverless::WebSocketApi',
   // Read by the SAM expansion (graph/sam.ts): its Api events add methods to SAM's APIs.
   'AWS::Serverless::StateMachine',
   // Nested stacks and SAM applications: what they pass to the stacks they nest.

@@ -19,10 +19,18 @@
  * - `AWS::Serverless::HttpApi` → `AWS::ApiGatewayV2::Api` (same logical id) with an OpenAPI 3 body
  *   holding the `HttpApi` events' routes and the API's `Auth`; `<Api>ApiGatewayDefaultStage`
  *   (`$default`) or `<Api><StageName>Stage`.
+ * - `AWS::Serverless::WebSocketApi` (`websocket_api_generator.py`; no function event adds to it) →
+ *   `AWS::ApiGatewayV2::Api` (same logical id, `ProtocolType: WEBSOCKET`); per route of `Routes`,
+ *   `<Api><Key>Route`, `<Api><Key>Integration` and `<Api><Key>Permission` (`$connect` → `Connect`,
+ *   `$disconnect` → `Disconnect`, `$default` → `Default`, another key capitalized); `Auth` on the
+ *   `$connect` route (`AWS_IAM`, `NONE`, or `CUSTOM` with `<Api>ConnectAuthorizer` and, without
+ *   `InvokeRole`, `<Api>AuthorizerPermission`); `<Api>DefaultStage` (stage `default`) or
+ *   `<Api><StageName>Stage`; a `Domain`'s `ApiGatewayDomainNameV2<hash>` and its API mappings, as for
+ *   an HTTP API.
  * - State machine events of type `Api` add their methods the same way (a StartExecution integration).
  * - Function events of type `Api` / `HttpApi` without `RestApiId` / `ApiId`: SAM's implicit
  *   `ServerlessRestApi` (stage `Prod`) and `ServerlessHttpApi` (stage `$default`), with the `Globals`
- *   of `Api` / `HttpApi`.
+ *   of `Api` / `HttpApi`. (The `Globals` of `WebSocketApi` apply to WebSocket APIs, see template-loader.ts.)
  * - `AWS::Serverless::Function` → `AWS::Lambda::Function` (same logical id), and, when it names no
  *   `Role`, the role SAM makes for it, `<Function>Role`, with its managed policies and the inline
  *   statements of `Policies`.
@@ -33,7 +41,9 @@
  *
  * Unknown: what SAM cannot add to (a `DefinitionUri` in S3, a `DefinitionBody` that is an intrinsic
  * such as `Fn::Transform`), an event whose `Path` or `Method` is not a literal, an `Auth` that is an
- * intrinsic: the body becomes an unknown value, and with it the methods and the policy. A SAM policy
+ * intrinsic: the body becomes an unknown value, and with it the methods and the policy. WebSocket
+ * `Routes` or a route that is not a mapping, an `Auth` that is an intrinsic: the route is written
+ * with an unknown authorization. A SAM policy
  * template in a function's `Policies` (`SQSPollerPolicy: …`) is an unknown policy document. Never
  * throws on template content: a resource it cannot expand is left as it is.
  * See: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html
@@ -79,6 +89,7 @@ export function hasSamResources(template: RawTemplate): boolean {
 const SAM_TYPES = new Set([
   'AWS::Serverless::Api',
   'AWS::Serverless::HttpApi',
+  'AWS::Serverless::WebSocketApi',
   'AWS::Serverless::Function',
   'AWS::Serverless::StateMachine',
 ]);
@@ -96,13 +107,13 @@ export function expandSam(template: RawTemplate): RawTemplate {
   }
 }
 
-/** A REST or HTTP API being written: its resource, its body, its stage. */
+/** A REST, HTTP or WebSocket API being written: its resource, its body, its stage. */
 interface ApiDraft {
   readonly logicalId: string;
-  readonly kind: 'REST' | 'HTTP';
+  readonly kind: 'REST' | 'HTTP' | 'WEBSOCKET';
   /** The SAM properties (Globals merged). */
   readonly props: Obj;
-  /** The body being edited; undefined when SAM cannot edit it (S3, an intrinsic). */
+  /** The body being edited; undefined when SAM cannot edit it (S3, an intrinsic) or has none (WebSocket). */
   body?: Obj;
   /** The value to write as `Body` when `body` is undefined (an unknown, or absent for S3). */
   bodyAsWritten?: unknown;
@@ -137,6 +148,7 @@ class SamExpansion {
       const type = own(r, 'Type');
       if (type === 'AWS::Serverless::Api') this.draft(id, 'REST', r);
       else if (type === 'AWS::Serverless::HttpApi') this.draft(id, 'HTTP', r);
+      else if (type === 'AWS::Serverless::WebSocketApi') this.draftWebSocket(id, r);
     }
     // Then the functions and state machines, in logical-id order (the order changes no fact), and their events.
     for (const id of [...ids].sort()) {
@@ -157,7 +169,8 @@ class SamExpansion {
     }
     for (const api of this.apis.values()) {
       if (api.kind === 'REST') this.writeRest(api);
-      else this.writeHttp(api);
+      else if (api.kind === 'HTTP') this.writeHttp(api);
+      else this.writeWebSocket(api);
     }
     return { ...this.template, Resources: this.out };
   }
@@ -196,6 +209,20 @@ class SamExpansion {
     }
     this.apis.set(logicalId, d);
     return d;
+  }
+
+  /** A WebSocket API: no body, no event adds to it; its stage is `default` unless `StageName` says otherwise. */
+  private draftWebSocket(logicalId: string, raw: Obj): void {
+    const p = own(raw, 'Properties');
+    const props = isObj(p) ? p : {};
+    this.apis.set(logicalId, {
+      logicalId,
+      kind: 'WEBSOCKET',
+      props,
+      stageName: own(props, 'StageName') ?? 'default',
+      unreadable: false,
+      raw,
+    });
   }
 
   /** The implicit API of a kind, made on first use with the Globals of `Api` / `HttpApi`. */
@@ -713,13 +740,24 @@ class SamExpansion {
     this.httpDomain(api, stageId, origin);
   }
 
-  /** An HTTP API's `Domain`: `ApiGatewayDomainNameV2<hash>` and its API mappings, under SAM's logical ids. */
+  /**
+   * An HTTP or WebSocket API's `Domain` (`ApiV2Generator`): `ApiGatewayDomainNameV2<hash>` and its API
+   * mappings, under SAM's logical ids.
+   */
   private httpDomain(api: ApiDraft, stageId: string, origin: SamOrigin): void {
     const domain = own(api.props, 'Domain');
     if (!isObj(domain) || isIntrinsic(domain)) return;
     const name = own(domain, 'DomainName');
     const domainId = `ApiGatewayDomainNameV2${sha1(typeof name === 'string' ? name : stableJson(name)).slice(0, 10)}`;
     const props: Obj = { DomainName: name };
+    const config: Obj = {
+      CertificateArn: own(domain, 'CertificateArn'),
+      EndpointType: own(domain, 'EndpointConfiguration') ?? 'REGIONAL',
+    };
+    for (const k of ['OwnershipVerificationCertificateArn', 'SecurityPolicy']) {
+      if (own(domain, k)) config[k] = own(domain, k);
+    }
+    props.DomainNameConfigurations = [config];
     if (own(domain, 'MutualTlsAuthentication') !== undefined) {
       props.MutualTlsAuthentication = own(domain, 'MutualTlsAuthentication');
     }
@@ -751,6 +789,168 @@ class SamExpansion {
         origin,
       );
     });
+  }
+
+  /** What `WebSocketApiGenerator` writes: the API, its routes with their integrations and permissions, auth, stage, domain. */
+  private writeWebSocket(api: ApiDraft): void {
+    const p = api.props;
+    const id = api.logicalId;
+    const tags = own(p, 'Tags');
+    const ws: Obj = {
+      Name: own(p, 'Name') ?? id,
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: own(p, 'RouteSelectionExpression'),
+      Tags: { ...(isObj(tags) ? tags : {}), 'websocketapi:createdBy': 'SAM' },
+    };
+    for (const k of [
+      'ApiKeySelectionExpression',
+      'Description',
+      'DisableExecuteApiEndpoint',
+      'DisableSchemaValidation',
+      'IpAddressType',
+    ]) {
+      if (own(p, k) !== undefined) ws[k] = own(p, k);
+    }
+    this.put(api, id, 'AWS::ApiGatewayV2::Api', ws);
+    const origin: SamOrigin = { logicalId: id };
+    const stage = api.stageName;
+    const auth = own(p, 'Auth');
+    const authType =
+      isObj(auth) && !isIntrinsic(auth) ? own(auth, 'AuthType') : auth === undefined ? undefined : UNKNOWN_VALUE;
+    const routes = own(p, 'Routes');
+    let custom = false;
+    const keys = isObj(routes) && !isIntrinsic(routes) ? Object.keys(routes) : [];
+    if (keys.length === 0 && routes !== undefined) {
+      // Routes SAM resolves (a parameter): some routes, whose keys and authorization are unknown.
+      this.put(
+        api,
+        `${id}Route`,
+        'AWS::ApiGatewayV2::Route',
+        {
+          ApiId: { Ref: id },
+          RouteKey: UNKNOWN_VALUE,
+          AuthorizationType: UNKNOWN_VALUE,
+          ApiKeyRequired: UNKNOWN_VALUE,
+        },
+        origin,
+      );
+    }
+    for (const key of keys) {
+      const part = routeIdPart(key);
+      if (part === undefined) continue; // SAM refuses a key that is not alphanumeric (nor $connect, $disconnect, $default)
+      const given = own(routes as Obj, key);
+      const spec: Obj = isObj(given) && !isIntrinsic(given) ? given : {};
+      const routeId = `${id}${part}Route`;
+      const integrationId = `${id}${part}Integration`;
+      const route: Obj = { ApiId: { Ref: id }, RouteKey: key };
+      if (spec !== given) {
+        route.AuthorizationType = UNKNOWN_VALUE;
+        route.ApiKeyRequired = UNKNOWN_VALUE;
+      }
+      for (const k of [
+        'ApiKeyRequired',
+        'ModelSelectionExpression',
+        'OperationName',
+        'RequestModels',
+        'RequestParameters',
+        'RouteResponseSelectionExpression',
+      ]) {
+        if (own(spec, k) !== undefined) route[k] = own(spec, k);
+      }
+      route.Target = { 'Fn::Join': ['/', ['integrations', { Ref: integrationId }]] };
+      // Auth applies to the $connect route only (SAM refuses Auth without one).
+      if (key === '$connect' && authType !== undefined) {
+        if (authType === 'CUSTOM' && get(auth, 'AuthArn')) {
+          route.AuthorizationType = 'CUSTOM';
+          route.AuthorizerId = { Ref: `${id}ConnectAuthorizer` };
+          custom = true;
+        } else if (authType === 'AWS_IAM') {
+          route.AuthorizationType = 'AWS_IAM';
+        } else if (typeof authType === 'string') {
+          route.AuthorizationType = 'NONE';
+        } else {
+          route.AuthorizationType = UNKNOWN_VALUE;
+        }
+      }
+      this.put(api, routeId, 'AWS::ApiGatewayV2::Route', route, origin);
+      const fnArn = own(spec, 'FunctionArn');
+      const integration: Obj = {
+        ApiId: { Ref: id },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: {
+          'Fn::Sub': [
+            'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${FunctionArn}/invocations',
+            { FunctionArn: fnArn ?? UNKNOWN_VALUE },
+          ],
+        },
+      };
+      if (own(spec, 'IntegrationTimeout') !== undefined) integration.TimeoutInMillis = own(spec, 'IntegrationTimeout');
+      this.put(api, integrationId, 'AWS::ApiGatewayV2::Integration', integration, origin);
+      const prefix = `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${id}.ApiId}/`;
+      this.put(
+        api,
+        `${id}${part}Permission`,
+        'AWS::Lambda::Permission',
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: fnArn ?? UNKNOWN_VALUE,
+          Principal: 'apigateway.amazonaws.com',
+          SourceArn:
+            typeof stage === 'string'
+              ? { 'Fn::Sub': `${prefix}${stage}/${key}` }
+              : { 'Fn::Sub': [`${prefix}\${__StageName__}/${key}`, { __StageName__: stage }] },
+        },
+        origin,
+      );
+    }
+    if (custom) this.webSocketAuthorizer(api, auth as Obj, origin);
+    const stageId =
+      typeof stage === 'string' ? (stage === 'default' ? `${id}DefaultStage` : `${id}${stage}Stage`) : `${id}Stage`;
+    const stageProps: Obj = { ApiId: { Ref: id }, StageName: stage };
+    for (const k of ['StageVariables', 'AccessLogSettings', 'DefaultRouteSettings']) {
+      if (own(p, k) !== undefined) stageProps[k] = own(p, k);
+    }
+    stageProps.Tags = { 'websocketapi:createdBy': 'SAM' };
+    stageProps.AutoDeploy = true;
+    if (own(p, 'RouteSettings') !== undefined) stageProps.RouteSettings = own(p, 'RouteSettings');
+    this.put(api, stageId, 'AWS::ApiGatewayV2::Stage', stageProps, origin);
+    this.httpDomain(api, stageId, origin);
+  }
+
+  /** The `$connect` route's Lambda authorizer, and the permission to invoke it when no `InvokeRole` is given. */
+  private webSocketAuthorizer(api: ApiDraft, auth: Obj, origin: SamOrigin): void {
+    const id = api.logicalId;
+    const name = `${id}ConnectAuthorizer`;
+    const props: Obj = { ApiId: { Ref: id } };
+    if (own(auth, 'InvokeRole') !== undefined) props.AuthorizerCredentialsArn = own(auth, 'InvokeRole');
+    props.AuthorizerType = 'REQUEST';
+    props.AuthorizerUri = {
+      'Fn::Sub': [
+        'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AuthArn}/invocations',
+        { AuthArn: own(auth, 'AuthArn') },
+      ],
+    };
+    if (own(auth, 'IdentitySource') !== undefined) props.IdentitySource = own(auth, 'IdentitySource');
+    props.Name = own(auth, 'Name') || name;
+    this.put(api, name, 'AWS::ApiGatewayV2::Authorizer', props, origin);
+    if (own(auth, 'InvokeRole')) return;
+    this.put(
+      api,
+      `${id}AuthorizerPermission`,
+      'AWS::Lambda::Permission',
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: own(auth, 'AuthArn'),
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          'Fn::Sub': [
+            'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*',
+            { __ApiId__: { Ref: id } },
+          ],
+        },
+      },
+      origin,
+    );
   }
 
   /** Writes a resource with the SAM resource's Condition (and, for its own logical id, its Metadata). */
@@ -826,7 +1026,7 @@ const API_KEY_SCHEME = { type: 'apiKey', name: 'x-api-key', in: 'header' };
 const IAM_SCHEME = { 'x-amazon-apigateway-authtype': 'awsSigv4', type: 'apiKey', name: 'Authorization', in: 'header' };
 
 /** The security scheme SAM writes for one of `Auth.Authorizers`; undefined when it cannot be told. */
-function authorizerScheme(kind: 'REST' | 'HTTP', a: unknown): Obj | undefined {
+function authorizerScheme(kind: ApiDraft['kind'], a: unknown): Obj | undefined {
   if (!isObj(a) || isIntrinsic(a)) return undefined;
   if (kind === 'HTTP') {
     if (own(a, 'JwtConfiguration') !== undefined) {
@@ -978,6 +1178,17 @@ function stageLogicalId(apiId: string, stage: unknown, http: boolean): string {
   if (/^[A-Za-z0-9]+$/.test(name)) return `${apiId}${name}Stage`;
   if (http && name === '$default') return `${apiId}ApiGatewayDefaultStage`;
   return `${apiId}Stage${name ? sha1(name).slice(0, 10) : ''}`;
+}
+
+/** The part of a WebSocket route's logical ids SAM writes for its key; undefined for a key SAM refuses. */
+function routeIdPart(key: string): string | undefined {
+  if (key === '$connect' || key === '$disconnect' || key === '$default') return capitalize(key.slice(1));
+  return /^[A-Za-z0-9]+$/.test(key) ? capitalize(key) : undefined;
+}
+
+/** Python's `str.capitalize`: the first letter upper case, the others lower case. */
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
 }
 
 /** `s3://bucket/key` → `{ Bucket, Key }`; an object as written. */

@@ -44,6 +44,7 @@ export const SAM_GLOBALS: { readonly [section: string]: string } = {
   Function: 'AWS::Serverless::Function',
   Api: 'AWS::Serverless::Api',
   HttpApi: 'AWS::Serverless::HttpApi',
+  WebSocketApi: 'AWS::Serverless::WebSocketApi',
   SimpleTable: 'AWS::Serverless::SimpleTable',
   StateMachine: 'AWS::Serverless::StateMachine',
   LayerVersion: 'AWS::Serverless::LayerVersion',

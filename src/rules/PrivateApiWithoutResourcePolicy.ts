@@ -1,7 +1,7 @@
 import { defineRule, Report } from './define-rule';
 import { apiLabel } from './labels';
 
-type Messages = 'noPolicy';
+type Messages = 'noPolicy' | 'bodyInS3';
 
 export default defineRule<Messages>({
   name: 'PrivateApiWithoutResourcePolicy',
@@ -22,13 +22,36 @@ export default defineRule<Messages>({
         'Give {api} a resource policy that allows execute-api:Invoke from your execute-api endpoints: PrivateApiAccess.allow(api), ' +
         'or api.grantInvokeFromVpcEndpointsOnly([endpoint]), or a policy statement with a condition on aws:SourceVpce.',
     },
+    bodyInS3: {
+      message:
+        'Private {api} has no Policy property and its OpenAPI definition is in S3 (BodyS3Location), which the app does not show: ' +
+        'unless that definition carries x-amazon-apigateway-policy, API Gateway denies every call to the API with 403 ' +
+        '"User: anonymous is not authorized to perform: execute-api:Invoke".',
+      fix:
+        'Check that the definition in S3 has an x-amazon-apigateway-policy that allows execute-api:Invoke from your execute-api endpoints, ' +
+        'or give {api} a Policy property (the policy prop of SpecRestApi, PrivateApiAccess.allow(api)): it wins over the body.',
+    },
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
     for (const api of facts.apis) {
       if (api.endpointType !== 'PRIVATE' || api.resource.conditional) continue;
       const d = facts.apiDetails.get(api.resource.key);
-      if (!d || d.policy !== undefined) continue; // a policy, or one that cannot be known
+      if (!d) continue;
+      if (d.policy === 'unknown' && d.policyOnlyInS3Body) {
+        // The definition is outside the app: the policy may be in it (RULES.md, "Bodies outside the app").
+        reports.push({
+          messageId: 'bodyInS3',
+          level: 'warning',
+          data: { api: apiLabel(api) },
+          resource: api.resource,
+          related: [],
+          other: api.resource,
+          location: 'Properties.BodyS3Location',
+        });
+        continue;
+      }
+      if (d.policy !== undefined) continue; // a policy, or one that cannot be known
       reports.push({
         messageId: 'noPolicy',
         data: { api: apiLabel(api) },

@@ -3,6 +3,7 @@
  * transform writes for the resources the facts read, and what it leaves unknown.
  */
 import { expandSam, SAM_ORIGIN } from '../../src/graph/sam';
+import { parseTemplate } from '../../src/graph/template-loader';
 import { RawTemplate } from '../../src/graph/types';
 
 type Json = Record<string, any>;
@@ -339,5 +340,208 @@ describe('SAM expansion: Auth.ResourcePolicy, as the transform writes it', () =>
     body.paths.self = body;
     const t = { Resources: { Api: api({ DefinitionBody: body }) } } as RawTemplate;
     expect(() => expandSam(t)).not.toThrow();
+  });
+});
+
+describe('SAM expansion: AWS::Serverless::WebSocketApi, as WebSocketApiGenerator writes it', () => {
+  const ws = (props: Json = {}) => ({
+    Type: 'AWS::Serverless::WebSocketApi',
+    Properties: {
+      RouteSelectionExpression: '$request.body.action',
+      Routes: { $connect: { FunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
+      ...props,
+    },
+  });
+  const arn = { 'Fn::GetAtt': ['Fn', 'Arn'] };
+
+  test('the API, a Route, Integration and Permission per route, and the stage `default`', () => {
+    const r = expand({
+      Chat: ws({
+        Routes: {
+          $connect: { FunctionArn: arn },
+          $disconnect: { FunctionArn: arn },
+          sendMessage: { FunctionArn: arn },
+        },
+        DisableExecuteApiEndpoint: true,
+      }),
+    });
+    expect(typesOf(r)).toEqual({
+      Chat: 'AWS::ApiGatewayV2::Api',
+      ChatConnectIntegration: 'AWS::ApiGatewayV2::Integration',
+      ChatConnectPermission: 'AWS::Lambda::Permission',
+      ChatConnectRoute: 'AWS::ApiGatewayV2::Route',
+      ChatDefaultStage: 'AWS::ApiGatewayV2::Stage',
+      ChatDisconnectIntegration: 'AWS::ApiGatewayV2::Integration',
+      ChatDisconnectPermission: 'AWS::Lambda::Permission',
+      ChatDisconnectRoute: 'AWS::ApiGatewayV2::Route',
+      // Python's capitalize(): sendMessage → Sendmessage.
+      ChatSendmessageIntegration: 'AWS::ApiGatewayV2::Integration',
+      ChatSendmessagePermission: 'AWS::Lambda::Permission',
+      ChatSendmessageRoute: 'AWS::ApiGatewayV2::Route',
+    });
+    expect(r.Chat.Properties).toEqual({
+      Name: 'Chat',
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+      DisableExecuteApiEndpoint: true,
+      Tags: { 'websocketapi:createdBy': 'SAM' },
+    });
+    expect(r.Chat.Metadata).toBeUndefined(); // the user wrote Chat
+    expect(r.ChatSendmessageRoute.Properties).toEqual({
+      ApiId: { Ref: 'Chat' },
+      RouteKey: 'sendMessage',
+      Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'ChatSendmessageIntegration' }]] },
+    });
+    expect(r.ChatSendmessageRoute.Metadata[SAM_ORIGIN]).toEqual({ logicalId: 'Chat' });
+    expect(r.ChatConnectPermission.Properties.SourceArn).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Chat.ApiId}/default/$connect',
+    });
+    expect(r.ChatDefaultStage.Properties).toMatchObject({
+      ApiId: { Ref: 'Chat' },
+      StageName: 'default',
+      AutoDeploy: true,
+    });
+  });
+
+  test('StageName: `<Api><StageName>Stage`, or `<Api>Stage` for an intrinsic', () => {
+    expect(expand({ Chat: ws({ StageName: 'prod' }) }).ChatprodStage.Properties.StageName).toBe('prod');
+    const r = expand({ Chat: ws({ StageName: { Ref: 'Stage' } }) });
+    expect(r.ChatStage.Properties.StageName).toEqual({ Ref: 'Stage' });
+    expect(r.ChatConnectPermission.Properties.SourceArn['Fn::Sub'][1]).toEqual({ __StageName__: { Ref: 'Stage' } });
+  });
+
+  test('Auth applies to the $connect route only: AWS_IAM, NONE, CUSTOM with its authorizer and permission', () => {
+    const routes = { $connect: { FunctionArn: arn }, $default: { FunctionArn: arn } };
+    const iam = expand({ Chat: ws({ Routes: routes, Auth: { AuthType: 'AWS_IAM' } }) });
+    expect(iam.ChatConnectRoute.Properties.AuthorizationType).toBe('AWS_IAM');
+    expect(iam.ChatDefaultRoute.Properties.AuthorizationType).toBeUndefined();
+    expect(expand({ Chat: ws({ Auth: { AuthType: 'NONE' } }) }).ChatConnectRoute.Properties.AuthorizationType).toBe(
+      'NONE',
+    );
+    const custom = expand({
+      Chat: ws({
+        Auth: {
+          AuthType: 'CUSTOM',
+          AuthArn: { 'Fn::GetAtt': ['Auth', 'Arn'] },
+          IdentitySource: ['route.request.header.Auth'],
+        },
+      }),
+    });
+    expect(custom.ChatConnectRoute.Properties).toMatchObject({
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: 'ChatConnectAuthorizer' },
+    });
+    expect(custom.ChatConnectAuthorizer).toMatchObject({
+      Type: 'AWS::ApiGatewayV2::Authorizer',
+      Properties: { ApiId: { Ref: 'Chat' }, AuthorizerType: 'REQUEST', Name: 'ChatConnectAuthorizer' },
+    });
+    expect(custom.ChatAuthorizerPermission.Properties.FunctionName).toEqual({ 'Fn::GetAtt': ['Auth', 'Arn'] });
+    // With an InvokeRole, API Gateway assumes the role: no permission.
+    const role = expand({
+      Chat: ws({ Auth: { AuthType: 'CUSTOM', AuthArn: 'arn:aws:lambda:x', InvokeRole: 'arn:aws:iam::1:role/r' } }),
+    });
+    expect(role.ChatConnectAuthorizer.Properties.AuthorizerCredentialsArn).toBe('arn:aws:iam::1:role/r');
+    expect(role.ChatAuthorizerPermission).toBeUndefined();
+  });
+
+  test('a Domain makes ApiGatewayDomainNameV2<hash> and its API mappings on the stage', () => {
+    const r = expand({
+      Chat: ws({
+        StageName: 'prod',
+        Domain: { DomainName: 'ws.example.com', CertificateArn: 'c', BasePath: ['/v1', 'v-2'] },
+      }),
+    });
+    // SAM: LogicalIdGenerator('', 'ws.example.com') = the first 10 hex digits of SHA-1('ws.example.com').
+    expect(r.ApiGatewayDomainNameV2453c43f60a.Properties).toEqual({
+      DomainName: 'ws.example.com',
+      DomainNameConfigurations: [{ CertificateArn: 'c', EndpointType: 'REGIONAL' }],
+    });
+    expect(r.Chatv1ApiMapping.Properties).toEqual({
+      DomainName: { Ref: 'ApiGatewayDomainNameV2453c43f60a' },
+      ApiId: { Ref: 'Chat' },
+      Stage: { Ref: 'ChatprodStage' },
+      ApiMappingKey: 'v1',
+    });
+    expect(r.Chatv2ApiMapping.Properties.ApiMappingKey).toBe('v-2');
+  });
+
+  test('unknown: Routes that SAM resolves, a route or an Auth that is an intrinsic; a key SAM refuses is left out', () => {
+    const routes = expand({ Chat: ws({ Routes: { Ref: 'Routes' } }) });
+    expect(routes.ChatRoute.Properties).toEqual({
+      ApiId: { Ref: 'Chat' },
+      RouteKey: expect.objectContaining({ 'Fn::Sam': expect.any(String) }),
+      AuthorizationType: expect.objectContaining({ 'Fn::Sam': expect.any(String) }),
+      ApiKeyRequired: expect.objectContaining({ 'Fn::Sam': expect.any(String) }),
+    });
+    const route = expand({ Chat: ws({ Routes: { $connect: { 'Fn::If': ['C', { FunctionArn: arn }, {}] } } }) });
+    expect(route.ChatConnectRoute.Properties.AuthorizationType).toHaveProperty('Fn::Sam');
+    const auth = expand({ Chat: ws({ Auth: { Ref: 'Auth' } }) });
+    expect(auth.ChatConnectRoute.Properties.AuthorizationType).toHaveProperty('Fn::Sam');
+    const refused = expand({
+      Chat: ws({ Routes: { $connect: { FunctionArn: arn }, 'send-message': { FunctionArn: arn } } }),
+    });
+    expect(Object.keys(refused).filter((k) => refused[k].Type === 'AWS::ApiGatewayV2::Route')).toEqual([
+      'ChatConnectRoute',
+    ]);
+  });
+
+  test('function events never add to a WebSocket API', () => {
+    const r = expand({ Chat: ws(), Fn: fn({ E: { Type: 'HttpApi', Properties: { ApiId: { Ref: 'Chat' } } } }) });
+    expect(r.Chat.Properties.Body).toBeUndefined();
+    expect(r.ServerlessHttpApi).toBeUndefined();
+  });
+});
+
+describe("SAM expansion: each API form's Globals section", () => {
+  const load = (globals: Json, resources: Json): Json =>
+    expandSam(
+      parseTemplate(
+        JSON.stringify({ Transform: 'AWS::Serverless-2016-10-31', Globals: globals, Resources: resources }),
+      ),
+    ).Resources as Json;
+
+  test('Api, HttpApi and WebSocketApi apply to their own form only', () => {
+    const r = load(
+      {
+        Api: { EndpointConfiguration: 'PRIVATE' },
+        HttpApi: { DisableExecuteApiEndpoint: true },
+        WebSocketApi: { DisableExecuteApiEndpoint: true, RouteSelectionExpression: '$request.body.action' },
+      },
+      {
+        Rest: api(),
+        Http: { Type: 'AWS::Serverless::HttpApi' },
+        Ws: {
+          Type: 'AWS::Serverless::WebSocketApi',
+          Properties: { Routes: { $connect: { FunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:f' } } },
+        },
+      },
+    );
+    expect(r.Rest.Properties.EndpointConfiguration).toEqual({ Types: ['PRIVATE'] });
+    expect(r.Rest.Properties.Body['x-amazon-apigateway-endpoint-configuration']).toBeUndefined();
+    expect(r.Http.Properties.Body.servers).toEqual([
+      { 'x-amazon-apigateway-endpoint-configuration': { disableExecuteApiEndpoint: true } },
+    ]);
+    expect(r.Ws.Properties).toMatchObject({
+      ProtocolType: 'WEBSOCKET',
+      DisableExecuteApiEndpoint: true,
+      RouteSelectionExpression: '$request.body.action',
+    });
+  });
+
+  test('a WebSocketApi Domain given once under Globals maps every WebSocket API, each under its own mapping', () => {
+    const r = load(
+      { WebSocketApi: { Domain: { DomainName: 'ws.example.com', CertificateArn: 'c' } } },
+      {
+        A: {
+          Type: 'AWS::Serverless::WebSocketApi',
+          Properties: { RouteSelectionExpression: 'x', Routes: { $default: { FunctionArn: 'f' } } },
+        },
+      },
+    );
+    expect(r.AApiMapping.Properties).toEqual({
+      DomainName: { Ref: 'ApiGatewayDomainNameV2453c43f60a' },
+      ApiId: { Ref: 'A' },
+      Stage: { Ref: 'ADefaultStage' },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Fn, Stack, aws_apigateway as apigw } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack, aws_apigateway as apigw, aws_s3 as s3 } from 'aws-cdk-lib';
 import { PrivateApiAccess } from '../../src';
 import { newStack, privateRestApi, restApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
@@ -50,6 +50,30 @@ describe(RULE, () => {
     expect(findings(stack.node.root as App, RULE)).toEqual([]);
   });
 
+  test('a Warning when the definition is in S3 (BodyS3Location) and there is no Policy property', () => {
+    const stack = newStack();
+    new apigw.CfnRestApi(stack, 'S3Api', {
+      name: 's3',
+      endpointConfiguration: { types: ['PRIVATE'] },
+      bodyS3Location: { bucket: 'specs', key: 'api.yaml' },
+    });
+    const f = findings(stack.node.root as App, RULE);
+    expect(f).toEqual([expect.objectContaining({ level: 'warning', messageId: 'bodyInS3', findingId: 'Stack/S3Api' })]);
+    expect(f[0].message).toContain('x-amazon-apigateway-policy');
+    expect(f[0].fix).toContain('Policy property');
+  });
+
+  test('a Warning for a SpecRestApi whose definition is an asset (CDK uploads it to S3)', () => {
+    const stack = newStack();
+    new apigw.SpecRestApi(stack, 'Spec', {
+      apiDefinition: apigw.ApiDefinition.fromBucket(s3.Bucket.fromBucketName(stack, 'Specs', 'specs'), 'api.yaml'),
+      endpointTypes: [apigw.EndpointType.PRIVATE],
+    });
+    expect(findings(stack.node.root as App, RULE).map((f) => [f.level, f.messageId])).toEqual([
+      ['warning', 'bodyInS3'],
+    ]);
+  });
+
   describe('stays silent when', () => {
     test('the OpenAPI body carries the policy', () => {
       const stack = newStack();
@@ -62,11 +86,37 @@ describe(RULE, () => {
       expect(findings(stack.node.root as App, RULE)).toEqual([]);
     });
 
-    test('the body is in S3 (BodyS3Location): unknown', () => {
+    test('the body is in S3 (BodyS3Location) and a Policy property is given', () => {
       const stack = newStack();
       new apigw.CfnRestApi(stack, 'S3Api', {
         name: 's3',
         endpointConfiguration: { types: ['PRIVATE'] },
+        bodyS3Location: { bucket: 'specs', key: 'api.yaml' },
+        policy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }],
+        },
+      });
+      expect(findings(stack.node.root as App, RULE)).toEqual([]);
+    });
+
+    test('the body is in S3 and the policy is a parameter', () => {
+      const stack = newStack();
+      const p = new CfnParameter(stack, 'Policy', { type: 'String' });
+      new apigw.CfnRestApi(stack, 'S3Api', {
+        name: 's3',
+        endpointConfiguration: { types: ['PRIVATE'] },
+        bodyS3Location: { bucket: 'specs', key: 'api.yaml' },
+        policy: Fn.ref(p.logicalId),
+      });
+      expect(findings(stack.node.root as App, RULE)).toEqual([]);
+    });
+
+    test('the body is in S3 and the API is regional', () => {
+      const stack = newStack();
+      new apigw.CfnRestApi(stack, 'S3Api', {
+        name: 's3',
+        endpointConfiguration: { types: ['REGIONAL'] },
         bodyS3Location: { bucket: 'specs', key: 'api.yaml' },
       });
       expect(findings(stack.node.root as App, RULE)).toEqual([]);

@@ -104,6 +104,7 @@ describe('the rule catalog', () => {
     const varying = RULES.filter((r) => setsItsOwnLevel(r.name)).map((r) => r.name);
     expect(varying).toEqual([
       'DefaultEndpointDisabledButCalled',
+      'PrivateApiWithoutResourcePolicy',
       'PrivateDnsShadowsPublicApi',
       'PrivateDomainWithoutAccessAssociation',
       'RegionalDomainCnameRecord',

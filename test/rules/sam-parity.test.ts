@@ -5,6 +5,7 @@
  * report the same findings (rule, resource, other end) on both, and on the SAM form a finding on a
  * resource the transform makes names the SAM resource the user wrote.
  */
+import { createHash } from 'crypto';
 import * as path from 'path';
 import { analyzeRawStacks, analyzeTemplateFiles } from '../../src/engine';
 import { Finding } from '../../src/finding';
@@ -29,6 +30,14 @@ describe('SAM templates and their translated CloudFormation give the same findin
     ['private-policy', [['PrivateApiWithoutResourcePolicy', 'Empty', 'Empty']]],
     ['policy-statements', [['ResourcePolicyDeniesAll', 'Closed', 'Closed']]],
     ['http-iam', [['IamAuthCallerNotGranted', 'Caller', 'ServerlessHttpApi']]],
+    [
+      'websocket',
+      [
+        ['DefaultEndpointDisabledButCalled', 'Caller', 'Chat'],
+        ['PrivateDnsShadowsPublicApi', 'Caller', 'Chat'],
+        ['DefaultEndpointDisabledButCalled', 'Chat', 'Chat'],
+      ],
+    ],
   ])('%s', (name, expected) => {
     expect(placed(samFile(name))).toEqual(expected);
     expect(placed(cfnFile(name))).toEqual(expected);
@@ -219,5 +228,166 @@ describe('SAM Auth, failing cases, fixes and near misses', () => {
     ])('stays silent when %s', (_, resources) => {
       expect(samFindings(resources)).toEqual([]);
     });
+
+    // The definition in S3: DefinitionUri (a string or a location) is the translated BodyS3Location.
+    const translated = (policy?: Record<string, unknown>) => ({
+      Api: {
+        Type: 'AWS::ApiGateway::RestApi',
+        Properties: {
+          BodyS3Location: { Bucket: 'specs', Key: 'api.yaml' },
+          EndpointConfiguration: { Types: ['PRIVATE'] },
+          Parameters: { endpointConfigurationTypes: 'PRIVATE' },
+          ...(policy ? { Policy: policy } : {}),
+        },
+      },
+      ApiDeployment0123456789: {
+        Type: 'AWS::ApiGateway::Deployment',
+        Properties: { RestApiId: { Ref: 'Api' }, StageName: 'Stage' },
+      },
+      ApiprodStage: {
+        Type: 'AWS::ApiGateway::Stage',
+        Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'ApiDeployment0123456789' }, StageName: 'prod' },
+      },
+    });
+    test.each<[string, unknown]>([
+      ['an S3 URI', 's3://specs/api.yaml'],
+      ['an S3 location', { Bucket: 'specs', Key: 'api.yaml' }],
+    ])('a Warning when DefinitionUri is %s, as on the translated BodyS3Location', (_, uri) => {
+      const warned = [['PrivateApiWithoutResourcePolicy', 'Api', 'bodyInS3']];
+      expect(samFindings({ Api: samApi({ EndpointConfiguration: { Type: 'PRIVATE' }, DefinitionUri: uri }) })).toEqual(
+        warned,
+      );
+      expect(samFindings(translated())).toEqual(warned);
+      expect(analyzeRawStacks([templateStack(translated())]).findings.map((f) => f.level)).toEqual(['warning']);
+    });
+    test('silent with a DefinitionUri and the API’s Policy (passed through, as on the translated template)', () => {
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'execute-api:Invoke',
+            Resource: 'execute-api:/*',
+            Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } },
+          },
+        ],
+      };
+      expect(
+        samFindings({
+          Api: samApi({ EndpointConfiguration: 'PRIVATE', DefinitionUri: 's3://specs/api.yaml', Policy: policy }),
+        }),
+      ).toEqual([]);
+      expect(samFindings(translated(policy))).toEqual([]);
+    });
+  });
+});
+
+describe('SAM Domain with EndpointConfiguration PRIVATE (a private custom domain): rule 19 on both forms', () => {
+  const network = {
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.1.0/24' } },
+    Endpoint: {
+      Type: 'AWS::EC2::VPCEndpoint',
+      Properties: {
+        VpcEndpointType: 'Interface',
+        ServiceName: { 'Fn::Sub': 'com.amazonaws.${AWS::Region}.execute-api' },
+        VpcId: { Ref: 'Vpc' },
+        SubnetIds: [{ Ref: 'Subnet' }],
+        PrivateDnsEnabled: true,
+      },
+    },
+  };
+  const env = { Variables: { ORDERS_URL: 'https://api.internal.example.com/orders' } };
+  const vpcConfig = { SubnetIds: [{ Ref: 'Subnet' }], SecurityGroupIds: ['sg-0123456789abcdef0'] };
+  const statement = {
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 'execute-api:Invoke',
+    Resource: 'execute-api:/*',
+    Condition: { StringEquals: { 'aws:SourceVpce': { Ref: 'Endpoint' } } },
+  };
+  const policy = { Version: '2012-10-17', Statement: [statement] };
+  const cert = 'arn:aws:acm:eu-west-1:111122223333:certificate/abc';
+  const sam = (association: boolean) => ({
+    ...network,
+    Api: samApi({
+      EndpointConfiguration: 'PRIVATE',
+      Auth: { ResourcePolicy: { CustomStatements: [statement] } },
+      Domain: {
+        DomainName: 'api.internal.example.com',
+        CertificateArn: cert,
+        EndpointConfiguration: 'PRIVATE',
+        Policy: policy,
+        ...(association ? { AccessAssociation: { VpcEndpointId: { Ref: 'Endpoint' } } } : {}),
+      },
+    }),
+    Caller: fn({}, { VpcConfig: vpcConfig, Environment: env }),
+  });
+  // What the transform writes; the domain's logical id ends in the first 10 hex digits of SHA-1 of its name.
+  const domainId = `ApiGatewayDomainNameV2${createHash('sha1').update('api.internal.example.com').digest('hex').slice(0, 10)}`;
+  const translated = (association: boolean) => ({
+    ...network,
+    Api: {
+      Type: 'AWS::ApiGateway::RestApi',
+      Properties: {
+        EndpointConfiguration: { Types: ['PRIVATE'] },
+        Parameters: { endpointConfigurationTypes: 'PRIVATE' },
+        Body: {
+          swagger: '2.0',
+          info: { version: '1.0', title: { Ref: 'AWS::StackName' } },
+          paths: {},
+          'x-amazon-apigateway-policy': policy,
+        },
+      },
+    },
+    ApiDeployment0123456789: {
+      Type: 'AWS::ApiGateway::Deployment',
+      Properties: { RestApiId: { Ref: 'Api' }, StageName: 'Stage' },
+    },
+    ApiprodStage: {
+      Type: 'AWS::ApiGateway::Stage',
+      Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'ApiDeployment0123456789' }, StageName: 'prod' },
+    },
+    [domainId]: {
+      Type: 'AWS::ApiGateway::DomainNameV2',
+      Properties: {
+        DomainName: 'api.internal.example.com',
+        CertificateArn: cert,
+        EndpointConfiguration: { Types: ['PRIVATE'] },
+        Policy: policy,
+      },
+    },
+    ApiBasePathMapping: {
+      Type: 'AWS::ApiGateway::BasePathMappingV2',
+      Properties: { DomainNameArn: { Ref: domainId }, RestApiId: { Ref: 'Api' }, Stage: { Ref: 'ApiprodStage' } },
+    },
+    ...(association
+      ? {
+          DomainNameAccessAssociation0123456789: {
+            Type: 'AWS::ApiGateway::DomainNameAccessAssociation',
+            Properties: {
+              DomainNameArn: { Ref: domainId },
+              AccessAssociationSourceType: 'VPCE',
+              AccessAssociationSource: { Ref: 'Endpoint' },
+            },
+          },
+        }
+      : {}),
+    Caller: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Runtime: 'python3.12', Handler: 'app.handler', VpcConfig: vpcConfig, Environment: env },
+    },
+  });
+
+  test('reports the caller of a private domain without an access association for its endpoint', () => {
+    const expected = [['PrivateDomainWithoutAccessAssociation', 'Caller', 'noAssociation']];
+    expect(samFindings(sam(false))).toEqual(expected);
+    expect(samFindings(translated(false))).toEqual(expected);
+  });
+
+  test('passes with Domain.AccessAssociation (the DomainNameAccessAssociation it writes)', () => {
+    expect(samFindings(sam(true))).toEqual([]);
+    expect(samFindings(translated(true))).toEqual([]);
   });
 });
