@@ -378,7 +378,12 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
       "Find whether the caller's VPC has an execute-api endpoint with private DNS (aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<region>.execute-api).",
       'Call the public API on a custom domain published with an A/AAAA alias record, or turn private DNS off and call private APIs on their endpoint-specific hostnames.',
     ],
-    rules: ['PrivateDnsShadowsPublicApi', 'PrivateDnsShadowsUnknownApi', 'RegionalDomainCnameRecord'],
+    rules: [
+      'PrivateDnsShadowsPublicApi',
+      'PrivateDnsShadowsUnknownApi',
+      'PrivateZoneHidesHostname',
+      'RegionalDomainCnameRecord',
+    ],
     source: 'https://repost.aws/knowledge-center/api-gateway-vpc-connections',
   },
   {

@@ -297,6 +297,8 @@ const REGIONAL_DOMAIN_TYPES = new Set(['AWS::ApiGateway::DomainName', 'AWS::ApiG
 /** How each VPC of the app answers names: built once, each VPC's competitors gathered on first use. */
 export class ResolutionIndex {
   private readonly zones = new Map<string, PrivateZone & { records: ZoneRecord[]; maybeRecords: ZoneRecord[] }>();
+  /** The private zone each record sits in, by `resource key|location`, where the app names one zone. */
+  private readonly zoneByRecord = new Map<string, PrivateZone>();
   /** Competitors by VPC id; those whose VPC cannot be told apply to every VPC. */
   private readonly byVpc = new Map<string, Competitor[]>();
   private readonly everyVpc: Competitor[] = [];
@@ -321,6 +323,15 @@ export class ResolutionIndex {
   /** Where `name` resolves inside `vpc`. */
   public resolve(vpc: VpcRef, name: DnsName): Resolution {
     return this.resolveAt(vpc, name, 0, false);
+  }
+
+  /**
+   * The private hosted zone of the app that a record sits in (`location`: `Properties`, or
+   * `Properties.RecordSets.<i>` of a RecordSetGroup); undefined for a record of a public zone, of a
+   * zone made outside the app, or of a `HostedZoneName` that more than one zone of the app has.
+   */
+  public privateZoneOf(resource: ResourceNode, location: string): PrivateZone | undefined {
+    return this.zoneByRecord.get(`${resource.key}|${location}`);
   }
 
   private resolveAt(vpc: VpcRef, name: DnsName, depth: number, zonesOnly: boolean): Resolution {
@@ -493,6 +504,7 @@ export class ResolutionIndex {
       if (zoneId instanceof ResRef) {
         const zone = this.zones.get(zoneId.key);
         if (zone) (resource.conditional ? zone.maybeRecords : zone.records).push(record);
+        if (zone) this.zoneByRecord.set(`${resource.key}|${location}`, zone);
         return;
       }
       // A literal or parameter zone id names a zone made outside this app: none of ours.
@@ -501,6 +513,7 @@ export class ResolutionIndex {
       keys.forEach((k) => {
         const zone = this.zones.get(k);
         if (zone) (keys.length === 1 && !resource.conditional ? zone.records : zone.maybeRecords).push(record);
+        if (zone && keys.length === 1) this.zoneByRecord.set(`${resource.key}|${location}`, zone);
       });
     };
     for (const r of this.graph.ofType('AWS::Route53::RecordSet')) {

@@ -60,6 +60,11 @@ export enum ApiReachabilityRule {
    * access association at all.
    */
   PRIVATE_DOMAIN_WITHOUT_ACCESS_ASSOCIATION = 'ApiReachability-PrivateDomainWithoutAccessAssociation',
+  /**
+   * A caller calls an API by a name that a private hosted zone associated with its VPC covers but holds no record for, or
+   * that the zone answers with a CNAME to an execute-api name its VPC resolves to an execute-api endpoint.
+   */
+  PRIVATE_ZONE_HIDES_HOSTNAME = 'ApiReachability-PrivateZoneHidesHostname',
   /** A caller of a public API sits only in subnets with no route to the internet. */
   PUBLIC_API_CALLER_WITHOUT_EGRESS = 'ApiReachability-PublicApiCallerWithoutEgress',
   /**

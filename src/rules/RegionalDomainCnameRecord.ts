@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiHostname, literalName, regionalDomainHostname } from '../facts';
+import { RecordFact, Resolution, apiHostname, literalName, regionalDomainHostname } from '../facts';
 import { callerLabel, domainLabel, apiLabel, displayName, resolutionLabel, resolutionResources } from './labels';
 
 type Messages = 'cname' | 'cnameShadowed';
@@ -57,9 +57,32 @@ export default defineRule<Messages>({
         ...facts.callsThrough.through(record),
         ...(t.domain ? facts.callsThrough.through(t.domain) : []),
       ];
+      // A record of a private hosted zone is only seen by the VPCs the zone is associated with, and a caller
+      // there that a CNAME to a regional domain's d-… name sends to an endpoint is rule 20's
+      // (PrivateZoneHidesHostname): this rule leaves it that caller, and then reports nothing for the record
+      // unless another caller is shadowed through it.
+      const inPrivateZone = facts.resolution.privateZoneOf(record.resource, record.location) !== undefined;
+      let leftToRule20 = false;
       let shadowed: Report<Messages> | undefined;
       for (const l of callers) {
         if (!l.caller.vpc || l.caller.resource.conditional) continue;
+        if (record.name) {
+          // The record only answers where the caller's VPC resolves its name through public DNS (this rule) or
+          // through this very record in a private zone (rule 20's). Elsewhere (a zone of the VPC hides the name,
+          // which is rule 20's too, or answers it with another record) the caller never reads this record.
+          const own = facts.resolution.resolve(l.caller.vpc, literalName(record.name));
+          if (throughRecord(own, record)) {
+            // Rule 20 reports a CNAME to a regional domain's d-… name; a CNAME to a default hostname stays here.
+            if (own.kind === 'endpoint' && (t.domain || t.host?.startsWith('d-'))) {
+              leftToRule20 = true;
+              continue;
+            }
+          } else if (inPrivateZone || own.kind !== 'public' || own.steps.length > 0) {
+            continue;
+          }
+        } else if (inPrivateZone) {
+          continue;
+        }
         const resolved = facts.resolution.resolve(l.caller.vpc, targetName);
         if (resolved.kind !== 'endpoint') continue;
         shadowed = {
@@ -80,6 +103,7 @@ export default defineRule<Messages>({
         };
         break;
       }
+      if (!shadowed && leftToRule20) continue;
       reports.push(
         shadowed ?? {
           messageId: 'cname',
@@ -94,3 +118,13 @@ export default defineRule<Messages>({
     return reports;
   },
 });
+
+/** Whether a resolution goes through this record of a private hosted zone. */
+function throughRecord(r: Resolution, record: RecordFact): boolean {
+  return (
+    r.kind !== 'unknown' &&
+    r.steps.some(
+      (s) => s.kind === 'zone' && s.record?.resource === record.resource && s.record.location === record.location,
+    )
+  );
+}

@@ -14,6 +14,7 @@ import PrivateApiWithoutResourcePolicy from './PrivateApiWithoutResourcePolicy';
 import PrivateDnsShadowsPublicApi from './PrivateDnsShadowsPublicApi';
 import PrivateDnsShadowsUnknownApi from './PrivateDnsShadowsUnknownApi';
 import PrivateDomainWithoutAccessAssociation from './PrivateDomainWithoutAccessAssociation';
+import PrivateZoneHidesHostname from './PrivateZoneHidesHostname';
 import PublicApiCallerWithoutEgress from './PublicApiCallerWithoutEgress';
 import RegionalDomainCnameRecord from './RegionalDomainCnameRecord';
 import ResourcePolicyDeniesAll from './ResourcePolicyDeniesAll';
@@ -35,6 +36,7 @@ export const RULES: ReadonlyArray<Rule> = [
   PrivateDnsShadowsPublicApi,
   PrivateDnsShadowsUnknownApi,
   PrivateDomainWithoutAccessAssociation,
+  PrivateZoneHidesHostname,
   PublicApiCallerWithoutEgress,
   RegionalDomainCnameRecord,
   ResourcePolicyDeniesAll,

@@ -45,6 +45,7 @@ describe('the rule catalog', () => {
       ['ApiReachability-PrivateDnsShadowsPublicApi', 'error'],
       ['ApiReachability-PrivateDnsShadowsUnknownApi', 'warning'],
       ['ApiReachability-PrivateDomainWithoutAccessAssociation', 'error'],
+      ['ApiReachability-PrivateZoneHidesHostname', 'error'],
       ['ApiReachability-PublicApiCallerWithoutEgress', 'error'],
       ['ApiReachability-RegionalDomainCnameRecord', 'warning'],
       ['ApiReachability-ResourcePolicyDeniesAll', 'error'],
