@@ -464,8 +464,9 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
     check: [
       'Read the resource policy of the API (aws apigateway get-rest-api --rest-api-id <api-id> --region <region> --query policy) and find the Deny that matches.',
       'A change of the resource policy takes effect only with a new deployment of the API.',
+      'If the API or its custom domain is dual-stack, a client connecting over IPv6 has an IPv6 aws:SourceIp: check that a NotIpAddress Deny lists its range.',
     ],
-    rules: ['ResourcePolicyDeniesAll', 'PrivateApiPolicyExcludesCaller'],
+    rules: ['ResourcePolicyDeniesAll', 'PrivateApiPolicyExcludesCaller', 'DualStackPolicyIpv4Only'],
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html',
   },
   {
@@ -489,8 +490,14 @@ export const FORBIDDEN_CAUSES: ReadonlyArray<ForbiddenCause> = [
     check: [
       'Read the resource policy of the API (aws apigateway get-rest-api --rest-api-id <api-id> --region <region> --query policy) and find the Allow that should match <api-resource-arn> (principal "*", the endpoint or VPC of the caller).',
       "For a private API, check the aws:SourceVpce / aws:SourceVpc values against the caller's endpoint and VPC; deploy again after a change.",
+      'If the API or its custom domain is dual-stack, a client connecting over IPv6 has an IPv6 aws:SourceIp: check that the Allow lists its range.',
     ],
-    rules: ['PrivateApiWithoutResourcePolicy', 'PrivateApiPolicyExcludesCaller', 'ResourcePolicyExcludesAnonymous'],
+    rules: [
+      'PrivateApiWithoutResourcePolicy',
+      'PrivateApiPolicyExcludesCaller',
+      'ResourcePolicyExcludesAnonymous',
+      'DualStackPolicyIpv4Only',
+    ],
     source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html',
   },
   {

@@ -25,6 +25,7 @@ export * from './egress';
 export * from './policies';
 export * from './endpoints';
 export * from './guard';
+export * from './ip-address-type';
 export * from './records';
 export * from './resolution';
 export * from './roles';

@@ -671,6 +671,10 @@ class SamExpansion {
     const hash = sha1(typeof name === 'string' ? name : stableJson(name)).slice(0, 10);
     const domainId = `${isPrivate ? 'ApiGatewayDomainNameV2' : 'ApiGatewayDomainName'}${hash}`;
     const props: Obj = { DomainName: name, EndpointConfiguration: { Types: [endpoint] } };
+    // `Domain.IpAddressType` goes to the domain's EndpointConfiguration (SAM's api_domain_ipaddresstype fixtures).
+    if (own(domain, 'IpAddressType') !== undefined) {
+      (props.EndpointConfiguration as Obj).IpAddressType = own(domain, 'IpAddressType');
+    }
     for (const k of ['MutualTlsAuthentication', 'SecurityPolicy', 'Policy']) {
       if (own(domain, k) !== undefined) props[k] = own(domain, k);
     }

@@ -21,6 +21,11 @@ export enum ApiReachabilityRule {
    * disabled and no custom domain of the app maps the API.
    */
   DEFAULT_ENDPOINT_DISABLED_BUT_CALLED = 'ApiReachability-DefaultEndpointDisabledButCalled',
+  /**
+   * An API accepts IPv6 (it, or a custom domain that maps it, is dual-stack) while its resource policy admits callers only
+   * from IPv4 aws:SourceIp ranges.
+   */
+  DUAL_STACK_POLICY_IPV4_ONLY = 'ApiReachability-DualStackPolicyIpv4Only',
   /** An execute-api endpoint's own policy leaves out a private API that callers of the app reach through it. */
   EXECUTE_API_ENDPOINT_POLICY_BLOCKS = 'ApiReachability-ExecuteApiEndpointPolicyBlocks',
   /**

@@ -4,6 +4,7 @@ import CustomDomainUrlIncludesStage from './CustomDomainUrlIncludesStage';
 import CustomDomainWithoutMapping from './CustomDomainWithoutMapping';
 import DefaultEndpointDisabledButCalled from './DefaultEndpointDisabledButCalled';
 import { Rule } from './define-rule';
+import DualStackPolicyIpv4Only from './DualStackPolicyIpv4Only';
 import ExecuteApiEndpointPolicyBlocks from './ExecuteApiEndpointPolicyBlocks';
 import IamAuthCallerNotGranted from './IamAuthCallerNotGranted';
 import MutualTlsDefaultEndpointOpen from './MutualTlsDefaultEndpointOpen';
@@ -26,6 +27,7 @@ export const RULES: ReadonlyArray<Rule> = [
   CustomDomainUrlIncludesStage,
   CustomDomainWithoutMapping,
   DefaultEndpointDisabledButCalled,
+  DualStackPolicyIpv4Only,
   ExecuteApiEndpointPolicyBlocks,
   IamAuthCallerNotGranted,
   MutualTlsDefaultEndpointOpen,

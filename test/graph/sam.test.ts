@@ -125,6 +125,27 @@ describe('SAM expansion: resources and logical ids', () => {
     });
     expect(r.Apiv2BasePathMapping.Properties.BasePath).toBe('v2');
   });
+
+  test("IpAddressType of the API and of its Domain goes to each one's EndpointConfiguration", () => {
+    const r = expand({
+      Api: api({
+        EndpointConfiguration: { Type: 'REGIONAL', IpAddressType: 'dualstack' },
+        Domain: {
+          DomainName: 'api.example.com',
+          CertificateArn: 'c',
+          EndpointConfiguration: 'REGIONAL',
+          IpAddressType: 'dualstack',
+        },
+      }),
+      Plain: api({ Domain: { DomainName: 'plain.example.com', CertificateArn: 'c' } }),
+    });
+    expect(r.Api.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'], IpAddressType: 'dualstack' });
+    const domains = Object.values(r).filter((x: Json) => x.Type === 'AWS::ApiGateway::DomainName') as Json[];
+    expect(domains.map((d) => [d.Properties.DomainName, d.Properties.EndpointConfiguration])).toEqual([
+      ['api.example.com', { Types: ['REGIONAL'], IpAddressType: 'dualstack' }],
+      ['plain.example.com', { Types: ['REGIONAL'] }],
+    ]);
+  });
 });
 
 describe('SAM expansion: methods and auth in the body', () => {

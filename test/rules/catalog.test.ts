@@ -35,6 +35,7 @@ describe('the rule catalog', () => {
       ['ApiReachability-CustomDomainUrlIncludesStage', 'warning'],
       ['ApiReachability-CustomDomainWithoutMapping', 'error'],
       ['ApiReachability-DefaultEndpointDisabledButCalled', 'error'],
+      ['ApiReachability-DualStackPolicyIpv4Only', 'warning'],
       ['ApiReachability-ExecuteApiEndpointPolicyBlocks', 'error'],
       ['ApiReachability-IamAuthCallerNotGranted', 'error'],
       ['ApiReachability-MutualTlsDefaultEndpointOpen', 'warning'],

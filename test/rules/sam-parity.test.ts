@@ -38,6 +38,13 @@ describe('SAM templates and their translated CloudFormation give the same findin
         ['DefaultEndpointDisabledButCalled', 'Chat', 'Chat'],
       ],
     ],
+    [
+      'dual-stack-policy',
+      [
+        ['DualStackPolicyIpv4Only', 'Orders', 'Orders'],
+        ['DualStackPolicyIpv4Only', 'Pets', 'ApiGatewayDomainName624f502b3c'],
+      ],
+    ],
   ])('%s', (name, expected) => {
     expect(placed(samFile(name))).toEqual(expected);
     expect(placed(cfnFile(name))).toEqual(expected);
