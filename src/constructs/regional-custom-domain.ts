@@ -143,11 +143,25 @@ export interface RegionalCustomDomainProps {
   readonly disableDefaultEndpoints?: boolean;
 
   /**
+   * The IP address types the domain answers: `IPV4`, or `DUAL_STACK` (IPv4 and IPv6).
+   *
+   * The AAAA alias record is published only for a dual-stack domain: an AAAA alias to an IPv4-only domain
+   * has no address to answer with. Mind the APIs' resource policies: over IPv6, `aws:SourceIp` is an IPv6
+   * address, so a policy that lists only IPv4 ranges denies those callers.
+   *
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html
+   * @default - `DUAL_STACK`, or what the deprecated `ipv6` says (`false`: `IPV4`)
+   */
+  readonly ipAddressType?: apigateway.IpAddressType;
+
+  /**
    * Whether the domain also answers over IPv6.
    *
    * When true, the domain's IP address type is `dualstack` and an AAAA alias record is published next to
    * the A alias record.
    *
+   * @deprecated use `ipAddressType` (`true` is `IpAddressType.DUAL_STACK`, `false` is `IpAddressType.IPV4`);
+   * giving both with different meanings throws `IpAddressTypeConflict`.
    * @default true
    */
   readonly ipv6?: boolean;
@@ -196,7 +210,7 @@ export class RegionalCustomDomain extends Construct {
 
   /**
    * The Route 53 records that publish the domain: the A alias record, then the AAAA alias record when
-   * `ipv6` is on. Never a CNAME.
+   * the domain is dual-stack. Never a CNAME.
    */
   public get records(): route53.IRecordSet[] {
     return [...this.publishedRecords];
@@ -206,6 +220,11 @@ export class RegionalCustomDomain extends Construct {
    * The URL of the domain root, `https://<domainName>/`.
    */
   public readonly url: string;
+
+  /**
+   * The IP address types the domain answers (`ipv4` or `dualstack`).
+   */
+  public readonly ipAddressType: apigateway.IpAddressType;
 
   private readonly securityPolicy?: apigateway.SecurityPolicy;
   private readonly mtls: boolean;
@@ -248,15 +267,15 @@ export class RegionalCustomDomain extends Construct {
     this.domainName = domain.domainName;
     this.url = urlOf(this.domainName);
 
-    const ipv6 = props.ipv6 ?? true;
-    if (ipv6) {
-      // The DomainName L2 has no ipAddressType prop; the L1 does. An AAAA alias only gets answers when the
-      // domain is dualstack ("The default IP address type ... for public APIs is IPv4").
-      // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html
-      const cfn = domain.node.defaultChild;
-      if (cfn && apigateway.CfnDomainName.isCfnDomainName(cfn)) {
-        cfn.addPropertyOverride('EndpointConfiguration.IpAddressType', 'dualstack');
-      }
+    const ipAddressType = this.resolveIpAddressType(props);
+    this.ipAddressType = ipAddressType;
+    const ipv6 = ipAddressType === apigateway.IpAddressType.DUAL_STACK;
+    // The DomainName L2 has no ipAddressType prop; the L1 does. Written out either way: an AAAA alias only
+    // gets answers when the domain is dualstack ("The default IP address type ... for public APIs is IPv4").
+    // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html
+    const cfn = domain.node.defaultChild;
+    if (cfn && apigateway.CfnDomainName.isCfnDomainName(cfn)) {
+      cfn.addPropertyOverride('EndpointConfiguration.IpAddressType', ipAddressType);
     }
 
     // Alias records, never a CNAME: see the class documentation.
@@ -273,6 +292,25 @@ export class RegionalCustomDomain extends Construct {
         }),
       );
     }
+  }
+
+  /** `ipAddressType`, else the deprecated `ipv6`, else dual-stack; throws when the two disagree. */
+  private resolveIpAddressType(props: RegionalCustomDomainProps): apigateway.IpAddressType {
+    const fromIpv6 =
+      props.ipv6 === undefined
+        ? undefined
+        : props.ipv6
+          ? apigateway.IpAddressType.DUAL_STACK
+          : apigateway.IpAddressType.IPV4;
+    if (props.ipAddressType !== undefined && fromIpv6 !== undefined && props.ipAddressType !== fromIpv6) {
+      fail(this, {
+        code: 'IpAddressTypeConflict',
+        message: `ipAddressType is '${props.ipAddressType}' but the deprecated ipv6 is ${props.ipv6}, which means '${fromIpv6}'.`,
+        fix: 'Remove `ipv6` and keep only `ipAddressType`.',
+        see: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html',
+      });
+    }
+    return props.ipAddressType ?? fromIpv6 ?? apigateway.IpAddressType.DUAL_STACK;
   }
 
   /**

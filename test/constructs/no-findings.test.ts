@@ -70,7 +70,7 @@ const APPS: Array<[string, () => App]> = [
             'Cert',
             'arn:aws:acm:eu-west-1:111111111111:certificate/x',
           ),
-          ipv6: false,
+          ipAddressType: apigateway.IpAddressType.IPV4,
           mtls: { bucket: new s3.Bucket(stack, 'TrustStore'), key: 'truststore.pem' },
         });
         domain.addRestApi(restApi(stack, 'Payments'), { basePath: 'payments/v1' });
@@ -78,6 +78,20 @@ const APPS: Array<[string, () => App]> = [
         const fn = handler(stack, 'Caller', { vpc: network });
         fn.addEnvironment('PAYMENTS_URL', domain.urlFor('payments/v1'));
         fn.addEnvironment('ORDERS_URL', domain.url);
+      }),
+  ],
+  [
+    'RegionalCustomDomain: dual-stack (ipAddressType), A and AAAA alias records, called from a private-DNS VPC',
+    () =>
+      app(ENV.region, (stack) => {
+        const network = privateDnsVpc(stack);
+        const domain = new RegionalCustomDomain(stack, 'ApiDomain', {
+          domainName: 'payments.example.com',
+          hostedZone: publicZone(stack),
+          ipAddressType: apigateway.IpAddressType.DUAL_STACK,
+        });
+        domain.addRestApi(restApi(stack, 'Payments'), { basePath: 'v1' });
+        handler(stack, 'Caller', { vpc: network }).addEnvironment('PAYMENTS_URL', domain.urlFor('v1'));
       }),
   ],
   ...[EdgeRecordType.A_ALIAS, EdgeRecordType.CNAME].map((recordType): [string, () => App] => [

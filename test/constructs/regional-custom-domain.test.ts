@@ -71,8 +71,40 @@ describe('RegionalCustomDomain', () => {
     expect(domain.records.map((r) => r.node.path)).toEqual(['Stack/ApiDomain/AliasRecord']);
     template.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A' });
     template.hasResourceProperties('AWS::ApiGateway::DomainName', {
-      EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: Match.absent() },
+      EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: 'ipv4' },
     });
+  });
+
+  test.each([
+    [apigateway.IpAddressType.IPV4, 'ipv4', ['A']],
+    [apigateway.IpAddressType.DUAL_STACK, 'dualstack', ['A', 'AAAA']],
+  ])('ipAddressType %s: writes the type and an AAAA alias only when dual-stack', (ipAddressType, written, types) => {
+    const stack = newStack();
+    const domain = domainIn(stack, { ipAddressType });
+
+    const template = Template.fromStack(stack);
+    expect(domain.ipAddressType).toBe(written);
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: written },
+    });
+    const records = Object.values(template.findResources('AWS::Route53::RecordSet')).map(
+      (r) => (r as { Properties: { Type: string } }).Properties.Type,
+    );
+    expect(records.sort()).toEqual(types);
+  });
+
+  test('accepts the deprecated ipv6 when it agrees with ipAddressType', () => {
+    const stack = newStack();
+    const domain = domainIn(stack, { ipAddressType: apigateway.IpAddressType.IPV4, ipv6: false });
+    expect(domain.records).toHaveLength(1);
+  });
+
+  test.each([
+    [apigateway.IpAddressType.IPV4, true],
+    [apigateway.IpAddressType.DUAL_STACK, false],
+  ])('throws IpAddressTypeConflict for ipAddressType %s with ipv6 %s', (ipAddressType, ipv6) => {
+    const stack = newStack();
+    expect(() => domainIn(stack, { ipAddressType, ipv6 })).toThrow(/^IpAddressTypeConflict: \[Stack\/ApiDomain\]/);
   });
 
   test('maps a REST API and an HTTP API on one domain with API Gateway V2 API mappings', () => {
