@@ -16,6 +16,7 @@ import {
   Caller,
   DomainFact,
   routingModeName,
+  routesAllKnown,
   DomainMapping,
   ExecuteApiEndpoint,
   Facts,
@@ -868,8 +869,7 @@ type MappingChoice =
 export function selectedMapping(l: CallLink): MappingChoice {
   const d = l.domain;
   if (l.via !== 'domain' || !d || !l.api) return { kind: 'unknown' };
-  if (!l.path || d.mappingsUncertain || d.routingMode === undefined) return { kind: 'unknown' };
-  if (new Set(d.mappings.map((m) => m.resource)).size !== d.mappingResources.length) return { kind: 'unknown' };
+  if (!l.path || d.routingMode === undefined || !routesAllKnown(d)) return { kind: 'unknown' };
   const literalPrefix: string[] = [];
   for (const seg of l.path) {
     if (typeof seg !== 'string') break;

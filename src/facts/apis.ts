@@ -15,6 +15,7 @@
  * a literal (then both kinds of route count).
  */
 import { FactGuard } from './guard';
+import { IpAddressType, apiIpAddressType, domainIpAddressType } from './ip-address-type';
 import { Policy, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, at, bool, isObject, list, literal } from '../graph/values';
@@ -31,6 +32,8 @@ export interface ApiFact {
   /** True for public APIs, false for private ones, undefined when unknown. */
   readonly isPublic?: boolean;
   readonly region?: string;
+  /** Which IP address families its default endpoint accepts (`IpAddressType`; see ip-address-type.ts). */
+  readonly ipAddressType: IpAddressType | 'unknown';
 }
 
 /** A custom domain name defined in the app. */
@@ -56,6 +59,8 @@ export interface DomainFact {
   readonly routingMode?: RoutingMode;
   /** Mappings and routing rules that name this domain but that its routing mode ignores. */
   readonly ignoredRoutes: ResourceNode[];
+  /** Which IP address families the domain accepts (`IpAddressType`; see ip-address-type.ts). */
+  readonly ipAddressType: IpAddressType | 'unknown';
   /** Whether the domain requires mutual TLS (`MutualTlsAuthentication`). */
   readonly mtls: boolean;
   /** A private domain's resource policy (`AWS::ApiGateway::DomainNameV2` `Policy`). */
@@ -103,10 +108,18 @@ export interface DomainMapping {
   readonly stripBasePath?: boolean;
 }
 
-/** The name of a domain's routing mode, as its resource type spells it. */
-export function routingModeName(d: DomainFact): string {
+/**
+ * Whether every route of a domain that its routing mode uses is known: each mapping or routing rule
+ * that names it leads to an API of the app, and no route of the app may name it unseen.
+ */
+export function routesAllKnown(d: DomainFact): boolean {
+  return !d.mappingsUncertain && new Set(d.mappings.map((m) => m.resource)).size === d.mappingResources.length;
+}
+
+/** The name of a domain's routing mode (or of another mode for it), as its resource type spells it. */
+export function routingModeName(d: DomainFact, mode: RoutingMode | undefined = d.routingMode): string {
   const v1 = d.resource.type.startsWith('AWS::ApiGateway::');
-  switch (d.routingMode) {
+  switch (mode) {
     case 'rules-only':
       return 'ROUTING_RULE_ONLY';
     case 'rules-then-mappings':
@@ -162,12 +175,21 @@ export function readApis(graph: ResourceGraph, guard = new FactGuard()): ApiFact
       switch (r.type) {
         case 'AWS::ApiGateway::RestApi': {
           const type = restEndpointType(r.properties);
-          return { resource: r, kind: 'REST', endpointType: type, isPublic: type && type !== 'PRIVATE', region };
+          const ipAddressType = apiIpAddressType({ resource: r, endpointType: type });
+          return {
+            resource: r,
+            kind: 'REST',
+            endpointType: type,
+            isPublic: type && type !== 'PRIVATE',
+            region,
+            ipAddressType,
+          };
         }
         default: {
           const protocol = literal(r.properties.ProtocolType);
           const kind: ApiKind = protocol === 'WEBSOCKET' ? 'WEBSOCKET' : 'HTTP';
-          return { resource: r, kind, endpointType: 'REGIONAL', isPublic: true, region };
+          const ipAddressType = apiIpAddressType({ resource: r, endpointType: 'REGIONAL' });
+          return { resource: r, kind, endpointType: 'REGIONAL', isPublic: true, region, ipAddressType };
         }
       }
     },
@@ -260,6 +282,7 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
       apis: [] as ApiFact[],
       mappings: [] as DomainMapping[],
       routingMode: routingModeOf(r.properties.RoutingMode),
+      ipAddressType: domainIpAddressType({ resource: r, version }),
       ignoredRoutes: [] as ResourceNode[],
       mtls: r.properties.MutualTlsAuthentication !== undefined,
       policy: parsePolicy(r.properties.Policy),

@@ -19,15 +19,15 @@
  * set (the default depends on it). In a policy: a statement that cannot be read, an action or a
  * source address that is not literal, or a condition on `aws:SourceIp` with a set prefix.
  */
-import { ApiFact, DomainFact } from './apis';
-import { Policy, PolicyStatement, wildcardMatch } from './policies';
+import type { ApiFact, DomainFact } from './apis';
+import { Policy, PolicyStatement, actionCovered } from './policies';
 import { Value, at, isObject, list, literal } from '../graph/values';
 
 /** The IP address families that can invoke an API or a custom domain name. */
 export type IpAddressType = 'ipv4' | 'dualstack';
 
 /** The IP address type of an API's default endpoint. */
-export function apiIpAddressType(api: ApiFact): IpAddressType | 'unknown' {
+export function apiIpAddressType(api: Pick<ApiFact, 'resource' | 'endpointType'>): IpAddressType | 'unknown' {
   const props = api.resource.properties;
   if (api.resource.type === 'AWS::ApiGatewayV2::Api') return typeOf(props.IpAddressType, 'ipv4');
   const cfg = props.EndpointConfiguration;
@@ -37,7 +37,7 @@ export function apiIpAddressType(api: ApiFact): IpAddressType | 'unknown' {
 }
 
 /** The IP address type of a custom domain name (for a v2 domain, dual-stack when one of its configurations is). */
-export function domainIpAddressType(domain: DomainFact): IpAddressType | 'unknown' {
+export function domainIpAddressType(domain: Pick<DomainFact, 'resource' | 'version'>): IpAddressType | 'unknown' {
   const r = domain.resource;
   if (r.type === 'AWS::ApiGatewayV2::DomainName') {
     const configs = r.properties.DomainNameConfigurations;
@@ -83,7 +83,7 @@ export function ipv4OnlyPolicy(policy: Policy): Ipv4OnlyPolicy | undefined {
   const invoke: PolicyStatement[] = [];
   for (const s of policy) {
     if (s.unreadable) return undefined;
-    const covers = coversInvoke(s);
+    const covers = actionCovered(s, 'execute-api:Invoke');
     if (covers === 'unknown') return undefined;
     if (covers) invoke.push(s);
   }
@@ -101,14 +101,6 @@ export function ipv4OnlyPolicy(policy: Policy): Ipv4OnlyPolicy | undefined {
     for (const x of r) if (!ranges.includes(x)) ranges.push(x);
   }
   return { kind: 'allow', statements: allows, ranges };
-}
-
-/** Whether a statement applies to `execute-api:Invoke`. */
-function coversInvoke(s: PolicyStatement): boolean | 'unknown' {
-  const any = s.actions.map((a) => wildcardMatch(a, 'execute-api:Invoke', true));
-  const hit = any.includes(true) ? true : any.includes('unknown') ? 'unknown' : false;
-  if (hit === 'unknown') return 'unknown';
-  return s.notActions ? !hit : hit;
 }
 
 /**

@@ -331,7 +331,8 @@ function principalMatches(s: PolicyStatement, p: RequestPrincipal): Tri {
   return s.notPrincipal ? not(covered) : covered;
 }
 
-function actionCovered(s: PolicyStatement, action: string): Tri {
+/** Whether a statement applies to an action (its `Action`, or everything outside its `NotAction`). */
+export function actionCovered(s: PolicyStatement, action: string): Tri {
   const any = or(...s.actions.map((a) => wildcardMatch(a, action, true)));
   return s.notActions ? not(any) : any;
 }

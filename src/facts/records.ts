@@ -24,6 +24,14 @@ export interface RecordTarget {
   readonly hostRegion?: string;
 }
 
+/**
+ * Whether a record's target is a regional custom domain's own name (`d-….execute-api…`: the domain's
+ * `RegionalDomainName`, or such a literal), the name a CNAME must not point at from inside a private-DNS VPC.
+ */
+export function isRegionalDomainTarget(t: RecordTarget): boolean {
+  return t.domain ? t.domain.endpointType === 'REGIONAL' : t.host?.startsWith('d-') === true;
+}
+
 /** One DNS record of the app. */
 export interface RecordFact {
   readonly resource: ResourceNode;

@@ -51,14 +51,13 @@ export default defineRule<Messages>({
         });
         continue;
       }
-      const v1 = d.resource.type.startsWith('AWS::ApiGateway::');
       reports.push({
         messageId: d.routingMode === 'mappings-only' ? 'rulesIgnored' : 'mappingsIgnored',
         data: {
           domain: domainLabel(d),
           mode: routingModeName(d),
           routes: d.ignoredRoutes.map(displayName).sort().join(', '),
-          both: v1 ? 'ROUTING_RULE_THEN_BASE_PATH_MAPPING' : 'ROUTING_RULE_THEN_API_MAPPING',
+          both: routingModeName(d, 'rules-then-mappings'),
         },
         resource: d.resource,
         related: [...d.ignoredRoutes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),

@@ -1,6 +1,6 @@
 import { defineRule, Report } from './define-rule';
 import { apiLabel, domainLabel } from './labels';
-import { apiIpAddressType, domainIpAddressType, ipv4OnlyPolicy } from '../facts';
+import { DomainFact, DomainMapping, ipv4OnlyPolicy } from '../facts';
 
 type Messages = 'allowIpv4Only' | 'denyOutsideIpv4';
 
@@ -39,6 +39,18 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
+    // The dual-stack domains that map each API, with their mappings of it: one walk over the domains.
+    const dualStackWays = new Map<string, Array<{ domain: DomainFact; mappings: DomainMapping[] }>>();
+    for (const domain of facts.domains) {
+      if (domain.resource.conditional || domain.version === 'private' || domain.ipAddressType !== 'dualstack') continue;
+      for (const api of domain.apis) {
+        const mappings = domain.mappings.filter((m) => m.api === api && !m.resource.conditional);
+        if (mappings.length === 0) continue;
+        const ways = dualStackWays.get(api.resource.key) ?? [];
+        ways.push({ domain, mappings });
+        dualStackWays.set(api.resource.key, ways);
+      }
+    }
     for (const api of facts.apis) {
       // Only REST APIs have resource policies. Private ones are reached through interface VPC endpoints, where a
       // policy tells callers apart by endpoint and VPC (aws:SourceVpce, aws:SourceVpc), not by public source address.
@@ -51,7 +63,7 @@ export default defineRule<Messages>({
       const messageId: Messages = gate.kind === 'allow' ? 'allowIpv4Only' : 'denyOutsideIpv4';
       const ranges = rangesLabel(gate.ranges);
       // The way in over IPv6: the API's own default endpoint (unless disabled), and each dual-stack domain that maps it.
-      if (d.defaultEndpointDisabled === false && apiIpAddressType(api) === 'dualstack') {
+      if (d.defaultEndpointDisabled === false && api.ipAddressType === 'dualstack') {
         reports.push({
           messageId,
           data: {
@@ -66,10 +78,7 @@ export default defineRule<Messages>({
           location: d.policyLocation,
         });
       }
-      for (const domain of facts.domains) {
-        if (domain.resource.conditional || domain.version === 'private') continue;
-        const mappings = domain.mappings.filter((m) => m.api === api && !m.resource.conditional);
-        if (mappings.length === 0 || domainIpAddressType(domain) !== 'dualstack') continue;
+      for (const { domain, mappings } of dualStackWays.get(api.resource.key) ?? []) {
         reports.push({
           messageId,
           data: {

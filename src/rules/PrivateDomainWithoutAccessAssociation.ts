@@ -16,6 +16,7 @@ import {
   domainHostname,
   evaluate,
   principalOf,
+  routesAllKnown,
   throughEndpoint,
 } from '../facts';
 
@@ -132,15 +133,14 @@ export default defineRule<Messages>({
       // The last link: the private API that the domain maps checks its own policy with the same endpoint.
       // Only where the domain leads to that one API (which of several a URL selects is the report's business).
       const api = link.api;
-      const single =
-        domain.apis.length === 1 &&
-        new Set(domain.mappings.map((m) => m.resource)).size === domain.mappingResources.length;
+      const single = domain.apis.length === 1 && routesAllKnown(domain);
       if (!api || !single || api.endpointType !== 'PRIVATE' || api.resource.conditional) continue;
       const details = facts.apiDetails.get(api.resource.key);
-      if (!details || details.policy === undefined || details.policy === 'unknown') continue; // no policy: rule 5's
+      const apiPolicy = details?.policy;
+      if (!details || apiPolicy === undefined || apiPolicy === 'unknown') continue; // no policy: rule 5's
       const open = endpoints.filter((_, i) => decisions[i] !== 'implicit-deny' && decisions[i] !== 'explicit-deny');
       const byApi = open.map((e) =>
-        evaluate(details.policy as Exclude<typeof details.policy, 'unknown' | undefined>, {
+        evaluate(apiPolicy, {
           action: 'execute-api:Invoke',
           resource: coversApi(api),
           principal: principalOf(caller, details.allMethodsUnsigned),

@@ -1,5 +1,12 @@
 import { defineRule, Report } from './define-rule';
-import { RecordFact, Resolution, apiHostname, literalName, regionalDomainHostname } from '../facts';
+import {
+  RecordFact,
+  Resolution,
+  apiHostname,
+  isRegionalDomainTarget,
+  literalName,
+  regionalDomainHostname,
+} from '../facts';
 import { callerLabel, domainLabel, apiLabel, displayName, resolutionLabel, resolutionResources } from './labels';
 
 type Messages = 'cname' | 'cnameShadowed';
@@ -73,7 +80,7 @@ export default defineRule<Messages>({
           const own = facts.resolution.resolve(l.caller.vpc, literalName(record.name));
           if (throughRecord(own, record)) {
             // Rule 20 reports a CNAME to a regional domain's d-… name; a CNAME to a default hostname stays here.
-            if (own.kind === 'endpoint' && (t.domain || t.host?.startsWith('d-'))) {
+            if (own.kind === 'endpoint' && isRegionalDomainTarget(t)) {
               leftToRule20 = true;
               continue;
             }
