@@ -15,7 +15,7 @@
  *   plan, API key and usage plan key of `Auth.UsagePlan` (`PER_API`: `<Api>UsagePlan`, `<Api>ApiKey`,
  *   `<Api>UsagePlanKey`; `SHARED`: `ServerlessUsagePlan`, `ServerlessApiKey`,
  *   `ServerlessUsagePlanKey`; `NONE`: nothing); a `Domain`'s `ApiGatewayDomainName<hash>` and its base
- *   path mappings.
+ *   path mappings, and for `Domain.Route53` the alias records in `RecordSetGroup<hash>`.
  * - `AWS::Serverless::HttpApi` → `AWS::ApiGatewayV2::Api` (same logical id) with an OpenAPI 3 body
  *   holding the `HttpApi` events' routes and the API's `Auth`; `<Api>ApiGatewayDefaultStage`
  *   (`$default`) or `<Api><StageName>Stage`.
@@ -25,8 +25,8 @@
  *   `$disconnect` → `Disconnect`, `$default` → `Default`, another key capitalized); `Auth` on the
  *   `$connect` route (`AWS_IAM`, `NONE`, or `CUSTOM` with `<Api>ConnectAuthorizer` and, without
  *   `InvokeRole`, `<Api>AuthorizerPermission`); `<Api>DefaultStage` (stage `default`) or
- *   `<Api><StageName>Stage`; a `Domain`'s `ApiGatewayDomainNameV2<hash>` and its API mappings, as for
- *   an HTTP API.
+ *   `<Api><StageName>Stage`; a `Domain`'s `ApiGatewayDomainNameV2<hash>`, its API mappings and its
+ *   `Route53` records, as for an HTTP API.
  * - State machine events of type `Api` add their methods the same way (a StartExecution integration).
  * - Function events of type `Api` / `HttpApi` without `RestApiId` / `ApiId`: SAM's implicit
  *   `ServerlessRestApi` (stage `Prod`) and `ServerlessHttpApi` (stage `$default`), with the `Globals`
@@ -132,6 +132,8 @@ class SamExpansion {
   private readonly globals: Obj;
   private readonly apis = new Map<string, ApiDraft>();
   private readonly shared = { apiStages: [] as unknown[], stageKeys: [] as unknown[], first: '' };
+  /** The `RecordSetGroup<hash>` of each hosted zone, shared by every API's `Domain.Route53` that names it. */
+  private readonly recordGroups = new Map<string, Obj>();
 
   constructor(private readonly template: RawTemplate) {
     this.resources = template.Resources as Obj;
@@ -679,6 +681,7 @@ class SamExpansion {
       if (own(domain, k) !== undefined) props[k] = own(domain, k);
     }
     this.put(api, domainId, isPrivate ? 'AWS::ApiGateway::DomainNameV2' : 'AWS::ApiGateway::DomainName', props, origin);
+    this.route53(api, domain, domainId, endpoint, origin);
     const basePaths = own(domain, 'BasePath');
     const normalize = own(domain, 'NormalizeBasePath') !== false;
     const list = basePaths === undefined ? undefined : Array.isArray(basePaths) ? basePaths : [basePaths];
@@ -715,6 +718,81 @@ class SamExpansion {
         origin,
       );
     }
+  }
+
+  /**
+   * A `Domain.Route53`: the A (and, with `IpV6: true`, AAAA) alias record of the domain name, in the
+   * `AWS::Route53::RecordSetGroup` SAM writes for its hosted zone: `RecordSetGroup<hash of the zone>`, one group
+   * shared by every API of the template that names the same zone, or, with `SeparateRecordSetGroup`, a group of its
+   * own (`RecordSetGroup<hash of zone and domain name>`; REST APIs only). The alias targets the regional name of a
+   * REGIONAL domain, the CloudFront distribution of an EDGE one (zone `Z2FDTNDATAQYW2`), and the `VpcEndpointDomainName`
+   * / `VpcEndpointHostedZoneId` given for a PRIVATE one. What SAM refuses (no zone; HTTP or WebSocket domains that are
+   * not REGIONAL) writes nothing. A WebSocket API's group is its own, as SAM writes it (it is handed no shared map):
+   * of several naming one zone, the last written is what the template holds.
+   */
+  private route53(
+    api: ApiDraft,
+    domain: Obj,
+    domainId: string,
+    endpoint: unknown,
+    origin: SamOrigin,
+    v2 = false,
+  ): void {
+    const websocket = api.kind === 'WEBSOCKET';
+    const r53 = own(domain, 'Route53');
+    if (!isObj(r53) || isIntrinsic(r53)) return;
+    const zoneId = own(r53, 'HostedZoneId');
+    const zoneName = own(r53, 'HostedZoneName');
+    const zone = zoneId ?? zoneName;
+    if (zone === undefined || zone === null) return;
+    const target: Obj = {};
+    if (own(r53, 'EvaluateTargetHealth') !== undefined) target.EvaluateTargetHealth = own(r53, 'EvaluateTargetHealth');
+    if (endpoint === 'REGIONAL') {
+      target.HostedZoneId = { 'Fn::GetAtt': [domainId, 'RegionalHostedZoneId'] };
+      target.DNSName = { 'Fn::GetAtt': [domainId, 'RegionalDomainName'] };
+    } else if (v2) {
+      return; // SAM: "Only REGIONAL endpoint is supported on HTTP APIs."
+    } else if (endpoint === 'EDGE') {
+      target.HostedZoneId = 'Z2FDTNDATAQYW2';
+      target.DNSName = own(r53, 'DistributionDomainName') ?? { 'Fn::GetAtt': [domainId, 'DistributionDomainName'] };
+    } else {
+      target.HostedZoneId = own(r53, 'VpcEndpointHostedZoneId');
+      target.DNSName = own(r53, 'VpcEndpointDomainName');
+    }
+    const records: Obj[] = [];
+    for (const type of own(r53, 'IpV6') === true ? ['A', 'AAAA'] : ['A']) {
+      const record: Obj = { Name: own(domain, 'DomainName'), Type: type, AliasTarget: target };
+      for (const k of ['Region', 'SetIdentifier']) if (own(r53, k) !== undefined) record[k] = own(r53, k);
+      records.push(record);
+    }
+    const hash = (v: unknown) => sha1(typeof v === 'string' ? v : stableJson(v)).slice(0, 10);
+    const zoneProps = (): Obj => {
+      const props: Obj = {};
+      if (zoneId !== undefined) props.HostedZoneId = zoneId;
+      if (zoneName !== undefined && (!v2 || zoneId === undefined)) props.HostedZoneName = zoneName;
+      return props;
+    };
+    if (!v2 && own(r53, 'SeparateRecordSetGroup') === true) {
+      const id = `RecordSetGroup${hash([zone, own(domain, 'DomainName')])}`;
+      this.put(api, id, 'AWS::Route53::RecordSetGroup', { ...zoneProps(), RecordSets: records }, origin);
+      return;
+    }
+    const id = `RecordSetGroup${hash(zone)}`;
+    if (websocket) {
+      // SAM hands each WebSocket API a map of groups of its own: its group replaces any other of that zone.
+      this.put(api, id, 'AWS::Route53::RecordSetGroup', { ...zoneProps(), RecordSets: records }, origin);
+      return;
+    }
+    const group = this.recordGroups.get(id);
+    if (group) {
+      // The group the first API wrote (with its attributes), holding every record so far, written again:
+      // it replaces what a WebSocket API may have written under the same id since.
+      ((group.Properties as Obj).RecordSets as unknown[]).push(...records);
+      setOwn(this.out, id, group);
+      return;
+    }
+    this.put(api, id, 'AWS::Route53::RecordSetGroup', { ...zoneProps(), RecordSets: records }, origin);
+    this.recordGroups.set(id, own(this.out, id) as Obj);
   }
 
   private writeHttp(api: ApiDraft): void {
@@ -766,6 +844,7 @@ class SamExpansion {
       props.MutualTlsAuthentication = own(domain, 'MutualTlsAuthentication');
     }
     this.put(api, domainId, 'AWS::ApiGatewayV2::DomainName', props, origin);
+    this.route53(api, domain, domainId, config.EndpointType, origin, true);
     const base = { DomainName: { Ref: domainId }, ApiId: { Ref: api.logicalId }, Stage: { Ref: stageId } };
     const basePaths = own(domain, 'BasePath');
     const list = basePaths === undefined ? undefined : Array.isArray(basePaths) ? basePaths : [basePaths];

@@ -148,6 +148,126 @@ describe('SAM expansion: resources and logical ids', () => {
   });
 });
 
+describe('SAM expansion: Domain.Route53, as the transform writes the alias records', () => {
+  const domain = (name: string, extra: Json = {}) => ({ DomainName: name, CertificateArn: 'c', ...extra });
+  const regional = (id: string) => ({
+    HostedZoneId: { 'Fn::GetAtt': [id, 'RegionalHostedZoneId'] },
+    DNSName: { 'Fn::GetAtt': [id, 'RegionalDomainName'] },
+  });
+  const groups = (r: Json) => Object.keys(r).filter((k) => r[k].Type === 'AWS::Route53::RecordSetGroup');
+
+  test('APIs naming one hosted zone share RecordSetGroup<hash of the zone>, one A record each', () => {
+    const r = expand({
+      A: api({ Domain: domain('a.example.com', { Route53: { HostedZoneId: 'Z1' } }) }),
+      B: {
+        Type: 'AWS::Serverless::HttpApi',
+        Properties: { Domain: domain('b.example.com', { Route53: { HostedZoneId: 'Z1' } }) },
+      },
+    });
+    expect(groups(r)).toEqual(['RecordSetGroup0cf6d58763']);
+    expect(r.RecordSetGroup0cf6d58763.Properties).toEqual({
+      HostedZoneId: 'Z1',
+      RecordSets: [
+        { Name: 'a.example.com', Type: 'A', AliasTarget: regional('ApiGatewayDomainName6c21496336') },
+        { Name: 'b.example.com', Type: 'A', AliasTarget: regional('ApiGatewayDomainNameV2f96a6ec2fb') },
+      ],
+    });
+    // Written with the attributes of the API that made it first.
+    expect(r.RecordSetGroup0cf6d58763.Metadata[SAM_ORIGIN]).toEqual({ logicalId: 'A' });
+  });
+
+  test('IpV6 adds the AAAA alias; Region, SetIdentifier and EvaluateTargetHealth are passed on', () => {
+    const r = expand({
+      A: api({
+        Domain: domain('a.example.com', {
+          Route53: {
+            HostedZoneName: 'example.com.',
+            IpV6: true,
+            Region: 'eu-west-1',
+            SetIdentifier: 'eu',
+            EvaluateTargetHealth: true,
+          },
+        }),
+      }),
+    });
+    const target = { EvaluateTargetHealth: true, ...regional('ApiGatewayDomainName6c21496336') };
+    expect(r.RecordSetGroup22b77bea9d.Properties).toEqual({
+      HostedZoneName: 'example.com.',
+      RecordSets: ['A', 'AAAA'].map((Type) => ({
+        Name: 'a.example.com',
+        Type,
+        AliasTarget: target,
+        Region: 'eu-west-1',
+        SetIdentifier: 'eu',
+      })),
+    });
+  });
+
+  test('an EDGE domain aliases its distribution, a PRIVATE one the endpoint given, SeparateRecordSetGroup a group of its own', () => {
+    const r = expand({
+      Edge: api({
+        Domain: domain('a.example.com', { EndpointConfiguration: 'EDGE', Route53: { HostedZoneId: 'Z1' } }),
+      }),
+      Own: api({ Domain: domain('b.example.com', { Route53: { HostedZoneId: 'Z1', SeparateRecordSetGroup: true } }) }),
+      Private: api({
+        EndpointConfiguration: 'PRIVATE',
+        Domain: domain('p.example.com', {
+          EndpointConfiguration: 'PRIVATE',
+          Route53: {
+            HostedZoneId: 'Z2',
+            VpcEndpointDomainName: 'vpce-1.execute-api.us-east-1.vpce.amazonaws.com',
+            VpcEndpointHostedZoneId: 'ZVPCE',
+          },
+        }),
+      }),
+    });
+    expect(r.RecordSetGroup0cf6d58763.Properties.RecordSets).toEqual([
+      {
+        Name: 'a.example.com',
+        Type: 'A',
+        AliasTarget: {
+          HostedZoneId: 'Z2FDTNDATAQYW2',
+          DNSName: { 'Fn::GetAtt': ['ApiGatewayDomainName6c21496336', 'DistributionDomainName'] },
+        },
+      },
+    ]);
+    expect(r.RecordSetGroup0210d42500.Properties.RecordSets[0].Name).toBe('b.example.com');
+    const privateGroup = Object.values(r).find((x: Json) => x.Properties?.HostedZoneId === 'Z2') as Json;
+    expect(privateGroup.Properties.RecordSets[0].AliasTarget).toEqual({
+      HostedZoneId: 'ZVPCE',
+      DNSName: 'vpce-1.execute-api.us-east-1.vpce.amazonaws.com',
+    });
+  });
+
+  test('what SAM refuses writes no record: no zone, an HTTP domain that is not REGIONAL', () => {
+    const r = expand({
+      A: api({ Domain: domain('a.example.com', { Route53: { EvaluateTargetHealth: true } }) }),
+      B: {
+        Type: 'AWS::Serverless::HttpApi',
+        Properties: {
+          Domain: domain('b.example.com', { EndpointConfiguration: 'EDGE', Route53: { HostedZoneId: 'Z1' } }),
+        },
+      },
+    });
+    expect(groups(r)).toEqual([]);
+  });
+
+  test('each WebSocket API writes its group alone (SAM hands it no shared map): the last one of a zone is what the template holds', () => {
+    const ws = (name: string) => ({
+      Type: 'AWS::Serverless::WebSocketApi',
+      Properties: {
+        RouteSelectionExpression: '$request.body.action',
+        Routes: {},
+        Domain: domain(name, { Route53: { HostedZoneId: 'Z1' } }),
+      },
+    });
+    const r = expand({ One: ws('ws1.example.com'), Two: ws('ws2.example.com') });
+    expect(r.RecordSetGroup0cf6d58763.Properties.RecordSets).toEqual([
+      { Name: 'ws2.example.com', Type: 'A', AliasTarget: regional('ApiGatewayDomainNameV2dc9b070abb') },
+    ]);
+  });
+});
+
 describe('SAM expansion: methods and auth in the body', () => {
   test('event Auth: an authorizer and an API key are two requirements of the method, as SAM writes them', () => {
     const r = expand({

@@ -38,6 +38,7 @@ describe('SAM templates and their translated CloudFormation give the same findin
         ['DefaultEndpointDisabledButCalled', 'Chat', 'Chat'],
       ],
     ],
+    ['route53-private-zone', [['PrivateZoneHidesHostname', 'PetsCaller', 'ApiGatewayDomainName624f502b3c']]],
     [
       'dual-stack-policy',
       [
