@@ -6,7 +6,7 @@
 import { FactUnavailable, deriveFacts, errorText } from './facts';
 import { readsResourceType } from './facts/read-types';
 import { dedupeFindings, Finding, sortFindings } from './finding';
-import { stacksFromCloudAssembly, stacksFromTemplateFiles } from './graph/from-cloud-assembly';
+import { StackReader } from './graph/from-cloud-assembly';
 import { ResourceGraph } from './graph/resource-graph';
 import { RawStack } from './graph/types';
 import { RULES, Rule } from './rules';
@@ -51,14 +51,27 @@ export function analyzeGraph(graph: ResourceGraph, rules: ReadonlyArray<Rule> = 
   return { findings: sortFindings(dedupeFindings(findings)), diagnostics };
 }
 
-/** Analyzes a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
+/**
+ * Analyzes a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input; what
+ * could not be followed (a nested template whose local file is missing, nesting too deep) is a diagnostic.
+ */
 export function analyzeCloudAssembly(dir: string): Analysis {
-  return analyzeGraph(ResourceGraph.fromStacks(stacksFromCloudAssembly(dir), READ));
+  const reader = new StackReader();
+  return withReadProblems(reader, analyzeGraph(ResourceGraph.fromStacks(reader.readCloudAssembly(dir), READ)));
 }
 
-/** Analyzes CloudFormation / SAM template files as one app. Throws TemplateLoadError on unreadable input. */
+/**
+ * Analyzes CloudFormation / SAM template files as one app. Throws TemplateLoadError on unreadable input;
+ * what could not be followed (a nested template whose local file is missing, nesting too deep) is a diagnostic.
+ */
 export function analyzeTemplateFiles(files: ReadonlyArray<string>): Analysis {
-  return analyzeGraph(ResourceGraph.fromStacks(stacksFromTemplateFiles(files), READ));
+  const reader = new StackReader();
+  return withReadProblems(reader, analyzeGraph(ResourceGraph.fromStacks(reader.readTemplateFiles(files), READ)));
+}
+
+function withReadProblems(reader: StackReader, analysis: Analysis): Analysis {
+  if (reader.problems.length === 0) return analysis;
+  return { ...analysis, diagnostics: [...reader.problems, ...analysis.diagnostics] };
 }
 
 /** Analyzes raw stacks (read by any of the readers, possibly several combined) as one app. */

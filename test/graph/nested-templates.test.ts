@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { readInputs, resolveInputs } from '../../src/cli/inputs';
 import { main } from '../../src/cli/main';
-import { analyzeRawStacks } from '../../src/engine';
+import { analyzeRawStacks, analyzeTemplateFiles } from '../../src/engine';
 import { StackReader } from '../../src/graph/from-cloud-assembly';
 import { ResourceGraph } from '../../src/graph/resource-graph';
 import { TemplateLoadError } from '../../src/graph/template-loader';
@@ -228,6 +228,17 @@ describe('what a nested template’s location may be', () => {
     expect(problems[0].startsWith(`${top}: `)).toBe(true);
     expect(problems[0]).toMatch(problem);
     expect(problems[0]).not.toContain('\n');
+  });
+
+  test('the engine entry points report what could not be followed as a diagnostic, and check the rest', () => {
+    const dir = tmpDir();
+    const top = write(dir, 'top.json', { Resources: { N: appAt('./missing.yaml'), Other: stackAt('ok.json') } });
+    write(dir, 'ok.json', { Resources: { T: topic } });
+    const { diagnostics } = analyzeTemplateFiles([top]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatch(/N nests \.\/missing\.yaml, which does not exist/);
+    // A template with nothing to follow has none.
+    expect(analyzeTemplateFiles([path.join(dir, 'ok.json')]).diagnostics).toEqual([]);
   });
 
   test('a SAM application that nests its own template is refused in one line naming the cycle', () => {
