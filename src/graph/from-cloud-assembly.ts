@@ -95,6 +95,8 @@ export class StackReader {
   private readonly nestedFiles = new Set<string>();
   /** Nested stacks added so far, across the whole app (see MAX_NESTED_STACKS). */
   private nestedCount = 0;
+  /** Each path's real path (links followed), resolved once per reader. */
+  private readonly realPaths = new Map<string, string>();
   /**
    * What could not be followed while reading, one line each, naming the file (absolute): a nested
    * template whose local file is missing, nesting deeper than the limit. The rest of the app is
@@ -139,14 +141,15 @@ export class StackReader {
     // its own only when no input reaches it (the inputs nest each other in a cycle: refused below).
     const nestedByOther = new Set<string>();
     for (const { file, loaded } of inputs) {
+      const real = this.realPath(file);
       for (const child of this.nestedFilesOf(loaded.template, path.dirname(file))) {
-        if (realPath(child) !== realPath(file)) nestedByOther.add(realPath(child));
+        if (this.realPath(child) !== real) nestedByOther.add(this.realPath(child));
       }
     }
-    const first = inputs.filter((i) => !nestedByOther.has(realPath(i.file)));
-    const rest = inputs.filter((i) => nestedByOther.has(realPath(i.file)));
-    for (const { file, loaded } of [...first, ...rest]) {
-      if (nestedByOther.has(realPath(file)) && this.nestedFiles.has(realPath(file))) continue;
+    const isNested = (file: string) => nestedByOther.has(this.realPath(file));
+    const ordered = [...inputs.filter((i) => !isNested(i.file)), ...inputs.filter((i) => isNested(i.file))];
+    for (const { file, loaded } of ordered) {
+      if (isNested(file) && this.nestedFiles.has(this.realPath(file))) continue;
       const { template, positions } = loaded;
       let key = path.basename(file).replace(/\.(template\.)?(json|ya?ml|template)$/i, '');
       for (let i = 2; used.has(key); i++) key = `${path.basename(file)}#${i}`;
@@ -247,9 +250,19 @@ export class StackReader {
     this.addNestedStacks(out, stack.key, template, dir, [file], env, paths);
   }
 
+  /** A path with its links followed (or made absolute when it does not exist), resolved once. */
+  private realPath(file: string): string {
+    let real = this.realPaths.get(file);
+    if (real === undefined) {
+      real = resolveRealPath(file);
+      this.realPaths.set(file, real);
+    }
+    return real;
+  }
+
   /** A template file, read once however many stacks it is the template of. */
   private read(file: string): LoadedTemplate {
-    const id = realPath(file);
+    const id = this.realPath(file);
     let loaded = this.templates.get(id);
     if (!loaded) {
       loaded = readTemplateFile(file);
@@ -294,7 +307,8 @@ export class StackReader {
         continue;
       }
       const file = found.file;
-      const seen = chain.findIndex((f) => realPath(f) === realPath(file));
+      const real = this.realPath(file);
+      const seen = chain.findIndex((f) => this.realPath(f) === real);
       if (seen >= 0) {
         const names = [...chain.slice(seen), file].map((f) => path.relative(dir, f) || f);
         throw new TemplateLoadError(
@@ -309,7 +323,7 @@ export class StackReader {
         );
       }
       const { template: nested, positions } = this.read(file);
-      this.nestedFiles.add(realPath(file));
+      this.nestedFiles.add(real);
       const cdkPath = r.Metadata?.['aws:cdk:path'] ?? paths.get(parentKey)?.paths[logicalId];
       const key =
         typeof cdkPath === 'string' && cdkPath.includes('.NestedStack/')
@@ -507,7 +521,7 @@ function readManifest(dir: string): Manifest {
   }
 }
 
-function realPath(file: string): string {
+function resolveRealPath(file: string): string {
   try {
     return fs.realpathSync(file);
   } catch {
