@@ -29,6 +29,7 @@ export * from './ip-address-type';
 export * from './records';
 export * from './resolution';
 export * from './roles';
+export * from './routes';
 export * from './tri';
 export * from './vpcs';
 
