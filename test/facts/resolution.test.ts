@@ -90,6 +90,11 @@ const aliasToEndpoint = (zoneId: string, name: unknown, endpointId: string) => (
     AliasTarget: { DNSName: endpointDns(endpointId), HostedZoneId: endpointZoneId(endpointId) },
   },
 });
+/** An A record for www.example.com in the zone that `where` names (`HostedZoneId` or `HostedZoneName`). */
+const wwwRecord = (where: Record<string, unknown>) => ({
+  Type: 'AWS::Route53::RecordSet',
+  Properties: { ...where, Name: 'www.example.com', Type: 'A', ResourceRecords: ['10.0.0.8'], TTL: '60' },
+});
 const profile = () => ({ Type: 'AWS::Route53Profiles::Profile', Properties: { Name: 'shared-dns' } });
 const profileAssociation = (profileId: unknown, vpcId: string) => ({
   Type: 'AWS::Route53Profiles::ProfileAssociation',
@@ -351,16 +356,7 @@ describe('a private hosted zone', () => {
     const facts = factsOf({
       Vpc: vpc(),
       Zone: zone('example.com', 'Vpc'),
-      Www: {
-        Type: 'AWS::Route53::RecordSet',
-        Properties: {
-          HostedZoneName: 'example.com.',
-          Name: 'www.example.com',
-          Type: 'A',
-          ResourceRecords: ['10.0.0.8'],
-          TTL: '60',
-        },
-      },
+      Www: wwwRecord({ HostedZoneName: 'example.com.' }),
     });
     expect(resolve(facts, 'Vpc', literalName('api.example.com'))).toEqual({
       kind: 'nxdomain',
@@ -453,15 +449,7 @@ describe('a private hosted zone', () => {
     const facts = factsOf({
       Vpc: vpc(),
       Zone: zone('example.com', 'Vpc'),
-      Www: {
-        Type: 'AWS::Route53::RecordSet',
-        Properties: {
-          HostedZoneId: { Ref: 'Zone' },
-          Name: 'www.example.com',
-          Type: 'A',
-          ResourceRecords: ['10.0.0.8'],
-        },
-      },
+      Www: wwwRecord({ HostedZoneId: { Ref: 'Zone' } }),
     });
     const r = facts.resolution.resolve({ id: 'res:S|Vpc', name: 'Vpc', inApp: true }, literalName('www.example.com'));
     const first = r.kind === 'unknown' ? undefined : r.steps[0];

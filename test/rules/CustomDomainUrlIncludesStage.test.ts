@@ -55,22 +55,28 @@ describe(RULE, () => {
   });
 });
 
+/** A stack with a regional REST API `Api` and a regional v1 custom domain api.example.com whose routing mode is `mode`. */
+function apiAndDomain(mode: string) {
+  const stack = newStack(undefined, newApp());
+  const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+  const domain = new apigw.DomainName(stack, 'Domain', {
+    domainName: 'api.example.com',
+    certificate: acm.Certificate.fromCertificateArn(
+      stack,
+      'Cert',
+      'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
+    ),
+    endpointType: apigw.EndpointType.REGIONAL,
+  });
+  const cfn = domain.node.defaultChild as apigw.CfnDomainName;
+  cfn.routingMode = mode;
+  return { stack, api, domain, cfn };
+}
+
 describe(`${RULE}: routing rules`, () => {
   /** A ROUTING_RULE_ONLY domain whose routing rule sends /payments to the API's prod stage, and a caller of the URL. */
   function buildWithRule(url: string, o: { strip?: boolean; headers?: boolean; mode?: string } = {}) {
-    const stack = newStack(undefined, newApp());
-    const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
-    const domain = new apigw.DomainName(stack, 'Domain', {
-      domainName: 'api.example.com',
-      certificate: acm.Certificate.fromCertificateArn(
-        stack,
-        'Cert',
-        'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
-      ),
-      endpointType: apigw.EndpointType.REGIONAL,
-    });
-    const cfn = domain.node.defaultChild as apigw.CfnDomainName;
-    cfn.routingMode = o.mode ?? 'ROUTING_RULE_ONLY';
+    const { stack, api, cfn } = apiAndDomain(o.mode ?? 'ROUTING_RULE_ONLY');
     new apigwv2.CfnRoutingRule(stack, 'Rule', {
       domainNameArn: cfn.attrDomainNameArn,
       priority: 1,
@@ -121,19 +127,7 @@ describe(`${RULE}: the route the URL takes decides`, () => {
     mode: string,
     more: (stack: ReturnType<typeof newStack>, domainArn: string, domainName: string) => void,
   ) {
-    const stack = newStack(undefined, newApp());
-    const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
-    const domain = new apigw.DomainName(stack, 'Domain', {
-      domainName: 'api.example.com',
-      certificate: acm.Certificate.fromCertificateArn(
-        stack,
-        'Cert',
-        'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
-      ),
-      endpointType: apigw.EndpointType.REGIONAL,
-    });
-    const cfn = domain.node.defaultChild as apigw.CfnDomainName;
-    cfn.routingMode = mode;
+    const { stack, api, domain, cfn } = apiAndDomain(mode);
     domain.addBasePathMapping(api, { stage: api.deploymentStage });
     more(stack, cfn.attrDomainNameArn, domain.domainName);
     handler(stack, 'Caller', { environment: { API_URL: 'https://api.example.com/prod/orders' } });

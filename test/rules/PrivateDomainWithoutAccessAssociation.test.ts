@@ -17,25 +17,31 @@ import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 const RULE = 'PrivateDomainWithoutAccessAssociation';
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
 
-/** A private custom domain served to VPC A's endpoint; a caller in VPC B calls it. */
-function build(
-  fix?: (domain: PrivateCustomDomain, b: ec2.Vpc, endpointB: ec2.InterfaceVpcEndpoint) => void,
-  app = new App(),
-  apiAllows: 'both' | 'a' = 'both',
-) {
+/** VPCs A and B, each with an execute-api endpoint, and a private custom domain served to A's endpoint. */
+function twoVpcsAndDomain(app: App) {
   const stack = newStack(undefined, app);
   const a = vpc(stack, 'A');
   const endpointA = a.addInterfaceEndpoint('ExecuteApi', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
   const b = vpc(stack, 'B');
   const endpointB = b.addInterfaceEndpoint('ExecuteApi', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
-  const api = privateRestApi(stack, 'Internal');
-  api.grantInvokeFromVpcEndpointsOnly(apiAllows === 'both' ? [endpointA, endpointB] : [endpointA]);
   const domain = new PrivateCustomDomain(stack, 'Domain', {
     domainName: 'internal.example.com',
     certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT),
     endpoint: endpointA,
     vpc: a,
   });
+  return { stack, b, endpointA, endpointB, domain };
+}
+
+/** A private custom domain served to VPC A's endpoint; a caller in VPC B calls it. */
+function build(
+  fix?: (domain: PrivateCustomDomain, b: ec2.Vpc, endpointB: ec2.InterfaceVpcEndpoint) => void,
+  app = new App(),
+  apiAllows: 'both' | 'a' = 'both',
+) {
+  const { stack, b, endpointA, endpointB, domain } = twoVpcsAndDomain(app);
+  const api = privateRestApi(stack, 'Internal');
+  api.grantInvokeFromVpcEndpointsOnly(apiAllows === 'both' ? [endpointA, endpointB] : [endpointA]);
   domain.addRestApi(api, { basePath: 'orders' });
   fix?.(domain, b, endpointB);
   handler(stack, 'Caller', { vpc: b, environment: { API_URL: domain.urlFor('orders') } });
@@ -162,21 +168,11 @@ describe(`${RULE}: the API the caller's URL reaches, on a domain that maps two`,
     url: string,
     routes?: (domain: PrivateCustomDomain, orders: apigw.RestApi, billing: apigw.RestApi) => void,
   ) {
-    const stack = newStack(undefined, newApp());
-    const a = vpc(stack, 'A');
-    const endpointA = a.addInterfaceEndpoint('ExecuteApi', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
-    const b = vpc(stack, 'B');
-    const endpointB = b.addInterfaceEndpoint('ExecuteApi', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
+    const { stack, b, endpointA, endpointB, domain } = twoVpcsAndDomain(newApp());
     const orders = privateRestApi(stack, 'Orders');
     orders.grantInvokeFromVpcEndpointsOnly([endpointA, endpointB]);
     const billing = privateRestApi(stack, 'Billing');
     billing.grantInvokeFromVpcEndpointsOnly([endpointA]);
-    const domain = new PrivateCustomDomain(stack, 'Domain', {
-      domainName: 'internal.example.com',
-      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT),
-      endpoint: endpointA,
-      vpc: a,
-    });
     domain.addRestApi(orders, { basePath: 'orders' });
     domain.addRestApi(billing, { basePath: 'billing' });
     domain.addVpc(b, endpointB);
