@@ -15,8 +15,8 @@ import {
   CallLink,
   Caller,
   DomainFact,
+  routeFor,
   routingModeName,
-  routesAllKnown,
   DomainMapping,
   ExecuteApiEndpoint,
   Facts,
@@ -280,7 +280,7 @@ export function buildMatrix(facts: Facts, findings: ReadonlyArray<Finding>): Rea
 
   const calling = new Set(calls.map((l) => l.caller));
   // A call through a domain is a link to each API the domain maps: keep the one its URL's base path selects.
-  const selected = new Map(calls.map((l) => [l, selectedMapping(l)]));
+  const selected = new Map(calls.map((l) => [l, mappingChoice(l)]));
   const drafts: Array<{ link: CallLink | undefined; caller: Caller }> = [
     ...calls.filter((l) => selected.get(l)!.kind !== 'other').map((l) => ({ link: l, caller: l.caller })),
     ...callers.filter((c) => !calling.has(c)).map((c) => ({ link: undefined, caller: c })),
@@ -857,57 +857,12 @@ type MappingChoice =
   | { readonly kind: 'none'; readonly path: string }
   | { readonly kind: 'unknown' };
 
-/**
- * The route a call through a custom domain selects, as API Gateway routes a request on a custom domain:
- * first the routing rules its routing mode uses, by priority (the first whose base paths and headers
- * match), then the mapping with the longest base path that the URL's path starts with (the root
- * mapping, base path '', matches any path). Unknown when the path, a base path, the routing mode, or the
- * domain's routes are not all known, or when a rule that matches the path also matches headers.
- * See: https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html and
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-routing-rules.html
- */
-export function selectedMapping(l: CallLink): MappingChoice {
-  const d = l.domain;
-  if (l.via !== 'domain' || !d || !l.api) return { kind: 'unknown' };
-  if (!l.path || d.routingMode === undefined || !routesAllKnown(d)) return { kind: 'unknown' };
-  const literalPrefix: string[] = [];
-  for (const seg of l.path) {
-    if (typeof seg !== 'string') break;
-    literalPrefix.push(seg);
-  }
-  const path = l.path;
-  /** Whether a base path selects this URL; undefined when that cannot be told. */
-  const selects = (basePath: string | undefined): boolean | undefined => {
-    if (basePath === undefined) return undefined;
-    const base = basePath.split('/').filter((s) => s !== '');
-    if (base.length > literalPrefix.length && literalPrefix.length < path.length) return undefined;
-    return base.every((s, i) => literalPrefix[i] === s);
-  };
-  const rules = d.mappings.filter((m) => m.kind === 'routing-rule');
-  if (rules.some((r) => r.priority === undefined) && new Set(rules.map((r) => r.resource)).size > 1) {
-    return { kind: 'unknown' }; // which rule comes first is not known
-  }
-  for (const r of [...rules].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))) {
-    const hit = selects(r.basePath);
-    if (hit === undefined) return { kind: 'unknown' };
-    if (!hit) continue;
-    if (r.headers) return { kind: 'unknown' }; // it depends on the request's headers
-    return r.api === l.api ? { kind: 'this', mapping: r } : { kind: 'other' };
-  }
-  let best: DomainMapping | undefined;
-  let bestLength = -1;
-  for (const m of d.mappings) {
-    if (m.kind !== 'mapping') continue;
-    const hit = selects(m.basePath);
-    if (hit === undefined) return { kind: 'unknown' };
-    const length = m.basePath!.split('/').filter((s) => s !== '').length;
-    if (hit && length > bestLength) {
-      best = m;
-      bestLength = length;
-    }
-  }
-  if (!best) return { kind: 'none', path: `/${literalPrefix.join('/')}` };
-  return best.api === l.api ? { kind: 'this', mapping: best } : { kind: 'other' };
+/** Which route of its domain a call's URL selects, as the facts choose it (routeFor), seen from the link's API. */
+function mappingChoice(l: CallLink): MappingChoice {
+  if (l.via !== 'domain' || !l.domain || !l.api) return { kind: 'unknown' };
+  const r = routeFor(l.domain, l.path);
+  if (r.kind !== 'route') return r;
+  return r.api === l.api ? { kind: 'this', mapping: r.route } : { kind: 'other' };
 }
 
 type Decision = ReturnType<typeof evaluate>;

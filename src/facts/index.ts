@@ -29,6 +29,7 @@ export * from './ip-address-type';
 export * from './records';
 export * from './resolution';
 export * from './roles';
+export * from './routes';
 export * from './tri';
 export * from './vpcs';
 
@@ -75,14 +76,18 @@ export function deriveFacts(graph: ResourceGraph): Facts {
   const roles = guard.family('IAM role', () => new RoleIndex(graph));
   const apis = guard.family('API', () => readApis(graph, guard));
   const domainFacts = guard.family('custom domain', () => readDomains(graph, apis()));
-  const records = guard.family('DNS record', () => readRecords(graph, apis(), domainFacts().domains, guard));
+  const recordRead = guard.family('DNS record', () => readRecords(graph, apis(), domainFacts().domains, guard));
+  const records = () => recordRead().records;
   const callers = guard.family('caller', () => readCallers(graph, vpcs(), guard));
   // Before the calls: an endpoint records the private APIs outside the app that it reaches.
   const endpoints = guard.family(
     'execute-api endpoint',
     () => new EndpointIndex(readExecuteApiEndpoints(graph, vpcs())),
   );
-  const resolution = guard.family('DNS resolution', () => new ResolutionIndex(graph, vpcs(), endpoints()));
+  const resolution = guard.family(
+    'DNS resolution',
+    () => new ResolutionIndex(graph, vpcs(), endpoints(), recordRead()),
+  );
   const calls = guard.family('call', () => {
     const privateApis = new Set(endpoints().all.flatMap((e) => e.privateApis));
     const index = new CallIndex(apis(), domainFacts().domains, records(), roles(), privateApis);

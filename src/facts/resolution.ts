@@ -2,8 +2,9 @@
  * Where a name resolves, inside a VPC: the one DNS fact that every rule about hostnames asks.
  *
  * Reads: the execute-api endpoints (endpoints.ts); AWS::Route53::HostedZone with `VPCs` (private
- * hosted zones) and the AWS::Route53::RecordSet / RecordSetGroup records in them (`HostedZoneId`, or a
- * `HostedZoneName` that names one zone of the app); AWS::Route53Profiles::Profile,
+ * hosted zones) and the records in them, as records.ts reads them (the app's one read of its
+ * Route 53 records: a record sits in the zone its `HostedZoneId` or `HostedZoneName` names, when that
+ * is one zone of the app); AWS::Route53Profiles::Profile,
  * ProfileAssociation (`ProfileId`, `ResourceId` = the VPC) and ProfileResourceAssociation
  * (`ProfileId`, `ResourceArn` = a private hosted zone, an interface endpoint or a Resolver rule);
  * AWS::Route53Resolver::ResolverRule (`DomainName`, `RuleType`) and ResolverRuleAssociation
@@ -32,21 +33,10 @@
  */
 import { ApiFact, DomainFact } from './apis';
 import { EndpointIndex, ExecuteApiEndpoint } from './endpoints';
+import type { RecordFact, RecordRead } from './records';
 import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceGraph, ResourceNode, displayName } from '../graph/resource-graph';
-import {
-  Concat,
-  Opaque,
-  ResRef,
-  Value,
-  at,
-  describe,
-  isObject,
-  list,
-  literal,
-  partsOf,
-  sourceRef,
-} from '../graph/values';
+import { Concat, Opaque, ResRef, Value, describe, isObject, list, literal, partsOf, sourceRef } from '../graph/values';
 
 /**
  * A DNS name as labels, the right-most last (`['api', 'example', 'com']`), lower case, no trailing
@@ -87,18 +77,6 @@ export interface PrivateZone {
   readonly label: string;
 }
 
-/** A record of a private hosted zone. */
-export interface ZoneRecord {
-  readonly resource: ResourceNode;
-  /** Property path of the record inside the resource (`Properties` or `Properties.RecordSets.0`). */
-  readonly location: string;
-  readonly name: DnsName;
-  readonly type?: string;
-  readonly alias: boolean;
-  /** The alias target's `DNSName`, or the first of `ResourceRecords`. */
-  readonly value?: Value;
-}
-
 /** One step of the way a VPC answers a name: who answers, and through what. */
 export type ResolutionStep =
   | {
@@ -111,7 +89,7 @@ export type ResolutionStep =
       /** A private hosted zone, and the record that answers (none: the name does not exist there). */
       readonly kind: 'zone';
       readonly zone: PrivateZone;
-      readonly record?: ZoneRecord;
+      readonly record?: RecordFact;
       readonly profile?: ProfileLink;
     }
   | {
@@ -296,21 +274,28 @@ const REGIONAL_DOMAIN_TYPES = new Set(['AWS::ApiGateway::DomainName', 'AWS::ApiG
 
 /** How each VPC of the app answers names: built once, each VPC's competitors gathered on first use. */
 export class ResolutionIndex {
-  private readonly zones = new Map<string, PrivateZone & { records: ZoneRecord[]; maybeRecords: ZoneRecord[] }>();
-  /** The private zone each record sits in, by `resource key|location`, where the app names one zone. */
-  private readonly zoneByRecord = new Map<string, PrivateZone>();
+  private readonly zones = new Map<string, PrivateZone & { records: RecordFact[]; maybeRecords: RecordFact[] }>();
+  /** The private zone each record sits in, where the app names one zone. */
+  private readonly zoneByRecord = new Map<RecordFact, PrivateZone>();
+  /** True when some record resource could not be read: it may sit in any zone. */
+  private readonly recordsUnread: boolean;
   /** Competitors by VPC id; those whose VPC cannot be told apply to every VPC. */
   private readonly byVpc = new Map<string, Competitor[]>();
   private readonly everyVpc: Competitor[] = [];
   private readonly endpointByKey: Map<string, ExecuteApiEndpoint>;
 
+  /**
+   * @param records the app's Route 53 records (records.ts), placed in the private zones they sit in
+   */
   constructor(
     private readonly graph: ResourceGraph,
     vpcs: VpcIndex,
     endpoints: EndpointIndex,
+    records: RecordRead,
   ) {
     this.endpointByKey = new Map(endpoints.all.map((e) => [e.resource.key, e]));
-    this.readZones(vpcs);
+    this.recordsUnread = records.unread.length > 0;
+    this.readZones(vpcs, records.records);
     for (const e of endpoints.all) {
       if (e.privateDns === false || !e.vpc) continue;
       this.add(e.vpc, this.privateDns(e, e.resource.conditional));
@@ -326,12 +311,11 @@ export class ResolutionIndex {
   }
 
   /**
-   * The private hosted zone of the app that a record sits in (`location`: `Properties`, or
-   * `Properties.RecordSets.<i>` of a RecordSetGroup); undefined for a record of a public zone, of a
-   * zone made outside the app, or of a `HostedZoneName` that more than one zone of the app has.
+   * The private hosted zone of the app that a record sits in; undefined for a record of a public zone,
+   * of a zone made outside the app, or of a `HostedZoneName` that more than one zone of the app has.
    */
-  public privateZoneOf(resource: ResourceNode, location: string): PrivateZone | undefined {
-    return this.zoneByRecord.get(`${resource.key}|${location}`);
+  public privateZoneOf(record: RecordFact): PrivateZone | undefined {
+    return this.zoneByRecord.get(record);
   }
 
   private resolveAt(vpc: VpcRef, name: DnsName, depth: number, zonesOnly: boolean): Resolution {
@@ -398,19 +382,20 @@ export class ResolutionIndex {
 
   private answerInZone(key: string, name: DnsName, vpc: VpcRef, depth: number, profile?: ProfileLink): Resolution {
     const zone = this.zones.get(key)!;
-    const recordsFor = (records: ZoneRecord[], exact: boolean) => {
-      const out: { sure: ZoneRecord[]; maybe: boolean } = { sure: [], maybe: false };
+    if (this.recordsUnread) return UNKNOWN; // a record that could not be read may be the one that answers
+    const recordsFor = (records: RecordFact[], exact: boolean) => {
+      const out: { sure: RecordFact[]; maybe: boolean } = { sure: [], maybe: false };
       for (const r of records) {
         if (r.type !== undefined && !ADDRESS_TYPES.has(r.type)) continue;
-        const wildcard = r.name !== 'unknown' && r.name[0] === '*';
+        const wildcard = r.dnsName !== 'unknown' && r.dnsName[0] === '*';
         if (wildcard === exact) continue;
-        const m = wildcard ? matchesUnder(r.name as string[], name) : matches(r.name, name, true);
+        const m = wildcard ? matchesUnder(r.dnsName as string[], name) : matches(r.dnsName, name, true);
         if (m === true && r.type !== undefined) out.sure.push(r);
         else if (m !== false) out.maybe = true;
       }
       return out;
     };
-    const step = (record?: ZoneRecord): ResolutionStep => ({ kind: 'zone', zone, record, profile });
+    const step = (record?: RecordFact): ResolutionStep => ({ kind: 'zone', zone, record, profile });
     // An exact record first; a wildcard only answers names that have none.
     for (const exact of [true, false]) {
       const found = recordsFor(zone.records, exact);
@@ -425,7 +410,7 @@ export class ResolutionIndex {
   }
 
   /** What a record answers: an endpoint, another name to resolve, or something else. */
-  private answerOfRecord(r: ZoneRecord, step: ResolutionStep, vpc: VpcRef, depth: number): Resolution {
+  private answerOfRecord(r: RecordFact, step: ResolutionStep, vpc: VpcRef, depth: number): Resolution {
     const v = r.value;
     const src = sourceRef(v);
     if (src) {
@@ -464,8 +449,7 @@ export class ResolutionIndex {
     return dnsNameOf(v);
   }
 
-  private readZones(vpcs: VpcIndex): void {
-    const byName = new Map<string, string[]>();
+  private readZones(vpcs: VpcIndex, records: ReadonlyArray<RecordFact>): void {
     for (const z of this.graph.ofType('AWS::Route53::HostedZone')) {
       const vpcList = list(this.graph.prop(z, 'VPCs'));
       if (vpcList.length === 0) continue; // a public zone: the VPC's resolver does not read it
@@ -474,55 +458,24 @@ export class ResolutionIndex {
         resource: z,
         name: dnsNameOf(nameValue),
         label: nameLabel(nameValue),
-        records: [] as ZoneRecord[],
-        maybeRecords: [] as ZoneRecord[],
+        records: [] as RecordFact[],
+        maybeRecords: [] as RecordFact[],
       };
       this.zones.set(z.key, zone);
-      const text = literal(nameValue)?.toLowerCase().replace(/\.$/, '');
-      if (text !== undefined) byName.set(text, [...(byName.get(text) ?? []), z.key]);
       for (const assoc of vpcList) {
         const vpc = vpcs.vpcOf(isObject(assoc) ? assoc.VPCId : undefined);
         this.add(vpc, this.zoneCompetitor(zone, z.conditional || !vpc, ''));
       }
     }
-    // Public zones of the same name make a `HostedZoneName` ambiguous.
-    for (const z of this.graph.ofType('AWS::Route53::HostedZone')) {
-      if (this.zones.has(z.key)) continue;
-      const text = literal(this.graph.prop(z, 'Name'))?.toLowerCase().replace(/\.$/, '');
-      if (text !== undefined && byName.has(text)) byName.set(text, [...byName.get(text)!, z.key]);
-    }
-    const place = (resource: ResourceNode, rs: Value, location: string, zoneId: Value, zoneName: Value) => {
-      const alias = at(rs, 'AliasTarget');
-      const record: ZoneRecord = {
-        resource,
-        location,
-        name: dnsNameOf(at(rs, 'Name')),
-        type: literal(at(rs, 'Type'))?.toUpperCase(),
-        alias: isObject(alias),
-        value: isObject(alias) ? alias.DNSName : list(at(rs, 'ResourceRecords'))[0],
-      };
-      if (zoneId instanceof ResRef) {
-        const zone = this.zones.get(zoneId.key);
-        if (zone) (resource.conditional ? zone.maybeRecords : zone.records).push(record);
-        if (zone) this.zoneByRecord.set(`${resource.key}|${location}`, zone);
-        return;
+    // A record whose `HostedZoneName` more than one zone of the app has (public ones too) may sit in any of them.
+    for (const record of records) {
+      const one = record.zones.length === 1;
+      for (const z of record.zones) {
+        const zone = this.zones.get(z.key);
+        if (!zone) continue; // a public zone
+        (one && !record.resource.conditional ? zone.records : zone.maybeRecords).push(record);
+        if (one) this.zoneByRecord.set(record, zone);
       }
-      // A literal or parameter zone id names a zone made outside this app: none of ours.
-      const name = literal(zoneName)?.toLowerCase().replace(/\.$/, '');
-      const keys = name === undefined ? [] : (byName.get(name) ?? []);
-      keys.forEach((k) => {
-        const zone = this.zones.get(k);
-        if (zone) (keys.length === 1 && !resource.conditional ? zone.records : zone.maybeRecords).push(record);
-        if (zone && keys.length === 1) this.zoneByRecord.set(`${resource.key}|${location}`, zone);
-      });
-    };
-    for (const r of this.graph.ofType('AWS::Route53::RecordSet')) {
-      place(r, r.properties, 'Properties', r.properties.HostedZoneId, r.properties.HostedZoneName);
-    }
-    for (const g of this.graph.ofType('AWS::Route53::RecordSetGroup')) {
-      list(g.properties.RecordSets).forEach((rs, i) =>
-        place(g, rs, `Properties.RecordSets.${i}`, g.properties.HostedZoneId, g.properties.HostedZoneName),
-      );
     }
   }
 
@@ -628,7 +581,7 @@ function unknownCompetitor(domain: DnsName, order: string): Competitor {
 
 const ADDRESS_TYPES = new Set(['A', 'AAAA', 'CNAME']);
 
-function typeRank(r: ZoneRecord): number {
+function typeRank(r: RecordFact): number {
   return r.type === 'CNAME' ? 0 : r.type === 'A' ? 1 : 2;
 }
 

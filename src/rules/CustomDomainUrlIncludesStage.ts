@@ -1,5 +1,6 @@
 import { defineRule, Report } from './define-rule';
 import { apiLabel, callerLabel, domainLabel } from './labels';
+import { routeFor } from '../facts';
 
 type Messages = 'stageInPath';
 
@@ -11,7 +12,8 @@ export default defineRule<Messages>({
     'A base path mapping selects the API and the stage: the path after the base path is the resource path. A URL that repeats the stage ' +
     '(https://api.example.com/v1/prod/orders for a mapping of v1 to stage prod) asks for a resource /prod/orders that does not exist, ' +
     'and API Gateway answers 403 "Missing Authentication Token". A routing rule that strips its base path (StripBasePath) selects the ' +
-    'API and stage in the same way.',
+    'API and stage in the same way. The route is the one the URL takes: the routing rules first, by priority, then the mapping with ' +
+    'the longest base path; where that is not known (a routing rule that also matches headers), the rule stays silent.',
   troubleshooting: 'Missing Authentication Token (the stage name is in the custom-domain URL)',
   sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html',
   since: '0.2.0',
@@ -28,33 +30,34 @@ export default defineRule<Messages>({
     for (const link of facts.calls) {
       const { caller, domain, api, path } = link;
       if (link.via !== 'domain' || !domain || !api || !path || caller.resource.conditional) continue;
-      for (const m of domain.mappings) {
-        if (m.api !== api || m.basePath === undefined || m.stage === undefined) continue;
-        // A routing rule selects an API stage as a mapping does when it strips its base path; one with header
-        // conditions may not serve this call, and one that keeps the base path hands the API a path of its own.
-        if (m.kind === 'routing-rule' && (m.headers || m.stripBasePath !== true)) continue;
-        const base = m.basePath === '' ? [] : m.basePath.split('/');
-        if (path.length <= base.length || base.some((b, i) => path[i] !== b)) continue;
-        if (path[base.length] !== m.stage) continue;
-        reports.push({
-          messageId: 'stageInPath',
-          data: {
-            caller: callerLabel(caller),
-            domain: domainLabel(domain),
-            stage: m.stage,
-            route: m.kind === 'routing-rule' ? 'routing rule' : 'mapping',
-            basePath: m.basePath,
-            api: apiLabel(api),
-            host: domain.name ?? 'domain',
-            location: link.location,
-          },
-          resource: caller.resource,
-          related: [domain.resource, api.resource],
-          other: domain.resource,
+      // The route the URL takes (a routing rule by priority, else the longest base path): when it is not known,
+      // or leads to another API, the stage in the path is not this route's business.
+      const choice = routeFor(domain, path);
+      if (choice.kind !== 'route' || choice.api !== api) continue;
+      const m = choice.route;
+      if (m.basePath === undefined || m.stage === undefined) continue;
+      // A routing rule selects an API stage as a mapping does when it strips its base path; one that keeps the
+      // base path hands the API a path of its own.
+      if (m.kind === 'routing-rule' && m.stripBasePath !== true) continue;
+      const base = m.basePath.split('/').filter((s) => s !== '');
+      if (path[base.length] !== m.stage) continue;
+      reports.push({
+        messageId: 'stageInPath',
+        data: {
+          caller: callerLabel(caller),
+          domain: domainLabel(domain),
+          stage: m.stage,
+          route: m.kind === 'routing-rule' ? 'routing rule' : 'mapping',
+          basePath: m.basePath,
+          api: apiLabel(api),
+          host: domain.name ?? 'domain',
           location: link.location,
-        });
-        break;
-      }
+        },
+        resource: caller.resource,
+        related: [domain.resource, api.resource],
+        other: domain.resource,
+        location: link.location,
+      });
     }
     return reports;
   },

@@ -16,6 +16,7 @@ import {
   domainHostname,
   evaluate,
   principalOf,
+  routeFor,
   routesAllKnown,
   throughEndpoint,
 } from '../facts';
@@ -32,8 +33,9 @@ export default defineRule<Messages>({
     'execute-api endpoints that have a DomainNameAccessAssociation with it, and only for requests that its own resource policy allows. ' +
     'A request through any other endpoint is answered with 403 Forbidden. The endpoint a caller goes through is the one the domain name ' +
     'resolves to inside its VPC: the alias of a private hosted zone associated with the VPC (also one that leads to a shared endpoint of ' +
-    "another VPC), else the VPC's own execute-api endpoints. The private API that the domain maps then checks its own resource policy " +
-    'with the same endpoint: it too must allow it. A private custom domain with no access association at all serves no one.',
+    "another VPC), else the VPC's own execute-api endpoints. The private API that the caller's URL reaches (the route its path selects, " +
+    'or the only API the domain maps) then checks its own resource policy with the same endpoint: it too must allow it. A private ' +
+    'custom domain with no access association at all serves no one.',
   troubleshooting:
     'Forbidden from a private custom domain name (no access association, or its policy denies the endpoint)',
   sourceUrl: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html',
@@ -130,11 +132,17 @@ export default defineRule<Messages>({
         });
         continue;
       }
-      // The last link: the private API that the domain maps checks its own policy with the same endpoint.
-      // Only where the domain leads to that one API (which of several a URL selects is the report's business).
+      // The last link: the private API that the caller's URL reaches checks its own policy with the same endpoint.
+      // That API is the one the URL's path selects (routeFor); where the path does not tell, the domain's only API
+      // (every request it routes goes there). A path that selects another API, or no route, leaves this link out.
       const api = link.api;
-      const single = domain.apis.length === 1 && routesAllKnown(domain);
-      if (!api || !single || api.endpointType !== 'PRIVATE' || api.resource.conditional) continue;
+      if (!api || api.endpointType !== 'PRIVATE' || api.resource.conditional) continue;
+      const route = routeFor(domain, link.path);
+      const reached =
+        route.kind === 'route'
+          ? route.api === api
+          : route.kind === 'unknown' && domain.apis.length === 1 && routesAllKnown(domain);
+      if (!reached) continue;
       const details = facts.apiDetails.get(api.resource.key);
       const apiPolicy = details?.policy;
       if (!details || apiPolicy === undefined || apiPolicy === 'unknown') continue; // no policy: rule 5's

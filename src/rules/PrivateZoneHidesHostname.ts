@@ -57,7 +57,6 @@ export default defineRule<Messages>({
   },
   check(facts) {
     const reports: Array<Report<Messages>> = [];
-    const recordAt = new Map(facts.records.map((r) => [`${r.resource.key}|${r.location}`, r]));
     for (const link of facts.calls) {
       const { caller } = link;
       if (!caller.vpc || caller.resource.conditional) continue;
@@ -85,8 +84,7 @@ export default defineRule<Messages>({
       }
       // A CNAME of the zone to a regional domain's d-… name that the VPC resolves to an endpoint. Rule 3
       // (RegionalDomainCnameRecord) leaves these callers to this rule.
-      const record =
-        link.via === 'domain' && resolved.kind === 'endpoint' ? regionalCname(resolved, recordAt) : undefined;
+      const record = link.via === 'domain' && resolved.kind === 'endpoint' ? regionalCname(resolved) : undefined;
       if (!record || resolved.kind !== 'endpoint') continue;
       reports.push({
         messageId: 'cnameToEndpoint',
@@ -136,12 +134,12 @@ function calledName(
 }
 
 /** The first step's record, when it is a CNAME to a regional custom domain's d-….execute-api name. */
-function regionalCname(resolved: Resolution, recordAt: ReadonlyMap<string, RecordFact>): RecordFact | undefined {
+function regionalCname(resolved: Resolution): RecordFact | undefined {
   if (resolved.kind !== 'endpoint') return undefined;
   const first = resolved.steps[0];
   if (first?.kind !== 'zone' || !first.record || first.record.alias || first.record.type !== 'CNAME') return undefined;
-  const r = recordAt.get(`${first.record.resource.key}|${first.record.location}`);
-  return r?.target && isRegionalDomainTarget(r.target) ? r : undefined;
+  const r = first.record;
+  return r.target && isRegionalDomainTarget(r.target) ? r : undefined;
 }
 
 /** The fix for a name a zone hides, by what is called and which zone hides it. */

@@ -68,7 +68,7 @@ export default defineRule<Messages>({
       // there that a CNAME to a regional domain's d-… name sends to an endpoint is rule 20's
       // (PrivateZoneHidesHostname): this rule leaves it that caller, and then reports nothing for the record
       // unless another caller is shadowed through it.
-      const inPrivateZone = facts.resolution.privateZoneOf(record.resource, record.location) !== undefined;
+      const inPrivateZone = facts.resolution.privateZoneOf(record) !== undefined;
       let leftToRule20 = false;
       let shadowed: Report<Messages> | undefined;
       for (const l of callers) {
@@ -128,10 +128,5 @@ export default defineRule<Messages>({
 
 /** Whether a resolution goes through this record of a private hosted zone. */
 function throughRecord(r: Resolution, record: RecordFact): boolean {
-  return (
-    r.kind !== 'unknown' &&
-    r.steps.some(
-      (s) => s.kind === 'zone' && s.record?.resource === record.resource && s.record.location === record.location,
-    )
-  );
+  return r.kind !== 'unknown' && r.steps.some((s) => s.kind === 'zone' && s.record === record);
 }

@@ -13,10 +13,10 @@ import { buildBroken } from '../../examples/payments/broken';
 import { buildFixed } from '../../examples/payments/fixed';
 import { readInputs, resolveInputs } from '../../src/cli/inputs';
 import { main } from '../../src/cli/main';
-import { buildMatrix, selectedMapping } from '../../src/cli/matrix';
+import { buildMatrix } from '../../src/cli/matrix';
 import { matrixMarkdown, mermaidText } from '../../src/cli/matrix-format';
 import { analyzeGraph, READ } from '../../src/engine';
-import { CallLink, DomainFact, DomainMapping, Facts, FactUnavailable, deriveFacts } from '../../src/facts';
+import { Facts, FactUnavailable, deriveFacts } from '../../src/facts';
 import { ResourceGraph } from '../../src/graph/resource-graph';
 
 const CWD = path.resolve(__dirname, '..', '..');
@@ -516,69 +516,74 @@ describe('report on templates', () => {
       expect(ids.has(l.caller) && ids.has(l.target)).toBe(true);
     }
   });
+});
 
-  test('a call through a domain follows the mapping its base path selects, the longest first', () => {
-    const api = (name: string) => ({ resource: { key: name } }) as unknown as CallLink['api'];
-    const a = api('a');
-    const b = api('b');
-    const m = (basePath: string | undefined, to: unknown) =>
-      ({ basePath, api: to, kind: 'mapping', resource: { key: `${basePath}` } }) as unknown as DomainMapping;
-    const domain = (...mappings: DomainMapping[]) =>
-      ({
-        mappings,
-        mappingResources: mappings.map((x) => x.resource),
-        mappingsUncertain: false,
-        routingMode: 'mappings-only',
-      }) as unknown as DomainFact;
-    const link = (d: DomainFact, to: unknown, urlPath: CallLink['path']) =>
-      ({ via: 'domain', domain: d, api: to, path: urlPath }) as unknown as CallLink;
-    const d = domain(m('', a), m('v1/b', b));
-    expect(selectedMapping(link(d, b, ['v1', 'b', 'x']))).toEqual({ kind: 'this', mapping: d.mappings[1] });
-    expect(selectedMapping(link(d, a, ['v1', 'b']))).toEqual({ kind: 'other' });
-    expect(selectedMapping(link(d, a, ['v1']))).toEqual({ kind: 'this', mapping: d.mappings[0] });
-    expect(selectedMapping(link(d, a, undefined))).toEqual({ kind: 'unknown' });
-    expect(selectedMapping(link(domain(m('b', b)), b, ['c']))).toEqual({ kind: 'none', path: '/c' });
-    expect(selectedMapping(link(domain(m(undefined, b)), b, ['b']))).toEqual({ kind: 'unknown' });
+describe('report: the route a call through a custom domain takes (routeFor)', () => {
+  const rest = (name: string) => ({
+    Type: 'AWS::ApiGateway::RestApi',
+    Properties: { Name: name, EndpointConfiguration: { Types: ['REGIONAL'] } },
+  });
+  const mapping = (api: string, basePath: string) => ({
+    Type: 'AWS::ApiGateway::BasePathMapping',
+    Properties: { DomainName: { Ref: 'Domain' }, RestApiId: { Ref: api }, BasePath: basePath, Stage: 'prod' },
+  });
+  const resources = (conditions: unknown[]) => ({
+    Orders: rest('orders'),
+    Billing: rest('billing'),
+    Domain: {
+      Type: 'AWS::ApiGateway::DomainName',
+      Properties: {
+        DomainName: 'api.example.com',
+        RegionalCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/c',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+        RoutingMode: 'ROUTING_RULE_THEN_BASE_PATH_MAPPING',
+      },
+    },
+    OrdersMapping: mapping('Orders', 'orders'),
+    BillingMapping: mapping('Billing', 'billing'),
+    Rule: {
+      Type: 'AWS::ApiGatewayV2::RoutingRule',
+      Properties: {
+        DomainNameArn: { 'Fn::GetAtt': ['Domain', 'DomainNameArn'] },
+        Priority: 10,
+        Conditions: conditions,
+        Actions: [{ InvokeApi: { ApiId: { Ref: 'Billing' }, Stage: 'live', StripBasePath: true } }],
+      },
+    },
+    Caller: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Code: { ZipFile: 'exports.handler = async () => {}' },
+        Role: 'arn:aws:iam::123456789012:role/r',
+        Environment: { Variables: { API_URL: 'https://api.example.com/orders/list' } },
+      },
+    },
+  });
+  const domainSteps = (conditions: unknown[]) => {
+    const graph = ResourceGraph.fromStacks(
+      [{ key: 'S', region: 'eu-west-1', template: { Resources: resources(conditions) } }],
+      READ,
+    );
+    const m = buildMatrix(deriveFacts(graph), analyzeGraph(graph).findings);
+    const label = (id: string) => m.nodes.find((n) => n.id === id)!.label;
+    return m.links.filter((l) => l.via === 'domain').map((l) => [label(l.target), l.path.domain!.text]);
+  };
+
+  test('a routing rule of higher priority overrides the mapping of the same base path: the link goes to its API', () => {
+    expect(domainSteps([{ MatchBasePaths: { AnyOf: ['orders'] } }])).toEqual([
+      ['REST API S/Billing (REGIONAL)', 'custom domain api.example.com (REGIONAL), routing rule /orders → stage live'],
+    ]);
   });
 
-  test('routing rules come before mappings, by priority; a rule that also matches headers leaves the choice unknown', () => {
-    const api = (name: string) => ({ resource: { key: name } }) as unknown as CallLink['api'];
-    const [a, b, c] = [api('a'), api('b'), api('c')];
-    const rule = (key: string, basePath: string | undefined, to: unknown, priority?: number, headers = false) =>
-      ({ basePath, api: to, kind: 'routing-rule', priority, headers, resource: { key } }) as unknown as DomainMapping;
-    const mapping = (basePath: string, to: unknown) =>
-      ({
-        basePath,
-        api: to,
-        kind: 'mapping',
-        headers: false,
-        resource: { key: `m-${basePath}` },
-      }) as unknown as DomainMapping;
-    const domain = (routingMode: string | undefined, ...mappings: DomainMapping[]) =>
-      ({
-        mappings,
-        mappingResources: [...new Set(mappings.map((x) => x.resource))],
-        mappingsUncertain: false,
-        routingMode,
-      }) as unknown as DomainFact;
-    const link = (d: DomainFact, to: unknown, urlPath: CallLink['path']) =>
-      ({ via: 'domain', domain: d, api: to, path: urlPath }) as unknown as CallLink;
-    // The rule of priority 1 wins over the rule of priority 5 and over the longer mapping.
-    const d = domain('rules-then-mappings', mapping('v1/b', b), rule('r5', 'v1', c, 5), rule('r1', 'v1', a, 1));
-    expect(selectedMapping(link(d, a, ['v1', 'b']))).toEqual({ kind: 'this', mapping: d.mappings[2] });
-    expect(selectedMapping(link(d, b, ['v1', 'b']))).toEqual({ kind: 'other' });
-    // No rule matches: the mappings decide.
-    expect(selectedMapping(link(d, b, ['v2']))).toEqual({ kind: 'none', path: '/v2' });
-    const withRoot = domain('rules-then-mappings', rule('r1', 'v1', a, 1), mapping('', b));
-    expect(selectedMapping(link(withRoot, b, ['v2', 'x']))).toEqual({ kind: 'this', mapping: withRoot.mappings[1] });
-    // A rule that matches the path and headers: it depends on the request.
-    const headed = domain('rules-only', rule('r1', 'v1', a, 1, true), rule('r2', 'v1', b, 2));
-    expect(selectedMapping(link(headed, b, ['v1']))).toEqual({ kind: 'unknown' });
-    // Two rules whose priorities are not known; an unknown routing mode.
-    expect(selectedMapping(link(domain('rules-only', rule('r1', 'v1', a), rule('r2', 'v2', b)), a, ['v1']))).toEqual({
-      kind: 'unknown',
-    });
-    expect(selectedMapping(link(domain(undefined, mapping('', a)), a, ['v1']))).toEqual({ kind: 'unknown' });
+  test('a routing rule that also matches headers: which API the call reaches is not known, both links stay', () => {
+    const steps = domainSteps([
+      { MatchBasePaths: { AnyOf: ['orders'] } },
+      { MatchHeaders: { AnyOf: [{ Header: 'x-version', ValueGlob: 'beta' }] } },
+    ]);
+    expect(steps.map((s) => s[0]).sort()).toEqual(['REST API S/Billing (REGIONAL)', 'REST API S/Orders (REGIONAL)']);
+    for (const [, text] of steps) expect(text).toContain('which route the URL path selects is not known');
   });
 });
 

@@ -175,3 +175,66 @@ describe('template records', () => {
     ]);
   });
 });
+
+describe('the zone a record sits in, and what resolution reads of it', () => {
+  const hostedZone = (name: string, privateZone = false) => ({
+    Type: 'AWS::Route53::HostedZone',
+    Properties: { Name: name, ...(privateZone ? { VPCs: [{ VPCId: 'vpc-1', VPCRegion: 'us-east-1' }] } : {}) },
+  });
+  const rec = (zoneProps: Record<string, unknown>) => ({
+    Type: 'AWS::Route53::RecordSet',
+    Properties: { ...zoneProps, Name: 'api.example.com.', Type: 'cname', ResourceRecords: ['www.example.org'] },
+  });
+  const zonesOf = (resources: Record<string, unknown>) =>
+    deriveFacts(templateGraph(templateStack({ Zone: hostedZone('example.com.'), ...resources }))).records.map((r) =>
+      r.zones.map(nameOf),
+    );
+
+  test.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
+    ['a Ref to a zone of the app', { HostedZoneId: { Ref: 'Zone' } }, {}, ['S|Zone']],
+    ["a zone's Id attribute", { HostedZoneId: { 'Fn::GetAtt': ['Zone', 'Id'] } }, {}, ['S|Zone']],
+    ['a HostedZoneName one zone of the app has', { HostedZoneName: 'Example.com' }, {}, ['S|Zone']],
+    [
+      'a HostedZoneName two zones of the app have (a public one and a private one)',
+      { HostedZoneName: 'example.com.' },
+      { Other: hostedZone('example.com', true) },
+      ['S|Other', 'S|Zone'],
+    ],
+    ['a literal zone id (a zone made outside the app)', { HostedZoneId: 'Z123' }, {}, []],
+    ['a HostedZoneName no zone of the app has', { HostedZoneName: 'example.org.' }, {}, []],
+    [
+      'a Ref to something that is not a zone',
+      { HostedZoneId: { Ref: 'Api' } },
+      { Api: { Type: 'AWS::ApiGateway::RestApi' } },
+      [],
+    ],
+  ])('%s', (_, zoneProps, more, zones) => {
+    expect(zonesOf({ Rec: rec(zoneProps), ...more })).toEqual([zones]);
+  });
+
+  test('its name as labels, its type in upper case and its value as written, in a group too', () => {
+    const facts = deriveFacts(
+      templateGraph(
+        templateStack({
+          Zone: hostedZone('example.com.'),
+          Rec: rec({ HostedZoneId: { Ref: 'Zone' } }),
+          Group: {
+            Type: 'AWS::Route53::RecordSetGroup',
+            Properties: {
+              HostedZoneName: 'example.com',
+              RecordSets: [{ Name: { 'Fn::Sub': '${Zone}.Example.com' }, Type: 'A', ResourceRecords: ['10.0.0.1'] }],
+            },
+          },
+        }),
+      ),
+    );
+    const [cname, a] = facts.records;
+    expect([cname.dnsName, cname.type, cname.value]).toEqual([['api', 'example', 'com'], 'CNAME', 'www.example.org']);
+    expect(a.location).toBe('Properties.RecordSets.0');
+    expect(a.zones.map(nameOf)).toEqual(['S|Zone']);
+    expect(a.name).toBeUndefined();
+    expect(a.dnsName).toHaveLength(3);
+    expect((a.dnsName as string[]).slice(1)).toEqual(['example', 'com']);
+    expect([a.type, a.value]).toEqual(['A', '10.0.0.1']);
+  });
+});

@@ -16,8 +16,12 @@ import {
   deriveFacts,
   literalName,
   Facts,
+  EndpointIndex,
+  ResolutionIndex,
+  VpcIndex,
+  readExecuteApiEndpoints,
 } from '../../src/facts';
-import { ResourceGraph } from '../../src/graph/resource-graph';
+import { ResourceGraph, ResourceNode } from '../../src/graph/resource-graph';
 import { privateRestApi } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
 import { factsOfApp, graphFromAssembly, nameOf, templateGraph, templateStack } from '../fixtures/helpers';
@@ -85,6 +89,11 @@ const aliasToEndpoint = (zoneId: string, name: unknown, endpointId: string) => (
     Type: 'A',
     AliasTarget: { DNSName: endpointDns(endpointId), HostedZoneId: endpointZoneId(endpointId) },
   },
+});
+/** An A record for www.example.com in the zone that `where` names (`HostedZoneId` or `HostedZoneName`). */
+const wwwRecord = (where: Record<string, unknown>) => ({
+  Type: 'AWS::Route53::RecordSet',
+  Properties: { ...where, Name: 'www.example.com', Type: 'A', ResourceRecords: ['10.0.0.8'], TTL: '60' },
 });
 const profile = () => ({ Type: 'AWS::Route53Profiles::Profile', Properties: { Name: 'shared-dns' } });
 const profileAssociation = (profileId: unknown, vpcId: string) => ({
@@ -347,16 +356,7 @@ describe('a private hosted zone', () => {
     const facts = factsOf({
       Vpc: vpc(),
       Zone: zone('example.com', 'Vpc'),
-      Www: {
-        Type: 'AWS::Route53::RecordSet',
-        Properties: {
-          HostedZoneName: 'example.com.',
-          Name: 'www.example.com',
-          Type: 'A',
-          ResourceRecords: ['10.0.0.8'],
-          TTL: '60',
-        },
-      },
+      Www: wwwRecord({ HostedZoneName: 'example.com.' }),
     });
     expect(resolve(facts, 'Vpc', literalName('api.example.com'))).toEqual({
       kind: 'nxdomain',
@@ -443,6 +443,42 @@ describe('a private hosted zone', () => {
   ])('a zone %s leaves the name unknown', (_, resources) => {
     const facts = factsOf({ Vpc: vpc(), ...resources });
     expect(resolve(facts, 'Vpc', PUBLIC_HOST).kind).toBe('unknown');
+  });
+
+  test("a zone answers with the app's one read of its records: the step's record is the record fact", () => {
+    const facts = factsOf({
+      Vpc: vpc(),
+      Zone: zone('example.com', 'Vpc'),
+      Www: wwwRecord({ HostedZoneId: { Ref: 'Zone' } }),
+    });
+    const r = facts.resolution.resolve({ id: 'res:S|Vpc', name: 'Vpc', inApp: true }, literalName('www.example.com'));
+    const first = r.kind === 'unknown' ? undefined : r.steps[0];
+    expect(first?.kind === 'zone' ? first.record : undefined).toBe(facts.records[0]);
+    expect(facts.resolution.privateZoneOf(facts.records[0])?.resource.logicalId).toBe('Zone');
+  });
+
+  test('a record resource that could not be read may sit in any zone: every zone answer is unknown', () => {
+    const graph = templateGraph(
+      templateStack(
+        {
+          Vpc: vpc(),
+          Zone: zone('example.com', 'Vpc'),
+          Own: endpoint('Vpc', { PrivateDnsEnabled: true }),
+          Broken: { Type: 'AWS::Route53::RecordSet', Properties: { HostedZoneId: { Ref: 'Zone' } } },
+        },
+        { region: REGION },
+      ),
+    );
+    const vpcs = new VpcIndex(graph);
+    const endpoints = new EndpointIndex(readExecuteApiEndpoints(graph, vpcs));
+    const ref = { id: 'res:S|Vpc', name: 'Vpc', inApp: true };
+    const index = (unread: ResourceNode[]) => new ResolutionIndex(graph, vpcs, endpoints, { records: [], unread });
+    expect(index([]).resolve(ref, literalName('api.example.com')).kind).toBe('nxdomain');
+    const broken = index(graph.ofType('AWS::Route53::RecordSet'));
+    expect(broken.resolve(ref, literalName('api.example.com')).kind).toBe('unknown');
+    // Names no zone covers do not depend on the records.
+    expect(broken.resolve(ref, PUBLIC_HOST).kind).toBe('endpoint');
+    expect(broken.resolve(ref, literalName('api.example.org')).kind).toBe('public');
   });
 
   test('a public hosted zone (no VPCs) answers nothing inside a VPC', () => {

@@ -55,22 +55,28 @@ describe(RULE, () => {
   });
 });
 
+/** A stack with a regional REST API `Api` and a regional v1 custom domain api.example.com whose routing mode is `mode`. */
+function apiAndDomain(mode: string) {
+  const stack = newStack(undefined, newApp());
+  const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+  const domain = new apigw.DomainName(stack, 'Domain', {
+    domainName: 'api.example.com',
+    certificate: acm.Certificate.fromCertificateArn(
+      stack,
+      'Cert',
+      'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
+    ),
+    endpointType: apigw.EndpointType.REGIONAL,
+  });
+  const cfn = domain.node.defaultChild as apigw.CfnDomainName;
+  cfn.routingMode = mode;
+  return { stack, api, domain, cfn };
+}
+
 describe(`${RULE}: routing rules`, () => {
   /** A ROUTING_RULE_ONLY domain whose routing rule sends /payments to the API's prod stage, and a caller of the URL. */
   function buildWithRule(url: string, o: { strip?: boolean; headers?: boolean; mode?: string } = {}) {
-    const stack = newStack(undefined, newApp());
-    const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
-    const domain = new apigw.DomainName(stack, 'Domain', {
-      domainName: 'api.example.com',
-      certificate: acm.Certificate.fromCertificateArn(
-        stack,
-        'Cert',
-        'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
-      ),
-      endpointType: apigw.EndpointType.REGIONAL,
-    });
-    const cfn = domain.node.defaultChild as apigw.CfnDomainName;
-    cfn.routingMode = o.mode ?? 'ROUTING_RULE_ONLY';
+    const { stack, api, cfn } = apiAndDomain(o.mode ?? 'ROUTING_RULE_ONLY');
     new apigwv2.CfnRoutingRule(stack, 'Rule', {
       domainNameArn: cfn.attrDomainNameArn,
       priority: 1,
@@ -109,5 +115,73 @@ describe(`${RULE}: routing rules`, () => {
     ],
   ])('stays silent for %s', (_, url, o) => {
     expect(findings(buildWithRule(url, o), RULE)).toEqual([]);
+  });
+});
+
+describe(`${RULE}: the route the URL takes decides`, () => {
+  /**
+   * A domain that maps the API's prod stage at the root and, by the routing mode `mode`, `more` routes; a
+   * caller of https://api.example.com/prod/orders (the stage name right after the host).
+   */
+  function build2(
+    mode: string,
+    more: (stack: ReturnType<typeof newStack>, domainArn: string, domainName: string) => void,
+  ) {
+    const { stack, api, domain, cfn } = apiAndDomain(mode);
+    domain.addBasePathMapping(api, { stage: api.deploymentStage });
+    more(stack, cfn.attrDomainNameArn, domain.domainName);
+    handler(stack, 'Caller', { environment: { API_URL: 'https://api.example.com/prod/orders' } });
+    return stack.node.root as App;
+  }
+  const other = (stack: ReturnType<typeof newStack>) =>
+    restApi(stack, 'Other', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+  const ruleTo =
+    (priority: number, headers: boolean, strip: boolean) => (stack: ReturnType<typeof newStack>, domainArn: string) => {
+      const api = other(stack);
+      new apigwv2.CfnRoutingRule(stack, 'Rule', {
+        domainNameArn: domainArn,
+        priority,
+        conditions: [
+          { matchBasePaths: { anyOf: ['prod'] } },
+          ...(headers ? [{ matchHeaders: { anyOf: [{ header: 'x-version', valueGlob: 'beta' }] } }] : []),
+        ],
+        actions: [{ invokeApi: { apiId: api.restApiId, stage: api.deploymentStage.stageName, stripBasePath: strip } }],
+      });
+    };
+
+  test('reports the root mapping when nothing else matches the path', () => {
+    expect(
+      findings(
+        build2('BASE_PATH_MAPPING_ONLY', () => {}),
+        RULE,
+      ).map((f) => f.messageId),
+    ).toEqual(['stageInPath']);
+  });
+
+  test('stays silent when a longer base path of another API selects the URL (/prod is that API’s mapping)', () => {
+    const app = build2('BASE_PATH_MAPPING_ONLY', (stack, _arn, domainName) => {
+      const api = other(stack);
+      new apigw.CfnBasePathMapping(stack, 'ProdMapping', {
+        domainName,
+        restApiId: api.restApiId,
+        basePath: 'prod',
+        stage: api.deploymentStage.stageName,
+      });
+    });
+    expect(findings(app, RULE)).toEqual([]);
+  });
+
+  test('stays silent when a routing rule of higher priority sends /prod to another API', () => {
+    expect(findings(build2('ROUTING_RULE_THEN_BASE_PATH_MAPPING', ruleTo(1, false, false)), RULE)).toEqual([]);
+  });
+
+  test('stays silent when a routing rule that also matches headers matches the path (the route is not known)', () => {
+    expect(findings(build2('ROUTING_RULE_THEN_BASE_PATH_MAPPING', ruleTo(1, true, true)), RULE)).toEqual([]);
+  });
+
+  test('reports the root mapping when the routing mode ignores the routing rule', () => {
+    expect(findings(build2('BASE_PATH_MAPPING_ONLY', ruleTo(1, false, false)), RULE).map((f) => f.messageId)).toEqual([
+      'stageInPath',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import {
   App,
   Fn,
   aws_apigateway as apigw,
+  aws_apigatewayv2 as apigwv2,
   aws_certificatemanager as acm,
   aws_ec2 as ec2,
   aws_iam as iam,
@@ -16,25 +17,31 @@ import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
 const RULE = 'PrivateDomainWithoutAccessAssociation';
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
 
-/** A private custom domain served to VPC A's endpoint; a caller in VPC B calls it. */
-function build(
-  fix?: (domain: PrivateCustomDomain, b: ec2.Vpc, endpointB: ec2.InterfaceVpcEndpoint) => void,
-  app = new App(),
-  apiAllows: 'both' | 'a' = 'both',
-) {
+/** VPCs A and B, each with an execute-api endpoint, and a private custom domain served to A's endpoint. */
+function twoVpcsAndDomain(app: App) {
   const stack = newStack(undefined, app);
   const a = vpc(stack, 'A');
   const endpointA = a.addInterfaceEndpoint('ExecuteApi', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
   const b = vpc(stack, 'B');
   const endpointB = b.addInterfaceEndpoint('ExecuteApi', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
-  const api = privateRestApi(stack, 'Internal');
-  api.grantInvokeFromVpcEndpointsOnly(apiAllows === 'both' ? [endpointA, endpointB] : [endpointA]);
   const domain = new PrivateCustomDomain(stack, 'Domain', {
     domainName: 'internal.example.com',
     certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT),
     endpoint: endpointA,
     vpc: a,
   });
+  return { stack, b, endpointA, endpointB, domain };
+}
+
+/** A private custom domain served to VPC A's endpoint; a caller in VPC B calls it. */
+function build(
+  fix?: (domain: PrivateCustomDomain, b: ec2.Vpc, endpointB: ec2.InterfaceVpcEndpoint) => void,
+  app = new App(),
+  apiAllows: 'both' | 'a' = 'both',
+) {
+  const { stack, b, endpointA, endpointB, domain } = twoVpcsAndDomain(app);
+  const api = privateRestApi(stack, 'Internal');
+  api.grantInvokeFromVpcEndpointsOnly(apiAllows === 'both' ? [endpointA, endpointB] : [endpointA]);
   domain.addRestApi(api, { basePath: 'orders' });
   fix?.(domain, b, endpointB);
   handler(stack, 'Caller', { vpc: b, environment: { API_URL: domain.urlFor('orders') } });
@@ -148,6 +155,80 @@ describe(`${RULE}: the endpoint a call goes through is the one the domain name r
     expect(f[0].message).toContain('Stack/B/ExecuteApi');
     // The same caller is not reported by rule 6 as well.
     expect(findings(app, 'PrivateApiPolicyExcludesCaller')).toEqual([]);
+  });
+});
+
+describe(`${RULE}: the API the caller's URL reaches, on a domain that maps two`, () => {
+  /**
+   * A private domain that lets VPC B's endpoint in and maps two private APIs: Orders (its policy allows both
+   * endpoints) on /orders, Billing (its policy allows only VPC A's endpoint) on /billing. A caller in VPC B
+   * calls `url`; `routes` adds routing rules.
+   */
+  function twoApis(
+    url: string,
+    routes?: (domain: PrivateCustomDomain, orders: apigw.RestApi, billing: apigw.RestApi) => void,
+  ) {
+    const { stack, b, endpointA, endpointB, domain } = twoVpcsAndDomain(newApp());
+    const orders = privateRestApi(stack, 'Orders');
+    orders.grantInvokeFromVpcEndpointsOnly([endpointA, endpointB]);
+    const billing = privateRestApi(stack, 'Billing');
+    billing.grantInvokeFromVpcEndpointsOnly([endpointA]);
+    domain.addRestApi(orders, { basePath: 'orders' });
+    domain.addRestApi(billing, { basePath: 'billing' });
+    domain.addVpc(b, endpointB);
+    routes?.(domain, orders, billing);
+    handler(stack, 'Caller', { vpc: b, environment: { API_URL: url } });
+    return stack.node.root as App;
+  }
+  /** A routing rule of priority 1 that sends /orders to Billing, the routing mode that uses it first. */
+  const ruleToBilling =
+    (headers: boolean) => (domain: PrivateCustomDomain, _orders: apigw.RestApi, billing: apigw.RestApi) => {
+      domain.resource.addPropertyOverride('RoutingMode', 'ROUTING_RULE_THEN_BASE_PATH_MAPPING');
+      new apigwv2.CfnRoutingRule(domain, 'OrdersToBilling', {
+        domainNameArn: domain.domainNameArn,
+        priority: 1,
+        conditions: [
+          { matchBasePaths: { anyOf: ['orders'] } },
+          ...(headers ? [{ matchHeaders: { anyOf: [{ header: 'x-version', valueGlob: 'beta' }] } }] : []),
+        ],
+        actions: [{ invokeApi: { apiId: billing.restApiId, stage: billing.deploymentStage.stageName } }],
+      });
+    };
+  const summaryOf = (app: App) =>
+    findings(app, RULE).map((f) => [f.messageId, f.resource.path, f.relatedResources.map((r) => r.path)]);
+
+  test('reports the call whose path selects the API whose policy leaves the endpoint out, naming that API', () => {
+    const f = findings(twoApis('https://internal.example.com/billing/invoices'), RULE);
+    expect(f.map((x) => [x.level, x.messageId, x.resource.path, x.findingId])).toEqual([
+      ['error', 'apiPolicyExcludes', 'Stack/Caller/Resource', 'Stack/Domain/Resource'],
+    ]);
+    expect(f[0].message).toContain('REST API Stack/Billing (PRIVATE), which it maps, has a resource policy');
+    expect(f[0].relatedResources.map((r) => r.path)).toContain('Stack/Billing/Resource');
+  });
+
+  test('stays silent for the call whose path selects the API that lets the endpoint in', () => {
+    expect(findings(twoApis('https://internal.example.com/orders/list'), RULE)).toEqual([]);
+  });
+
+  test('stays silent when the path selects no route, or is not known', () => {
+    expect(findings(twoApis('https://internal.example.com/pets'), RULE)).toEqual([]);
+    // The first segment is an imported value: which route it selects is not known.
+    expect(findings(twoApis(`https://internal.example.com/${Fn.importValue('BillingPath')}/x`), RULE)).toEqual([]);
+  });
+
+  test('a routing rule of higher priority overrides the mapping: /orders reaches Billing, whose policy leaves B out', () => {
+    const app = twoApis('https://internal.example.com/orders/list', ruleToBilling(false));
+    expect(summaryOf(app)).toEqual([
+      [
+        'apiPolicyExcludes',
+        'Stack/Caller/Resource',
+        expect.arrayContaining(['Stack/Domain/Resource', 'Stack/Billing/Resource']),
+      ],
+    ]);
+  });
+
+  test('a routing rule that also matches headers: which API the call reaches is not known, silent', () => {
+    expect(findings(twoApis('https://internal.example.com/orders/list', ruleToBilling(true)), RULE)).toEqual([]);
   });
 });
 
