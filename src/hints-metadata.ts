@@ -23,4 +23,11 @@ export interface HintsMetadata {
    * `{id}.execute-api.<region>.amazonaws.com` of such an API is a private API, not one of unknown type.
    */
   readonly privateApis?: string[];
+  /**
+   * On a private custom domain name (`AWS::ApiGateway::DomainNameV2`): ids of execute-api endpoints whose
+   * domain name access association with it is made outside the app, in the endpoint's own account (an API
+   * consumer's), recorded by `PrivateCustomDomain` with `createAccessAssociation: false`. They count as
+   * associations of the domain.
+   */
+  readonly externalAccessAssociations?: string[];
 }

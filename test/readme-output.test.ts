@@ -12,6 +12,10 @@ test('the README shows what each door prints for the bundled example', () => {
   const readme = fs.readFileSync(README, 'utf8');
   const outputs = synthOutputs();
   expect(outputs.pack).toContain('(ApiReachability)');
+  // The cross-VPC case: a spoke VPC that a Route 53 Profile gives the hub's endpoint.
+  expect(outputs.pack).toContain(
+    'Lambda function Svc/Ledger runs in VPC Net/SpokeVpc, where Route 53 Profile Net/SharedDns',
+  );
   expect(outputs.aspect).toMatch(
     /^\[Error at \/Svc\/OrderSync\/Resource\] ApiReachability-PrivateDnsShadowsPublicApi\[/,
   );

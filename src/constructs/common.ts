@@ -3,6 +3,7 @@ import {
   Arn,
   ArnFormat,
   CfnResource,
+  Fn,
   Reference,
   Stack,
   Token,
@@ -10,10 +11,12 @@ import {
   aws_apigateway as apigateway,
   aws_apigatewayv2 as apigwv2,
   aws_certificatemanager as acm,
+  aws_ec2 as ec2,
   aws_route53 as route53,
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { fail } from './errors';
+import type { EndpointDns } from './private-api-access';
 
 /**
  * Checks that a resolved domain name lies inside a resolved hosted zone name.
@@ -174,4 +177,78 @@ export function certificateRegion(certificate: acm.ICertificateRef): string | un
  */
 export function urlOf(host: string, basePath?: string): string {
   return basePath === undefined || basePath === '' ? `https://${host}/` : `https://${host}/${basePath}/`;
+}
+
+/** The L1 behind an interface endpoint defined in this app, or undefined for an imported one. */
+function endpointL1(endpoint: ec2.IInterfaceVpcEndpoint): ec2.CfnVPCEndpoint | undefined {
+  const cfn = endpoint.node.defaultChild;
+  return cfn && CfnResource.isCfnResource(cfn) && ec2.CfnVPCEndpoint.isCfnVPCEndpoint(cfn) ? cfn : undefined;
+}
+
+/**
+ * The regional DNS name of an execute-api interface endpoint: `vpce-….execute-api.<region>.vpce.amazonaws.com`
+ * (zonal names add `-<az>` to the first label).
+ */
+const EXECUTE_API_ENDPOINT_DNS = /^vpce-[a-z0-9-]+\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com(\.cn)?\.?$/i;
+
+/**
+ * Checks the `endpointDns` given for an endpoint: only for an endpoint not defined in this app (the DNS of one
+ * of the app is read from it), and, when literal, the DNS name of an execute-api endpoint.
+ */
+export function checkEndpointDns(
+  scope: IConstruct,
+  endpoint: ec2.IInterfaceVpcEndpoint,
+  dns: EndpointDns | undefined,
+): void {
+  if (!dns) {
+    return;
+  }
+  if (endpointL1(endpoint)) {
+    fail(scope, {
+      code: 'EndpointDnsNotNeeded',
+      message: `\`endpointDns\` was given for endpoint '${endpoint.node.path}', which is defined in this app, so its DNS names are read from it.`,
+      fix: 'Drop `endpointDns`; give it only for an endpoint that is not defined in this app (imported by id).',
+    });
+  }
+  if (!Token.isUnresolved(dns.dnsName) && !EXECUTE_API_ENDPOINT_DNS.test(dns.dnsName)) {
+    fail(scope, {
+      code: 'EndpointDnsNotExecuteApi',
+      message: `endpointDns.dnsName '${dns.dnsName}' is not the DNS name of an execute-api interface endpoint (vpce-….execute-api.<region>.vpce.amazonaws.com).`,
+      fix: "Pass the endpoint's first DNS entry (aws ec2 describe-vpc-endpoints, DnsEntries[0].DnsName) and its HostedZoneId.",
+    });
+  }
+}
+
+/**
+ * An alias target for an interface endpoint: its `endpointDns` when given, else read from its L1
+ * (`DnsEntries`), so that it works with the `IInterfaceVpcEndpoint` interface. Each DNS entry is
+ * `<hosted zone id>:<dns name>`; the first one is the regional name.
+ * See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values
+ */
+export function endpointAliasTarget(
+  scope: IConstruct,
+  endpoint: ec2.IInterfaceVpcEndpoint,
+  dns: EndpointDns | undefined,
+): route53.IAliasRecordTarget {
+  if (dns) {
+    return { bind: () => ({ hostedZoneId: dns.hostedZoneId, dnsName: dns.dnsName }) };
+  }
+  const cfn = endpointL1(endpoint);
+  if (!cfn) {
+    return fail(scope, {
+      code: 'EndpointDnsUnknown',
+      message: `endpoint '${endpoint.node.path}' is imported, so the DNS name that the alias record to it needs is unknown.`,
+      fix:
+        "Pass `endpointDns` (the endpoint's DNS name and hosted zone id, DnsEntries[0] of aws ec2 describe-vpc-endpoints) " +
+        'with the endpoint, or an endpoint defined in this app (e.g. PrivateApiAccess.endpoint).',
+      see: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-tutorial.html',
+    });
+  }
+  const entry = Fn.select(0, cfn.attrDnsEntries);
+  return {
+    bind: () => ({
+      hostedZoneId: Fn.select(0, Fn.split(':', entry)),
+      dnsName: Fn.select(1, Fn.split(':', entry)),
+    }),
+  };
 }

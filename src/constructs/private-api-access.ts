@@ -1,20 +1,44 @@
 import {
   CfnResource,
   Lazy,
+  Names,
   Stack,
   Token,
   aws_apigateway as apigateway,
   aws_ec2 as ec2,
   aws_iam as iam,
+  aws_route53 as route53,
 } from 'aws-cdk-lib';
 import type { IResolveContext } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { requirePrivateApi, restApiL1, stageOfRestApi } from './common';
+import { checkEndpointDns, endpointAliasTarget, requirePrivateApi, restApiL1, stageOfRestApi } from './common';
 import { fail } from './errors';
 import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
 
 const PRIVATE_API_DOC =
   'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-api-test-invoke-url.html';
+
+/**
+ * The DNS name of an execute-api interface endpoint and the Route 53 hosted zone it lives in: what an alias
+ * record to the endpoint needs, for an endpoint that is not defined in this app (imported by id, a hub's in
+ * another app, an endpoint that a Route 53 Profile carries, another account's).
+ *
+ * Both values are the endpoint's first DNS entry (`aws ec2 describe-vpc-endpoints`, `DnsEntries[0]`; the
+ * CloudFormation attribute `DnsEntries` holds it as `<hosted zone id>:<dns name>`): its regional name.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values
+ */
+export interface EndpointDns {
+  /**
+   * The endpoint's regional DNS name, e.g. `vpce-0a1b2c3d4e5f67890-abcdefgh.execute-api.eu-west-1.vpce.amazonaws.com`.
+   */
+  readonly dnsName: string;
+
+  /**
+   * The id of the Route 53 hosted zone of `dnsName` (the part before `:` of the DNS entry), e.g. `Z2ABCDEFGHIJKL`.
+   */
+  readonly hostedZoneId: string;
+}
 
 /**
  * Properties of a {@link PrivateApiAccess}.
@@ -50,6 +74,16 @@ export interface PrivateApiAccessProps {
    * @default - a new `ec2.InterfaceVpcEndpoint` for `InterfaceVpcEndpointAwsService.APIGATEWAY` in `vpc`
    */
   readonly endpoint?: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * The DNS name and hosted zone of `endpoint`, when it is not defined in this app (e.g.
+   * `InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes`: a hub's endpoint made by another app or
+   * account, or one that a Route 53 Profile carries). Only `addApiZone` needs it, for its alias record.
+   *
+   * @default - none: read from the endpoint (`DnsEntries`) when it is defined in this app; `addApiZone`
+   *   fails for an imported endpoint without it
+   */
+  readonly endpointDns?: EndpointDns;
 
   /**
    * Where the new endpoint's network interfaces go. Ignored when `endpoint` is given.
@@ -90,6 +124,17 @@ export interface PrivateApiAllowOptions {
   readonly associateEndpoint?: boolean;
 }
 
+/**
+ * Options of {@link PrivateApiAccess.addApiZone}.
+ */
+export interface PrivateApiZoneOptions {
+  /**
+   * The VPCs whose callers reach the API through this endpoint: the zone is associated with each of them
+   * (the spokes, and the hub's own VPC when its callers should use the default hostname too).
+   */
+  readonly vpcs: ec2.IVpc[];
+}
+
 /** Statements and endpoint ids that PrivateApiAccess instances add to one REST API (shared by all of them). */
 interface RestApiPatch {
   readonly statements: iam.PolicyStatement[];
@@ -126,13 +171,26 @@ export class PrivateApiAccess extends Construct {
    */
   public readonly privateDnsEnabled: boolean;
 
+  private readonly endpointDns?: EndpointDns;
+  private readonly apiZones = new Map<string, route53.PrivateHostedZone>();
+
   constructor(scope: Construct, id: string, props: PrivateApiAccessProps) {
     super(scope, id);
     this.privateDnsEnabled = props.privateDnsEnabled;
 
+    if (props.endpointDns && !props.endpoint) {
+      fail(this, {
+        code: 'EndpointDnsWithoutEndpoint',
+        message:
+          '`endpointDns` was given without `endpoint`, but the endpoint this construct creates has DNS names of its own.',
+        fix: 'Pass the imported endpoint as `endpoint` together with its `endpointDns`, or drop `endpointDns`.',
+      });
+    }
     if (props.endpoint) {
       this.endpoint = props.endpoint;
       this.checkAdoptedEndpoint(props.endpoint, props.privateDnsEnabled);
+      checkEndpointDns(this, props.endpoint, props.endpointDns);
+      this.endpointDns = props.endpointDns;
     } else if (props.vpc) {
       this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Resource', {
         vpc: props.vpc,
@@ -223,6 +281,57 @@ export class PrivateApiAccess extends Construct {
       this.associate(cfn, patch);
     }
     return this.urlOf(api, stage.stageName);
+  }
+
+  /**
+   * Makes a private REST API's default hostname resolve to this endpoint in other VPCs: the hub-and-spoke
+   * pattern, where spoke VPCs with no execute-api endpoint of their own reach private APIs through a shared
+   * (hub) endpoint whose private DNS is off.
+   *
+   * Creates a private hosted zone named `{api-id}.execute-api.{region}.{urlSuffix}`, associated with `vpcs`,
+   * holding an A alias record of that name to the endpoint's regional DNS name. Callers in those VPCs then
+   * call the API on its default URL (`RestApi.url`). The zone covers that one API only, so every other name
+   * (public APIs' default hostnames among them) keeps resolving through public DNS there. Calling it again
+   * for the same API associates the same zone with more VPCs.
+   *
+   * The API must still let this endpoint in: `allow(api)` (or, for an API of another app, its own policy).
+   * For an endpoint that is not defined in this app, pass `endpointDns` in the props.
+   *
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-apis.html
+   *
+   * @param api a private REST API (defined in this app or imported by id)
+   * @param options the VPCs to associate the zone with
+   * @returns the private hosted zone
+   */
+  public addApiZone(api: apigateway.IRestApi, options: PrivateApiZoneOptions): route53.IPrivateHostedZone {
+    requirePrivateApi(this, api, 'PrivateApiAccess.addApiZone');
+    if (options.vpcs.length === 0) {
+      fail(this, {
+        code: 'ApiZoneWithoutVpc',
+        message: `addApiZone was given no VPC for API '${api.node.path}', so no caller would resolve its hostname through the zone.`,
+        fix: 'Pass the VPCs (the spokes) whose callers reach the API through this endpoint in `vpcs`.',
+      });
+    }
+    const key = api.node.path;
+    let zone = this.apiZones.get(key);
+    const vpcs = [...options.vpcs];
+    if (!zone) {
+      const stack = Stack.of(this);
+      const zoneName = `${api.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+      const suffix = Names.nodeUniqueId(api.node);
+      zone = new route53.PrivateHostedZone(this, `ApiZone${suffix}`, { zoneName, vpc: vpcs.shift()! });
+      new route53.ARecord(this, `ApiAlias${suffix}`, {
+        zone,
+        // The zone's apex: the API's default hostname itself.
+        target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, this.endpoint, this.endpointDns)),
+      });
+      this.apiZones.set(key, zone);
+      this.recordPrivateApi(api);
+    }
+    for (const vpc of vpcs) {
+      zone.addVpc(vpc);
+    }
+    return zone;
   }
 
   /**

@@ -1,6 +1,4 @@
 import {
-  CfnResource,
-  Fn,
   Lazy,
   Names,
   Token,
@@ -13,12 +11,18 @@ import {
 import type { IResolveContext } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BasePathRegistry } from './base-paths';
-import { requirePrivateApi, stageOfRestApi, urlOf, validateDomainInZone } from './common';
+import {
+  checkEndpointDns,
+  endpointAliasTarget,
+  requirePrivateApi,
+  stageOfRestApi,
+  urlOf,
+  validateDomainInZone,
+} from './common';
 import { fail } from './errors';
+import type { EndpointDns } from './private-api-access';
 import type { RestApiMappingOptions } from './regional-custom-domain';
-
-const TUTORIAL =
-  'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-tutorial.html';
+import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
 
 /**
  * Properties of a {@link PrivateCustomDomain}.
@@ -42,15 +46,40 @@ export interface PrivateCustomDomainProps {
    * The execute-api interface endpoint that callers in `vpc` use: the private DNS record points at it, and
    * it is allowed (domain policy + access association) like any endpoint given to `allowEndpoint`.
    *
-   * `PrivateApiAccess.endpoint` fits. It must be defined in this app (the record reads its DNS entries).
+   * `PrivateApiAccess.endpoint` fits. An endpoint that is not defined in this app (imported by id: a hub's
+   * endpoint shared with the callers' VPC, another account's) needs `endpointDns` for the record.
    */
   readonly endpoint: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * The DNS name and hosted zone of `endpoint`, when it is not defined in this app
+   * (`InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes`).
+   *
+   * @default - read from the endpoint (`DnsEntries`); required when the alias record points at an imported endpoint
+   */
+  readonly endpointDns?: EndpointDns;
+
+  /**
+   * Whether to create the `AWS::ApiGateway::DomainNameAccessAssociation` of `endpoint` with the domain.
+   *
+   * Set it to false when `endpoint` belongs to another AWS account (an API consumer): API Gateway lets only
+   * the endpoint's own account create the association, so the consumer creates it, after the provider
+   * shares the domain with it through AWS RAM (an `AWS::RAM::ResourceShare` of `domainNameArn`). The
+   * domain's policy still allows the endpoint. The domain then records in its metadata that the endpoint's
+   * association is made outside the app, so this library's `PrivateDomainWithoutAccessAssociation` does not
+   * report the domain as closed to everyone. With false, `vpc` and `hostedZone` may both be left out: the
+   * consumer publishes the name in its own VPC (no zone or record is created here).
+   *
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-provider-share.html
+   * @default true
+   */
+  readonly createAccessAssociation?: boolean;
 
   /**
    * The VPC whose callers resolve `domainName`; a new private hosted zone named `domainName` is
    * associated with it. Ignored when `hostedZone` is given.
    *
-   * @default - none; required unless `hostedZone` is given
+   * @default - none; required unless `hostedZone` is given or `createAccessAssociation` is false
    */
   readonly vpc?: ec2.IVpc;
 
@@ -58,7 +87,8 @@ export interface PrivateCustomDomainProps {
    * An existing private hosted zone (associated with the callers' VPC) to put the alias record in. Its
    * name must be `domainName` or a parent domain of it.
    *
-   * @default - a new private hosted zone named `domainName`, associated with `vpc`
+   * @default - a new private hosted zone named `domainName`, associated with `vpc`; none when neither is
+   *   given (only allowed with `createAccessAssociation: false`)
    */
   readonly hostedZone?: route53.IHostedZone;
 
@@ -111,9 +141,10 @@ export class PrivateCustomDomain extends Construct {
   public readonly domainNameArn: string;
 
   /**
-   * The hosted zone that holds the alias record.
+   * The hosted zone that holds the alias record; undefined when the domain is published in another
+   * account's VPC (`createAccessAssociation: false` without `vpc` or `hostedZone`).
    */
-  public readonly hostedZone: route53.IHostedZone;
+  public readonly hostedZone?: route53.IHostedZone;
 
   /**
    * The Route 53 records that publish the domain inside VPCs: the A alias record to `endpoint` in
@@ -137,6 +168,8 @@ export class PrivateCustomDomain extends Construct {
     super(scope, id);
     this.basePaths = new BasePathRegistry(this, { allowMultiLevel: true, mapMethods: ['addRestApi'] });
 
+    const createAssociation = props.createAccessAssociation ?? true;
+    checkEndpointDns(this, props.endpoint, props.endpointDns);
     if (props.hostedZone) {
       validateDomainInZone(this, props.domainName, props.hostedZone);
       this.hostedZone = props.hostedZone;
@@ -145,11 +178,13 @@ export class PrivateCustomDomain extends Construct {
         zoneName: props.domainName,
         vpc: props.vpc,
       });
-    } else {
+    } else if (createAssociation) {
       fail(this, {
         code: 'VpcOrHostedZoneRequired',
         message: 'neither `vpc` nor `hostedZone` was given, so there is nowhere to publish the domain inside a VPC.',
-        fix: 'Pass `vpc` (a private hosted zone is created and associated with it) or `hostedZone` (an existing private zone).',
+        fix:
+          'Pass `vpc` (a private hosted zone is created and associated with it) or `hostedZone` (an existing private zone); ' +
+          "or, when the endpoint is another account's, `createAccessAssociation: false` (that account publishes the name).",
       });
     }
     if (!Token.isUnresolved(props.domainName) && /[A-Z]/.test(props.domainName)) {
@@ -176,16 +211,26 @@ export class PrivateCustomDomain extends Construct {
     this.domainNameArn = this.resource.ref;
     this.url = urlOf(this.domainName);
 
-    this.allowEndpoint(props.endpoint);
+    if (createAssociation) {
+      this.allowEndpoint(props.endpoint);
+    } else {
+      this.allowedEndpointIds.push(props.endpoint.vpcEndpointId);
+      // The association lives in the consumer's account: say so to this library's checks (hints-metadata.ts).
+      const hints: HintsMetadata = { externalAccessAssociations: [props.endpoint.vpcEndpointId] };
+      this.resource.addMetadata(HINTS_METADATA_KEY, hints);
+    }
 
-    // See: the tutorial above, "Create a DNS record": an alias in a private hosted zone to the endpoint's DNS name.
-    this.publishedRecords.push(
-      new route53.ARecord(this, 'AliasRecord', {
-        zone: this.hostedZone,
-        recordName: props.domainName,
-        target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint)),
-      }),
-    );
+    // See: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains-tutorial.html
+    // ("Create a DNS record"): an alias in a private hosted zone to the endpoint's DNS name.
+    if (this.hostedZone) {
+      this.publishedRecords.push(
+        new route53.ARecord(this, 'AliasRecord', {
+          zone: this.hostedZone,
+          recordName: props.domainName,
+          target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, props.endpoint, props.endpointDns)),
+        }),
+      );
+    }
   }
 
   /**
@@ -222,18 +267,24 @@ export class PrivateCustomDomain extends Construct {
    * hosted zone named `domainName` associated with `vpc`, an A alias record to `endpoint` in it, and
    * `allowEndpoint(endpoint)`.
    *
+   * The endpoint need not sit in `vpc`: a hub's endpoint (private DNS off) that the VPC reaches serves a
+   * spoke VPC with no endpoint of its own (hub and spoke).
+   *
    * @param vpc the other VPC, whose callers should resolve `domainName`
-   * @param endpoint the execute-api interface endpoint in that VPC (defined in this app)
+   * @param endpoint the execute-api interface endpoint that callers in that VPC go through
+   * @param endpointDns the endpoint's DNS name and hosted zone, when it is not defined in this app
    * @returns the alias record (also added to `records`)
    */
-  public addVpc(vpc: ec2.IVpc, endpoint: ec2.IInterfaceVpcEndpoint): route53.IRecordSet {
+  public addVpc(vpc: ec2.IVpc, endpoint: ec2.IInterfaceVpcEndpoint, endpointDns?: EndpointDns): route53.IRecordSet {
+    checkEndpointDns(this, endpoint, endpointDns);
+    const target = endpointAliasTarget(this, endpoint, endpointDns);
     const suffix = Names.nodeUniqueId(vpc.node);
     const zone = new route53.PrivateHostedZone(this, `HostedZone${suffix}`, { zoneName: this.domainName, vpc });
     this.allowEndpoint(endpoint);
     const record = new route53.ARecord(this, `AliasRecord${suffix}`, {
       zone,
       recordName: this.domainName,
-      target: route53.RecordTarget.fromAlias(endpointAliasTarget(this, endpoint)),
+      target: route53.RecordTarget.fromAlias(target),
     });
     this.publishedRecords.push(record);
     return record;
@@ -288,29 +339,4 @@ export class PrivateCustomDomain extends Construct {
     });
     return { Version: '2012-10-17', Statement: [context.resolve(statement.toStatementJson())] };
   }
-}
-
-/**
- * An alias target for an interface endpoint defined in this app, read from its L1 (`DnsEntries`), so that
- * it works with the `IInterfaceVpcEndpoint` interface. Each DNS entry is `<hosted zone id>:<dns name>`;
- * the first one is the regional name.
- * See: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values
- */
-function endpointAliasTarget(scope: Construct, endpoint: ec2.IInterfaceVpcEndpoint): route53.IAliasRecordTarget {
-  const cfn = endpoint.node.defaultChild;
-  if (!(cfn && CfnResource.isCfnResource(cfn) && ec2.CfnVPCEndpoint.isCfnVPCEndpoint(cfn))) {
-    return fail(scope, {
-      code: 'EndpointDnsUnknown',
-      message: `endpoint '${endpoint.node.path}' is imported, so the DNS name that the alias record needs is unknown.`,
-      fix: 'Pass an endpoint defined in this app (e.g. PrivateApiAccess.endpoint), or create the alias record yourself and give this construct an endpoint of this app.',
-      see: TUTORIAL,
-    });
-  }
-  const entry = Fn.select(0, cfn.attrDnsEntries);
-  return {
-    bind: () => ({
-      hostedZoneId: Fn.select(0, Fn.split(':', entry)),
-      dnsName: Fn.select(1, Fn.split(':', entry)),
-    }),
-  };
 }

@@ -19,6 +19,7 @@ import { IpAddressType, apiIpAddressType, domainIpAddressType } from './ip-addre
 import { Policy, parsePolicy } from './policies';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
 import { ResRef, Value, at, bool, isObject, list, literal } from '../graph/values';
+import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
 
 /** The kind of an API. */
 export type ApiKind = 'REST' | 'HTTP' | 'WEBSOCKET';
@@ -65,7 +66,12 @@ export interface DomainFact {
   readonly mtls: boolean;
   /** A private domain's resource policy (`AWS::ApiGateway::DomainNameV2` `Policy`). */
   readonly policy?: Policy;
-  /** Endpoint ids given access by `AWS::ApiGateway::DomainNameAccessAssociation`s of the app. */
+  /**
+   * Endpoint ids given access by `AWS::ApiGateway::DomainNameAccessAssociation`s of the app, then those the
+   * domain's metadata says are associated outside the app (`externalAccessAssociations`, see
+   * hints-metadata.ts: a consumer account's), as written (an id, or a reference: which endpoint it is, is
+   * not proven).
+   */
   readonly accessAssociations: Value[];
   /** True when some access association of the app names a domain that cannot be known: it may be this one. */
   readonly accessAssociationsUncertain: boolean;
@@ -382,6 +388,13 @@ export function readDomains(graph: ResourceGraph, apis: ApiFact[]): { domains: D
     }
   }
   for (const d of domains) {
+    // Written by PrivateCustomDomain when the association is the consumer account's to make.
+    const external = (d.resource.metadata[HINTS_METADATA_KEY] as HintsMetadata | undefined)?.externalAccessAssociations;
+    if (Array.isArray(external)) {
+      for (const id of external as unknown[]) {
+        d.accessAssociations.push(typeof id === 'string' ? id : JSON.stringify(id));
+      }
+    }
     d.mappingsUncertain = uncertain;
     d.accessAssociationsUncertain = associationsUncertain;
   }

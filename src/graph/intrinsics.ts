@@ -340,7 +340,9 @@ class Normalizer {
     }
     const sep = arg[0];
     const items = this.norm(arg[1], ctx, depth + 1);
-    if (!Array.isArray(items)) return new Opaque('intrinsic', `Fn::Join:${stableText(arg)}`);
+    // A list known only as a whole (a list attribute, `Fn::Split`): the string is derived from it, as
+    // CDK's cross-stack export of a list attribute (`Fn::Join` `||`, split again by the importer) is.
+    if (!Array.isArray(items)) return new Opaque('intrinsic', `Fn::Join:${stableText(arg)}`, derivable(items));
     const parts: Array<Part | Concat> = [];
     items.forEach((item, i) => {
       if (i > 0) parts.push(sep);

@@ -67,7 +67,8 @@ export default defineRule<Messages>({
         'answers 403 Forbidden to every request until an endpoint is associated with it.',
       fix:
         'Associate the execute-api endpoints that should reach it (PrivateCustomDomain endpoints, or a CfnDomainNameAccessAssociation). If the ' +
-        "association lives in the consumer's account (a domain shared through AWS RAM), acknowledge this warning.",
+        "association lives in the consumer's account (a domain shared through AWS RAM), say so: PrivateCustomDomain with " +
+        'createAccessAssociation: false records the endpoint (externalAccessAssociations); or acknowledge this warning.',
     },
   },
   check(facts) {

@@ -95,34 +95,56 @@ beforeAll(() => {
 }, 120_000);
 
 describe('report on the bundled example', () => {
-  test('broken: every link fails, each with the finding that says why', () => {
+  test('broken: every link to a public API fails, each with the finding that says why; the private API is reached', () => {
     const doc = json([broken]);
-    expect(doc.summary).toEqual({ links: 3, reaches: 0, fails: 3, unknown: 0, withoutCall: 0 });
-    const rows = doc.links.map((l) => [labelOf(doc, l.caller), labelOf(doc, l.target), l.findings.map((f) => f.label)]);
+    expect(doc.summary).toEqual({ links: 5, reaches: 1, fails: 4, unknown: 0, withoutCall: 0 });
+    const rows = doc.links.map((l) => [
+      labelOf(doc, l.caller),
+      labelOf(doc, l.target),
+      l.verdict,
+      l.findings.map((f) => f.label),
+    ]);
     expect(rows).toEqual([
       [
         'ECS service Svc/Worker/Service',
         'HTTP API Svc/OrdersApi',
+        'fails',
         ['ApiReachability-PrivateDnsShadowsPublicApi[Svc/OrdersApi/Resource]'],
+      ],
+      ['Lambda function Svc/Ledger', 'REST API Svc/InternalApi (PRIVATE)', 'reaches', []],
+      [
+        'Lambda function Svc/Ledger',
+        'REST API Svc/PaymentsApi (REGIONAL)',
+        'fails',
+        ['ApiReachability-PrivateDnsShadowsPublicApi[Svc/PaymentsApi/Resource]'],
       ],
       [
         'Lambda function Svc/OrderSync',
         'HTTP API Svc/OrdersApi',
+        'fails',
         ['ApiReachability-PrivateDnsShadowsPublicApi[Svc/OrdersApi/Resource]'],
       ],
       [
         'Lambda function Svc/OrderSync',
         'REST API Svc/PaymentsApi (REGIONAL)',
+        'fails',
         ['ApiReachability-PrivateDnsShadowsPublicApi[Svc/PaymentsApi/Resource]'],
       ],
     ]);
     for (const l of doc.links) {
       expect(l.path.dns).toMatchObject({ value: 'endpoint', known: true });
       expect(labelOf(doc, l.path.dns!.node!)).toBe('execute-api endpoint Net/Vpc/ExecuteApi');
-      expect(l.path.egress!.value).toBe('not-needed');
-      expect(l.hostname).toMatch(/^\{Svc\/(Orders|Payments)Api id\}\.execute-api\.eu-west-1\.amazonaws\.com$/);
+      expect(l.hostname).toMatch(/^\{Svc\/(Orders|Payments|Internal)Api id\}\.execute-api\.eu-west-1\.amazonaws\.com$/);
     }
-    expect(doc.links[2].urlPath).toBe('/prod');
+    expect(doc.links.filter((l) => l.verdict === 'fails').map((l) => l.path.egress!.value)).toEqual([
+      'not-needed',
+      'not-needed',
+      'not-needed',
+      'not-needed',
+    ]);
+    // The spoke VPC has no endpoint of its own: the Route 53 Profile carries the hub's to it.
+    expect(doc.links[2].path.dns!.text).toContain('Route 53 Profile Net/SharedDns');
+    expect(doc.links[4].urlPath).toBe('/prod');
   });
 
   test('broken: the same findings as check reports', () => {
@@ -137,8 +159,9 @@ describe('report on the bundled example', () => {
 
   test('fixed: every link reaches, through the custom domain and the mapping its base path selects', () => {
     const doc = json([fixed]);
-    expect(doc.summary).toEqual({ links: 3, reaches: 3, fails: 0, unknown: 0, withoutCall: 0 });
-    const rows = doc.links.map((l) => [labelOf(doc, l.caller), labelOf(doc, l.target), l.urlPath, l.path.domain!.text]);
+    expect(doc.summary).toEqual({ links: 5, reaches: 5, fails: 0, unknown: 0, withoutCall: 0 });
+    const viaDomain = doc.links.filter((l) => l.hostname === 'api.example.com');
+    const rows = viaDomain.map((l) => [labelOf(doc, l.caller), labelOf(doc, l.target), l.urlPath, l.path.domain!.text]);
     expect(rows).toEqual([
       [
         'ECS service Svc/Worker/Service',
@@ -159,8 +182,7 @@ describe('report on the bundled example', () => {
         'custom domain api.example.com (REGIONAL), mapping /payments → stage prod',
       ],
     ]);
-    for (const l of doc.links) {
-      expect(l.hostname).toBe('api.example.com');
+    for (const l of viaDomain) {
       expect(l.path.dns).toMatchObject({ value: 'public', known: true });
       expect(l.path.egress).toMatchObject({ value: 'nat', known: true });
       expect(l.path.policies).toMatchObject({ value: 'allow', known: true });
@@ -168,13 +190,25 @@ describe('report on the bundled example', () => {
     }
   });
 
+  test("fixed: the spoke Lambda reaches the private API through the hub's zone for it, and the public API on public DNS", () => {
+    const doc = json([fixed]);
+    const spoke = doc.links.filter((l) => labelOf(doc, l.caller) === 'Lambda function Svc/Ledger');
+    expect(spoke.map((l) => [labelOf(doc, l.target), l.verdict, l.path.dns!.value])).toEqual([
+      ['REST API Svc/InternalApi (PRIVATE)', 'reaches', 'endpoint'],
+      ['REST API Svc/PaymentsApi (REGIONAL)', 'reaches', 'public'],
+    ]);
+    expect(spoke[0].path.dns!.text).toContain('private hosted zone Svc/HubAccess/ApiZone');
+    expect(labelOf(doc, spoke[0].path.dns!.node!)).toBe('execute-api endpoint Net/Vpc/ExecuteApi');
+    expect(spoke[0].path.policies).toMatchObject({ value: 'allow', known: true });
+  });
+
   test('broken, Markdown: the hops into failing APIs are red and labelled by rule', () => {
     const md = run(['report', broken]).stdout;
-    expect(md).toContain('3 links from callers to APIs and custom domains: 0 reach, 3 fail, 0 unknown.');
+    expect(md).toContain('5 links from callers to APIs and custom domains: 1 reaches, 4 fail, 0 unknown.');
     // The way in is drawn plain; the hop into the API, where the call fails, is red and names the rule.
     expect(md).toMatch(/\n {2}caller\d+ --> endpoint1\n/);
     expect(md).toMatch(/endpoint1 -->\|"PrivateDnsShadowsPublicApi"\| api\d+/);
-    expect(md).toContain('  linkStyle 1 stroke:#d62728,stroke-width:2px,color:#d62728\n  linkStyle 3 stroke:#d62728');
+    expect(md).toContain('  linkStyle 1 stroke:#d62728,stroke-width:2px,color:#d62728\n  linkStyle 4 stroke:#d62728');
     expect(md).toContain(
       '| Verdict | **fails**: `ApiReachability-PrivateDnsShadowsPublicApi[Svc/PaymentsApi/Resource]` |',
     );

@@ -109,6 +109,46 @@ describe('normalizing intrinsics', () => {
     expect(sourceRef(prop(g, 'S|R', 'P'))).toBeUndefined();
   });
 
+  test("a list attribute exported across stacks (CDK's Fn::Join '||', split again by the importer) remembers the resource", () => {
+    const g = graph(
+      {
+        key: 'Net',
+        template: T(
+          { E: { Type: 'AWS::EC2::VPCEndpoint' } },
+          {
+            Outputs: {
+              O: { Value: { 'Fn::Join': ['||', { 'Fn::GetAtt': ['E', 'DnsEntries'] }] }, Export: { Name: 'Net:Dns' } },
+            },
+          },
+        ),
+      },
+      {
+        key: 'Svc',
+        template: T({
+          R: {
+            Type: 'X::R',
+            Properties: {
+              D: {
+                'Fn::Select': [
+                  1,
+                  {
+                    'Fn::Split': [
+                      ':',
+                      { 'Fn::Select': [0, { 'Fn::Split': ['||', { 'Fn::ImportValue': 'Net:Dns' }] }] },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      },
+    );
+    const d = prop(g, 'Svc|R', 'D');
+    expect(d).toBeInstanceOf(Opaque);
+    expect(sourceRef(d)).toEqual(new ResRef('Net|E', 'DnsEntries'));
+  });
+
   test('Fn::Select and Fn::FindInMap evaluate when their inputs are known', () => {
     const g = graph({
       key: 'S',

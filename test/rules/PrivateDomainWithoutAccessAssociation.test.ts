@@ -1,6 +1,8 @@
 import {
   App,
+  CfnParameter,
   Fn,
+  Stack,
   aws_apigateway as apigw,
   aws_apigatewayv2 as apigwv2,
   aws_certificatemanager as acm,
@@ -10,9 +12,11 @@ import {
   aws_route53_targets as targets,
 } from 'aws-cdk-lib';
 import { PrivateCustomDomain } from '../../src';
+import { analyzeGraph } from '../../src/analyze';
+import { HINTS_METADATA_KEY } from '../../src/hints-metadata';
 import { handler, newStack, privateRestApi, vpc } from '../constructs/helpers';
 import { newApp } from '../fixtures/apps/scenario';
-import { findings, findingsFromAssembly, summary } from '../fixtures/helpers';
+import { findings, findingsFromAssembly, summary, templateGraph, templateStack } from '../fixtures/helpers';
 
 const RULE = 'PrivateDomainWithoutAccessAssociation';
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -233,7 +237,9 @@ describe(`${RULE}: the API the caller's URL reaches, on a domain that maps two`,
 });
 
 describe(`${RULE}: a private domain that no endpoint can reach`, () => {
-  function domainOnly(o: { association?: 'own' | 'unknown'; caller?: boolean } = {}) {
+  function domainOnly(
+    o: { association?: 'own' | 'unknown'; caller?: boolean; external?: (stack: Stack) => unknown[] } = {},
+  ) {
     const stack = newStack(undefined, newApp());
     const api = privateRestApi(stack, 'Internal');
     api.addToResourcePolicy(
@@ -248,6 +254,7 @@ describe(`${RULE}: a private domain that no endpoint can reach`, () => {
       certificateArn: CERT,
       endpointConfiguration: { types: ['PRIVATE'] },
     });
+    if (o.external) domain.addMetadata(HINTS_METADATA_KEY, { externalAccessAssociations: o.external(stack) });
     new apigw.CfnBasePathMappingV2(stack, 'Mapping', {
       domainNameArn: domain.attrDomainNameArn,
       restApiId: api.restApiId,
@@ -277,6 +284,39 @@ describe(`${RULE}: a private domain that no endpoint can reach`, () => {
     ['an association of a domain the app cannot tie down (it may be this one)', { association: 'unknown' }],
   ])('stays silent with %s', (_, o) => {
     expect(findings(domainOnly(o), RULE)).toEqual([]);
+  });
+
+  test.each<[string, (stack: Stack) => unknown[]]>([
+    ["a consumer account's endpoint id", () => ['vpce-0ccc1111222233334']],
+    [
+      'an endpoint id the app cannot read (a parameter)',
+      (stack) => [new CfnParameter(stack, 'ConsumerEndpointId', { type: 'String' }).valueAsString],
+    ],
+  ])(
+    'stays silent when its metadata records an association made outside the app (externalAccessAssociations: %s), in both doors',
+    (_, external) => {
+      const app = domainOnly({ external });
+      expect(findings(app, RULE)).toEqual([]);
+      expect(findingsFromAssembly(app, RULE)).toEqual([]);
+    },
+  );
+
+  test('an empty externalAccessAssociations list is no association: the Warning stays', () => {
+    expect(findings(domainOnly({ external: () => [] }), RULE).map((f) => f.messageId)).toEqual(['noAssociationAtAll']);
+  });
+
+  test('reads externalAccessAssociations from a CloudFormation template', () => {
+    const domain = (metadata?: object) => ({
+      Domain: {
+        Type: 'AWS::ApiGateway::DomainNameV2',
+        ...(metadata ? { Metadata: metadata } : {}),
+        Properties: { DomainName: 'internal.example.com', EndpointConfiguration: { Types: ['PRIVATE'] } },
+      },
+    });
+    const run = (metadata?: object) =>
+      analyzeGraph(templateGraph(templateStack(domain(metadata)))).findings.filter((f) => f.ruleName === RULE);
+    expect(run().map((f) => f.messageId)).toEqual(['noAssociationAtAll']);
+    expect(run({ [HINTS_METADATA_KEY]: { externalAccessAssociations: ['vpce-0ccc1111222233334'] } })).toEqual([]);
   });
 
   test('a domain that a caller uses gets the Error on the caller, not the Warning as well', () => {
