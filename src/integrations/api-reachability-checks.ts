@@ -1,4 +1,10 @@
-import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import {
+  CfnResource,
+  IPolicyValidationContext,
+  PolicyValidationPluginReport,
+  PolicyViolatingResource,
+  PolicyViolation,
+} from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { constructAt, isAcknowledged } from './acknowledgements';
@@ -6,7 +12,7 @@ import { RuleLevel } from './rule-ids';
 import { applyRuleLevels, checkRuleLevels } from './rule-levels';
 import { findingDescription, findingLabel, INTERNAL_ERROR_ID, internalErrorText } from './wording';
 import { analyzeScope, analyzeSynthesizedStacks, analyzeSynthesizedTemplates, Analysis } from '../analyze';
-import { Finding } from '../finding';
+import { Finding, FindingResource } from '../finding';
 import { RULES } from '../rules';
 
 /** Properties of {@link ApiReachabilityChecks}. */
@@ -66,8 +72,8 @@ export class ApiReachabilityChecks extends NagPack {
     const stacks = handed.map((s) => s.stackConstructPath);
     const inScope = (f: Finding) =>
       stacks.length === 0 || stacks.some((s) => f.resource.stack === s || f.resource.stack.startsWith(`${s}/`));
-    const templateOf = (f: Finding) =>
-      (context.stackTemplates ?? []).find((s) => s.stackConstructPath === f.resource.stack)?.templatePath;
+    const templateOf = (r: FindingResource) =>
+      (context.stackTemplates ?? []).find((s) => s.stackConstructPath === r.stack)?.templatePath;
     return this.report(analysis, root, inScope, templateOf);
   }
 
@@ -88,12 +94,11 @@ export class ApiReachabilityChecks extends NagPack {
     analysis: Analysis,
     root: IConstruct | undefined,
     inScope: (f: Finding) => boolean,
-    templateOf: (f: Finding) => string | undefined,
+    templateOf: (r: FindingResource) => string | undefined,
   ): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
     for (const f of applyRuleLevels(analysis.findings, this.levels)) {
       if (!inScope(f) || (root && isAcknowledged(constructAt(root, f.resource.path), f))) continue;
-      const templatePath = templateOf(f);
       violations.push({
         ruleName: findingLabel(f),
         description: `${findingDescription(f, this.showExplanations)} See ${f.docs}`,
@@ -105,13 +110,11 @@ export class ApiReachabilityChecks extends NagPack {
           messageId: f.messageId,
           related: f.relatedResources.map((r) => r.path ?? `${r.stack}/${r.logicalId}`).join(', '),
         },
+        // The resource that must change at a path of its own template; then, when the cause is in another
+        // resource's template (an ECS service's task definition), that resource at the path of the cause.
         violatingResources: [
-          {
-            constructPath: f.resource.path,
-            resourceLogicalId: f.resource.logicalId,
-            ...(templatePath ? { templatePath } : {}),
-            locations: [f.location.replace(/\./g, '/')],
-          },
+          violating(f.resource, f.location, templateOf),
+          ...(f.evidence ? [violating(f.evidence.resource, f.evidence.location, templateOf)] : []),
         ],
       });
     }
@@ -125,4 +128,19 @@ export class ApiReachabilityChecks extends NagPack {
     }
     return { success: !violations.some((v) => v.severity === 'error'), violations };
   }
+}
+
+/** A resource of the validation report, with a property path (`Properties/TaskDefinition`) of its own template. */
+function violating(
+  r: FindingResource,
+  location: string,
+  templateOf: (r: FindingResource) => string | undefined,
+): PolicyViolatingResource {
+  const templatePath = templateOf(r);
+  return {
+    constructPath: r.path,
+    resourceLogicalId: r.logicalId,
+    ...(templatePath ? { templatePath } : {}),
+    locations: [location.replace(/\./g, '/')],
+  };
 }

@@ -5,6 +5,7 @@ import {
   displayName,
   domainLabel,
   evidenceLabel,
+  linkLocation,
   resolutionLabel,
   resolutionResources,
 } from './labels';
@@ -79,7 +80,7 @@ export default defineRule<Messages>({
           resource: caller.resource,
           related: [...related, ...resolutionResources(resolved)],
           other: called.other,
-          location: link.location,
+          ...linkLocation(link),
         });
         continue;
       }
@@ -94,7 +95,7 @@ export default defineRule<Messages>({
         resource: caller.resource,
         related: [...related, ...resolutionResources(resolved)],
         other: called.other,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;
