@@ -7,7 +7,7 @@ import {
 } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { constructAt, isAcknowledged } from './acknowledgements';
+import { acknowledgementOf, constructAt } from './acknowledgements';
 import { RuleLevel } from './rule-ids';
 import { applyRuleLevels, checkRuleLevels } from './rule-levels';
 import { findingDescription, findingLabel, INTERNAL_ERROR_ID, internalErrorText } from './wording';
@@ -39,6 +39,12 @@ export interface ApiReachabilityChecksProps extends NagPackProps {
  * The pack reads the whole app at once (references cross stacks), reports each finding once on
  * the resource that must change, and honours `Validations.of(x).acknowledge({ id, reason })` with
  * either the rule id or `RuleId[findingId]`.
+ *
+ * For audits, an acknowledged finding is not dropped: `cdk.out/validation-report.json` lists it under
+ * the pack's `suppressedViolations`, with the acknowledgement's id, its reason and the construct it was
+ * made on (`ruleMetadata.finding` is the finding's label). With `writeSuppressionsToCloudFormation: true`
+ * (a cdk-nag option) the acknowledgements are also written into each resource's template `Metadata`
+ * as `cdk_nag: { rules_to_suppress: [{ id, reason }] }`.
  */
 export class ApiReachabilityChecks extends NagPack {
   /** The name shown in the validation report. */
@@ -74,7 +80,7 @@ export class ApiReachabilityChecks extends NagPack {
       stacks.length === 0 || stacks.some((s) => f.resource.stack === s || f.resource.stack.startsWith(`${s}/`));
     const templateOf = (r: FindingResource) =>
       (context.stackTemplates ?? []).find((s) => s.stackConstructPath === r.stack)?.templatePath;
-    return this.report(analysis, root, inScope, templateOf);
+    return this.report(analysis, root, inScope, templateOf, true);
   }
 
   /** Checks a construct tree directly (tests, or CDK versions without `appConstruct`). */
@@ -95,10 +101,18 @@ export class ApiReachabilityChecks extends NagPack {
     root: IConstruct | undefined,
     inScope: (f: Finding) => boolean,
     templateOf: (r: FindingResource) => string | undefined,
+    auditTrail = false,
   ): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
     for (const f of applyRuleLevels(analysis.findings, this.levels)) {
-      if (!inScope(f) || (root && isAcknowledged(constructAt(root, f.resource.path), f))) continue;
+      if (!inScope(f)) continue;
+      const ack = root ? acknowledgementOf(constructAt(root, f.resource.path), f) : undefined;
+      if (ack) {
+        // For CDK's audit trail: reported under the acknowledgement's own id, on the resource below the
+        // construct it was made on, CDK moves it to the report's `suppressedViolations` with the reason.
+        if (auditTrail && f.resource.path !== undefined) violations.push(this.acknowledged(f, ack.id, templateOf));
+        continue;
+      }
       violations.push({
         ruleName: findingLabel(f),
         description: `${findingDescription(f, this.showExplanations)} See ${f.docs}`,
@@ -126,9 +140,35 @@ export class ApiReachabilityChecks extends NagPack {
         violatingResources: [],
       });
     }
-    return { success: !violations.some((v) => v.severity === 'error'), violations };
+    const failing = violations.filter((v) => !ACKNOWLEDGED.has(v));
+    return { success: !failing.some((v) => v.severity === 'error'), violations };
+  }
+
+  /**
+   * An acknowledged finding as CDK's policy validation suppresses it: the rule name is the id CDK
+   * recorded (`Annotation::ApiReachability-…[…]`), the resource the one the finding is on, below the
+   * construct the acknowledgement was made on; `ruleMetadata.finding` keeps the finding's own label.
+   */
+  private acknowledged(
+    f: Finding,
+    recordedId: string,
+    templateOf: (r: FindingResource) => string | undefined,
+  ): PolicyViolation {
+    const v: PolicyViolation = {
+      ruleName: recordedId,
+      description: `${findingDescription(f, this.showExplanations)} See ${f.docs}`,
+      fix: f.fix,
+      severity: f.level,
+      ruleMetadata: { docs: f.docs, finding: findingLabel(f), findingId: f.findingId, messageId: f.messageId },
+      violatingResources: [violating(f.resource, f.location, templateOf)],
+    };
+    ACKNOWLEDGED.add(v);
+    return v;
   }
 }
+
+/** The violations that stand for acknowledged findings: they never fail the report. */
+const ACKNOWLEDGED = new WeakSet<PolicyViolation>();
 
 /** A resource of the validation report, with a property path (`Properties/TaskDefinition`) of its own template. */
 function violating(
