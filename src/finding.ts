@@ -20,6 +20,17 @@ export interface FindingResource {
   readonly origin?: { readonly logicalId: string; readonly property?: string };
 }
 
+/**
+ * Where the cause of a finding is when it sits in the template of another resource than the one the
+ * finding names: the task definition that holds an ECS service's environment, the launch template
+ * of an instance, the policy of a caller's role, the method of an API.
+ */
+export interface FindingEvidence {
+  readonly resource: FindingResource;
+  /** CloudFormation property path in that resource's template, e.g. `Properties.ContainerDefinitions.0.Environment.1.Value`. */
+  readonly location: string;
+}
+
 /** One finding of one rule: deterministic, the same on every run. */
 export interface Finding {
   /** Full rule id, `ApiReachability-<Name>`. */
@@ -38,8 +49,14 @@ export interface Finding {
   readonly relatedResources: FindingResource[];
   /** Names this pair: `Rule[findingId]` acknowledges just this finding. Free of `::`. */
   readonly findingId: string;
-  /** CloudFormation property path of the cause, e.g. `Properties.Environment.Variables.URL`. */
+  /**
+   * CloudFormation property path in the template of `resource` (always one that exists there), e.g.
+   * `Properties.Environment.Variables.URL`; when the cause is in another resource, the property of
+   * `resource` that leads to it (`Properties.TaskDefinition`), and `evidence` names the cause.
+   */
   readonly location: string;
+  /** The cause, when it is in another resource's template than `resource`'s. */
+  readonly evidence?: FindingEvidence;
   /** The rule's documentation page. */
   readonly docs: string;
 }

@@ -496,7 +496,7 @@ class LinkBuilder {
       target: id(this.targetNode)!,
       ...(this.hostname ? { hostname: this.hostname } : {}),
       via: l?.via ?? 'none',
-      ...(l ? { evidence: { kind: l.evidence, resource: resourceOf(l.holder), property: l.location } } : {}),
+      ...(l ? { evidence: { kind: l.evidence, resource: resourceOf(l.holder), property: l.evidenceLocation } } : {}),
       ...(l?.path ? { urlPath: urlPathText(l.path, stageNames) } : {}),
       path,
       verdict,

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { Finding, FindingLevel, FindingResource } from '../finding';
+import { Finding, FindingEvidence, FindingLevel, FindingResource } from '../finding';
 import { SourcePosition, TemplatePositions } from '../graph/source-positions';
 import { SourceFrame } from '../graph/types';
 import { findingDescription, findingLabel } from '../integrations/wording';
@@ -119,6 +119,12 @@ export function textReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
     const known = ctx.baseline?.state.get(fingerprint(f)) === 'unchanged' ? paint('2', ' (in the baseline)') : '';
     lines.push(`  ${level} ${paint('1', findingLabel(f))}${known}`);
     lines.push(`          resource: ${f.resource.path ?? f.resource.logicalId} (${f.location})${where}`);
+    if (f.evidence) {
+      const e = f.evidence;
+      const at = positionOf(ctx.positions, e.resource, e.location);
+      const ewhere = at ? ` at ${relativeUri(ctx.cwd, at.file)}:${at.line}:${at.column}` : '';
+      lines.push(`          cause: ${e.resource.path ?? e.resource.logicalId} (${e.location})${ewhere}`);
+    }
     const src = sourceOf(ctx, f.resource);
     if (src) lines.push(`          created at ${relativeUri(ctx.cwd, src.file)}:${src.line}:${src.column}`);
     lines.push(`          ${findingDescription(f, false)}`);
@@ -148,6 +154,10 @@ export function jsonReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
     constructPath: r.path ?? null,
     templateFile: r.templateFile ? relativeUri(ctx.cwd, r.templateFile) : null,
   });
+  const evidenceJson = (e: FindingEvidence) => {
+    const at = positionOf(ctx.positions, e.resource, e.location);
+    return { resource: resource(e.resource), property: e.location, line: at?.line ?? null, column: at?.column ?? null };
+  };
   const c = counts(findings);
   const doc = {
     version: 1,
@@ -163,6 +173,7 @@ export function jsonReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
         docs: f.docs,
         resource: resource(f.resource),
         location: { property: f.location, line: pos?.line ?? null, column: pos?.column ?? null },
+        evidence: f.evidence ? evidenceJson(f.evidence) : null,
         source: sourceJson(sourceOf(ctx, f.resource)),
         related: f.relatedResources.map(resource),
         fingerprint: fingerprint(f),
@@ -252,18 +263,35 @@ export function sarifReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
               { ...(loc ? { physicalLocation: loc } : {}), logicalLocations: logical(f.resource) },
               ...sourceLocation(sourceOf(ctx, f.resource)),
             ],
-            relatedLocations: f.relatedResources.map((r, i) => {
-              const rl = physical(r);
+            // The cause first when it is in another resource (an ECS service's task definition), at its property.
+            relatedLocations: [
+              ...(f.evidence ? [{ resource: f.evidence.resource, location: f.evidence.location }] : []),
+              ...f.relatedResources.map((r) => ({ resource: r, location: undefined })),
+            ].map(({ resource: r, location }, i) => {
+              const rl = physical(r, location);
+              const name = r.path ?? `${r.stack}/${r.logicalId}`;
               return {
                 id: i + 1,
                 ...(rl ? { physicalLocation: rl } : {}),
                 logicalLocations: logical(r),
-                message: { text: r.path ?? `${r.stack}/${r.logicalId}` },
+                message: { text: location ? `The cause: ${name} ${location}` : name },
               };
             }),
             partialFingerprints: { 'apiReachability/v1': fingerprint(f) },
             ...(ctx.baseline ? { baselineState: ctx.baseline.state.get(fingerprint(f)) } : {}),
-            properties: { findingId: f.findingId, property: f.location },
+            properties: {
+              findingId: f.findingId,
+              property: f.location,
+              ...(f.evidence
+                ? {
+                    evidence: {
+                      resource:
+                        f.evidence.resource.path ?? `${f.evidence.resource.stack}/${f.evidence.resource.logicalId}`,
+                      property: f.evidence.location,
+                    },
+                  }
+                : {}),
+            },
           };
         }),
       },
@@ -350,6 +378,12 @@ export function junitReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
   return `${out.join('\n')}\n`;
 }
 
+/** `, cause: Svc/Task/Resource (Properties.…)` when the cause is in another resource's template. */
+function cause(f: Finding): string {
+  const e = f.evidence;
+  return e ? `, cause: ${e.resource.path ?? `${e.resource.stack}/${e.resource.logicalId}`} (${e.location})` : '';
+}
+
 /** GitHub workflow-command escaping of a message, and of a property value (which also escapes `:` and `,`). */
 function ghData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -383,7 +417,7 @@ export function githubReport(findings: ReadonlyArray<Finding>, ctx: ReportContex
     props.push(`title=${ghProperty(findingLabel(f))}`);
     const where = f.resource.path ?? `${f.resource.stack}/${f.resource.logicalId}`;
     lines.push(
-      `::${f.level} ${props.join(',')}::${ghData(`${where} (${f.location}): ${f.message}\nFix: ${f.fix}\nDocs: ${f.docs}`)}`,
+      `::${f.level} ${props.join(',')}::${ghData(`${where} (${f.location})${cause(f)}: ${f.message}\nFix: ${f.fix}\nDocs: ${f.docs}`)}`,
     );
   }
   lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline));

@@ -30,6 +30,8 @@ export interface ConfigValue {
   /** The resource that holds it (the caller, or its task definition / launch template). */
   readonly holder: ResourceNode;
   readonly value: Value;
+  /** The variable's name, when the path reaches it by index (`ORDERS_URL` of `…Environment.0.Value`). */
+  readonly name?: string;
 }
 
 /** A caller: a resource that runs code, in a VPC or not. */
@@ -52,6 +54,14 @@ export interface Caller {
    * then what it runs (an ECS service's task definition, an instance's launch template or configuration).
    */
   readonly hintHolders: ResourceNode[];
+  /**
+   * For each resource other than the caller that holds evidence of its calls (what it runs), by key:
+   * the caller's own property that leads to it (`Properties.TaskDefinition`), so that a finding on the
+   * caller names a path that exists in the caller's template.
+   */
+  readonly via: ReadonlyMap<string, string>;
+  /** The caller's own property that names its IAM role (`Properties.Role`), when it has one. */
+  readonly rolesAt?: string;
 }
 
 interface Placement {
@@ -65,6 +75,10 @@ interface Placement {
   roles: Value[];
   /** The resources it runs whose hints count for it too (task definition, launch template …). */
   runs?: ResourceNode[];
+  /** The property of the caller that names each resource of `runs`, by key. */
+  via?: { [key: string]: string };
+  /** The property of the caller that names its role (or the resource of `runs` that does). */
+  rolesAt?: string;
 }
 
 type Reader = (r: ResourceNode, g: ResourceGraph) => Placement | undefined;
@@ -122,6 +136,8 @@ export function readCallers(graph: ResourceGraph, vpcs: VpcIndex, guard = new Fa
         config: p.config,
         roles: p.roles,
         hintHolders: [r, ...(p.runs ?? [])],
+        via: new Map(Object.entries(p.via ?? {})),
+        ...(p.rolesAt !== undefined ? { rolesAt: p.rolesAt } : {}),
       };
     };
     out.push(...guard.each('caller', graph.ofType(type), readOne, (r) => r));
@@ -139,6 +155,7 @@ function lambda(r: ResourceNode): Placement | undefined {
     publicIp: 'never', // Lambda never gets a public IP in a VPC.
     config: entries(r, at(r.properties, 'Environment', 'Variables'), 'Properties.Environment.Variables'),
     roles: r.properties.Role !== undefined ? [r.properties.Role] : [],
+    rolesAt: 'Properties.Role',
   };
 }
 
@@ -152,9 +169,11 @@ function ecsService(r: ResourceNode, g: ResourceGraph): Placement | undefined {
     list(td.properties.ContainerDefinitions).forEach((c, i) => {
       list(at(c, 'Environment')).forEach((e, j) => {
         const value = at(e, 'Value');
-        const name = literal(at(e, 'Name')) ?? String(j);
+        // By index, as the template holds it: `Environment` is a list of { Name, Value }.
         if (value !== undefined) {
-          config.push({ location: `Properties.ContainerDefinitions.${i}.Environment.${name}`, holder: td, value });
+          const name = literal(at(e, 'Name'));
+          const location = `Properties.ContainerDefinitions.${i}.Environment.${j}.Value`;
+          config.push({ location, holder: td, value, ...(name !== undefined ? { name } : {}) });
         }
       });
     });
@@ -166,6 +185,8 @@ function ecsService(r: ResourceNode, g: ResourceGraph): Placement | undefined {
     config,
     roles: td?.properties.TaskRoleArn !== undefined ? [td.properties.TaskRoleArn] : [],
     runs: td ? [td] : [],
+    via: td ? { [td.key]: 'Properties.TaskDefinition' } : {},
+    rolesAt: 'Properties.TaskDefinition',
   };
 }
 
@@ -210,6 +231,8 @@ function ec2Instance(r: ResourceNode, g: ResourceGraph): Placement | undefined {
       p.IamInstanceProfile ?? at(ltData, 'IamInstanceProfile', 'Arn') ?? at(ltData, 'IamInstanceProfile', 'Name'),
     ),
     runs: lt ? [lt] : [],
+    via: lt ? { [lt.key]: 'Properties.LaunchTemplate' } : {},
+    rolesAt: p.IamInstanceProfile !== undefined || !lt ? 'Properties.IamInstanceProfile' : 'Properties.LaunchTemplate',
   };
 }
 
@@ -244,7 +267,17 @@ function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefi
     publicIp = 'unknown';
   }
   const runs = lt ? [lt] : lc ? [lc] : [];
-  return { securityGroups, subnets, publicIp, config, roles: instanceProfileRoles(g, profile), runs };
+  const ltAt =
+    p.LaunchTemplate !== undefined
+      ? 'Properties.LaunchTemplate'
+      : 'Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification';
+  const via: { [key: string]: string } = lt
+    ? { [lt.key]: ltAt }
+    : lc
+      ? { [lc.key]: 'Properties.LaunchConfigurationName' }
+      : {};
+  const rolesAt = lt ? ltAt : lc ? 'Properties.LaunchConfigurationName' : undefined;
+  return { securityGroups, subnets, publicIp, config, roles: instanceProfileRoles(g, profile), runs, via, rolesAt };
 }
 
 function codeBuild(r: ResourceNode): Placement | undefined {
@@ -255,8 +288,10 @@ function codeBuild(r: ResourceNode): Placement | undefined {
     const type = literal(at(e, 'Type')) ?? 'PLAINTEXT';
     const value = at(e, 'Value');
     if (type === 'PLAINTEXT' && value !== undefined) {
-      const name = literal(at(e, 'Name')) ?? String(i);
-      config.push({ location: `Properties.Environment.EnvironmentVariables.${name}`, holder: r, value });
+      // By index, as the template holds it: `EnvironmentVariables` is a list of { Name, Type, Value }.
+      const name = literal(at(e, 'Name'));
+      const location = `Properties.Environment.EnvironmentVariables.${i}.Value`;
+      config.push({ location, holder: r, value, ...(name !== undefined ? { name } : {}) });
     }
   });
   return {
@@ -267,6 +302,7 @@ function codeBuild(r: ResourceNode): Placement | undefined {
     publicIp: 'never', // CodeBuild in a VPC never gets a public IP.
     config,
     roles: r.properties.ServiceRole !== undefined ? [r.properties.ServiceRole] : [],
+    rolesAt: 'Properties.ServiceRole',
   };
 }
 
@@ -293,6 +329,7 @@ function sageMaker(r: ResourceNode): Placement | undefined {
     publicIp: direct === 'Disabled' ? 'never' : 'unknown',
     config: [],
     roles: p.RoleArn !== undefined ? [p.RoleArn] : [],
+    rolesAt: 'Properties.RoleArn',
   };
 }
 
@@ -305,6 +342,7 @@ function eksNodegroup(r: ResourceNode): Placement | undefined {
     publicIp: 'unknown',
     config: [],
     roles: r.properties.NodeRole !== undefined ? [r.properties.NodeRole] : [],
+    rolesAt: 'Properties.NodeRole',
   };
 }
 

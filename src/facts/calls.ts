@@ -49,6 +49,15 @@ export interface CallLink {
   readonly evidence: 'hint' | 'config' | 'iam';
   /** Where the evidence is: the resource and property path. */
   readonly holder: ResourceNode;
+  /** The property path of the evidence in the holder's template (`Properties.ContainerDefinitions.0.Environment.2.Value`). */
+  readonly evidenceLocation: string;
+  /** The name of the variable at `evidenceLocation`, when the path reaches it by index. */
+  readonly evidenceName?: string;
+  /**
+   * The property path in the caller's own template that findings on the caller name: `evidenceLocation`
+   * when the caller holds the evidence, else the caller's property that leads to the holder (an ECS
+   * service's `Properties.TaskDefinition`, a function's `Properties.Role` for a grant of its role).
+   */
   readonly location: string;
 }
 
@@ -93,8 +102,22 @@ export class CallIndex {
   /** The calls of one caller, after precedence. */
   public linksOf(caller: Caller): CallLink[] {
     const links: CallLink[] = [];
-    const add = (hits: Hit[], evidence: CallLink['evidence'], holder: ResourceNode, location: string) => {
-      for (const h of hits) links.push({ caller, ...h, evidence, holder, location });
+    const add = (
+      hits: Hit[],
+      evidence: CallLink['evidence'],
+      holder: ResourceNode,
+      evidenceLocation: string,
+      evidenceName?: string,
+    ) => {
+      // A path of the caller's own template: what the doors point at when they name the caller.
+      const location =
+        holder === caller.resource
+          ? evidenceLocation
+          : evidence === 'iam'
+            ? (caller.rolesAt ?? 'Properties')
+            : (caller.via.get(holder.key) ?? 'Properties');
+      const named = evidenceName !== undefined ? { evidenceName } : {};
+      for (const h of hits) links.push({ caller, ...h, evidence, holder, evidenceLocation, ...named, location });
     };
     // The caller's own hints, then those of what it runs (a task definition's reach every service that runs it).
     for (const holder of caller.hintHolders) {
@@ -106,7 +129,7 @@ export class CallIndex {
         add(this.scan(url), 'hint', holder, `Metadata.${HINTS_METADATA_KEY}.externalCalls`);
       }
     }
-    for (const c of caller.config) add(this.scan(c.value), 'config', c.holder, c.location);
+    for (const c of caller.config) add(this.scan(c.value), 'config', c.holder, c.location, c.name);
     for (const roleValue of caller.roles) {
       const key = this.roles.roleKeyOf(roleValue);
       if (!key) continue;
@@ -114,7 +137,7 @@ export class CallIndex {
         if (s.effect !== 'Allow' || !s.actions.some((a) => actionMatches(a, 'execute-api:Invoke'))) continue;
         for (const res of s.resources) {
           for (const api of this.apisNamedIn(res)) {
-            add([{ api, via: 'iam' }], 'iam', s.holder, 'Properties.PolicyDocument');
+            add([{ api, via: 'iam' }], 'iam', s.holder, s.location);
           }
         }
       }
@@ -337,7 +360,9 @@ function precedence(links: CallLink[]): CallLink[] {
   const rank = { hint: 0, config: 1, iam: 2 };
   const ordered = [...links].sort(
     (a, b) =>
-      rank[a.evidence] - rank[b.evidence] || compare(a.holder.key, b.holder.key) || compare(a.location, b.location),
+      rank[a.evidence] - rank[b.evidence] ||
+      compare(a.holder.key, b.holder.key) ||
+      compare(a.evidenceLocation, b.evidenceLocation),
   );
   const seen = new Set<string>();
   const kept = new Set<CallLink>();

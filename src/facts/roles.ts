@@ -20,6 +20,8 @@ export interface Statement {
   readonly resources: Value[];
   /** The resource that holds the statement (role, policy, managed policy). */
   readonly holder: ResourceNode;
+  /** The property path of its policy document in the holder's template (`Properties.Policies.0.PolicyDocument`). */
+  readonly location: string;
 }
 
 /** Indexes the identity-policy statements of every role of the app. */
@@ -30,13 +32,13 @@ export class RoleIndex {
   constructor(private readonly graph: ResourceGraph) {
     const managed = new Map<string, Statement[]>();
     for (const p of graph.ofType('AWS::IAM::ManagedPolicy')) {
-      managed.set(p.key, statementsOf(p.properties.PolicyDocument, p));
+      managed.set(p.key, statementsOf(p.properties.PolicyDocument, p, 'Properties.PolicyDocument'));
     }
     for (const role of graph.ofType('AWS::IAM::Role')) {
       const own: Statement[] = [];
       const docs: Value[] = [];
-      list(role.properties.Policies).forEach((p) => {
-        own.push(...statementsOf(at(p, 'PolicyDocument'), role));
+      list(role.properties.Policies).forEach((p, i) => {
+        own.push(...statementsOf(at(p, 'PolicyDocument'), role, `Properties.Policies.${i}.PolicyDocument`));
         docs.push(at(p, 'PolicyDocument') ?? null);
       });
       for (const arn of list(role.properties.ManagedPolicyArns)) {
@@ -53,7 +55,9 @@ export class RoleIndex {
     }
     for (const p of graph.ofType('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
       const stmts =
-        p.type === 'AWS::IAM::ManagedPolicy' ? managed.get(p.key)! : statementsOf(p.properties.PolicyDocument, p);
+        p.type === 'AWS::IAM::ManagedPolicy'
+          ? managed.get(p.key)!
+          : statementsOf(p.properties.PolicyDocument, p, 'Properties.PolicyDocument');
       for (const r of list(p.properties.Roles)) {
         const key = this.roleKeyOf(r);
         if (!key) continue;
@@ -103,12 +107,12 @@ export class RoleIndex {
   }
 }
 
-function statementsOf(doc: Value | undefined, holder: ResourceNode): Statement[] {
+function statementsOf(doc: Value | undefined, holder: ResourceNode, location: string): Statement[] {
   const d = doc === undefined ? undefined : policyDocument(doc); // a document may be a JSON string
   return list(d === 'unknown' ? undefined : at(d, 'Statement')).flatMap((s) => {
     const effect = literal(at(s, 'Effect'));
     if (effect !== 'Allow' && effect !== 'Deny') return [];
-    return [{ effect, actions: list(at(s, 'Action')), resources: list(at(s, 'Resource')), holder }];
+    return [{ effect, actions: list(at(s, 'Action')), resources: list(at(s, 'Resource')), holder, location }];
   });
 }
 

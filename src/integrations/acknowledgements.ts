@@ -18,6 +18,23 @@ const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
  * one line in a reusable Stage (CDK Pipelines) holds for every stage it is deployed as.
  */
 export function isAcknowledged(construct: IConstruct | undefined, f: Finding): boolean {
+  return acknowledgementOf(construct, f) !== undefined;
+}
+
+/** The acknowledgement that covers a finding: the id as CDK recorded it, its reason, and where it was made. */
+export interface FoundAcknowledgement {
+  /** The id as CDK records it (`Annotation::ApiReachability-…[…]`): the key of CDK's own audit trail. */
+  readonly id: string;
+  readonly reason: string;
+  /** The construct path it was made on (`''` for the app). */
+  readonly at: string;
+}
+
+/**
+ * The acknowledgement that covers a finding (see {@link isAcknowledged}), the nearest first: on the
+ * resource, then on each construct above it.
+ */
+export function acknowledgementOf(construct: IConstruct | undefined, f: Finding): FoundAcknowledgement | undefined {
   const rule = normalized(f.rule);
   const findingId = normalized(f.findingId);
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
@@ -27,14 +44,15 @@ export function isAcknowledged(construct: IConstruct | undefined, f: Finding): b
       }
       for (const id of Object.keys(entry.data as object)) {
         const wanted = normalized(id.replace(/^[A-Za-z0-9 _.-]*::/, ''));
-        if (wanted === rule) return true;
+        const found = { id, reason: String((entry.data as { [id: string]: unknown })[id] ?? ''), at: c.node.path };
+        if (wanted === rule) return found;
         if (!wanted.startsWith(`${rule}[`) || !wanted.endsWith(']')) continue;
         const inner = wanted.slice(rule.length + 1, -1);
-        if (inner === findingId || basesOf(c).some((base) => `${base}/${inner}` === findingId)) return true;
+        if (inner === findingId || basesOf(c).some((base) => `${base}/${inner}` === findingId)) return found;
       }
     }
   }
-  return false;
+  return undefined;
 }
 
 /**

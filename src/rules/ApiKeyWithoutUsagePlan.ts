@@ -61,9 +61,13 @@ export default defineRule<Messages>({
             ...plans.map((p) => p.plan),
           ],
           other: `${displayName(api.resource)}/${stage.name}`,
-          location: keyed[0].resource
-            ? `${displayName(keyed[0].resource)} Properties.ApiKeyRequired`
-            : 'Properties.Body',
+          // The API's template holds the methods only in an OpenAPI body; a method resource holds its own flag.
+          ...(keyed[0].resource
+            ? {
+                location: 'Properties',
+                evidence: { resource: keyed[0].resource, location: 'Properties.ApiKeyRequired' },
+              }
+            : { location: 'Properties.Body' }),
         });
       }
     }

@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, domainLabel } from './labels';
+import { apiLabel, callerLabel, domainLabel, evidenceWhere, linkLocation } from './labels';
 import { routeFor } from '../facts';
 
 type Messages = 'stageInPath';
@@ -51,12 +51,12 @@ export default defineRule<Messages>({
           basePath: m.basePath,
           api: apiLabel(api),
           host: domain.name ?? 'domain',
-          location: link.location,
+          location: evidenceWhere(link),
         },
         resource: caller.resource,
         related: [domain.resource, api.resource],
         other: domain.resource,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;

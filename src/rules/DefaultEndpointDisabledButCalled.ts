@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel } from './labels';
+import { apiLabel, callerLabel, evidenceLabel, linkLocation } from './labels';
 import { mayBeMapped } from '../facts';
 
 type Messages = 'calledDisabled' | 'unreachable';
@@ -39,7 +39,7 @@ export default defineRule<Messages>({
         resource: caller.resource,
         related: [api.resource],
         other: api.resource,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     for (const api of facts.apis) {

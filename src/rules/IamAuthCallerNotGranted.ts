@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, evidenceLabel, displayName } from './labels';
+import { apiLabel, callerLabel, displayName, evidenceLabel, linkLocation } from './labels';
 import { coversApi, evaluate } from '../facts';
 
 type Messages = 'notGranted' | 'denied';
@@ -64,7 +64,7 @@ export default defineRule<Messages>({
         resource: caller.resource,
         related: [api.resource, role],
         other: api.resource,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;

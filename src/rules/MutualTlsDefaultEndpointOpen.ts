@@ -40,7 +40,11 @@ export default defineRule<Messages>({
           resource: api.resource,
           related: [domain.resource, m.resource],
           other: domain.resource,
-          location: 'Properties.DisableExecuteApiEndpoint',
+          // The property to set when it is there (false); else the API's properties, where it is to be added.
+          location:
+            api.resource.properties.DisableExecuteApiEndpoint !== undefined
+              ? 'Properties.DisableExecuteApiEndpoint'
+              : 'Properties',
         });
       }
     }

@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, endpointsLabel, evidenceLabel } from './labels';
+import { apiLabel, callerLabel, endpointsLabel, evidenceLabel, linkLocation } from './labels';
 import { apiHostname } from '../facts';
 
 type Messages = 'noEndpoint' | 'privateDnsOff';
@@ -69,7 +69,7 @@ export default defineRule<Messages>({
           resource: caller.resource,
           related: [api.resource],
           other: api.resource,
-          location: link.location,
+          ...linkLocation(link),
         });
       } else if (endpoints.every((e) => e.privateDns === false && !e.resource.conditional)) {
         reports.push({
@@ -78,7 +78,7 @@ export default defineRule<Messages>({
           resource: caller.resource,
           related: [api.resource, ...endpoints.map((e) => e.resource)],
           other: api.resource,
-          location: link.location,
+          ...linkLocation(link),
         });
       }
     }

@@ -58,7 +58,8 @@ export default defineRule<Messages>({
         resource: api.resource,
         related: [],
         other: api.resource,
-        location: 'Properties.Policy',
+        // The policy is missing: the API's properties are where it is to be added.
+        location: 'Properties',
       });
     }
     return reports;

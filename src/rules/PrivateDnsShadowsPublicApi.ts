@@ -4,6 +4,7 @@ import {
   apiLabel,
   callerLabel,
   evidenceLabel,
+  linkLocation,
   resolutionLabel,
   resolutionResources,
   undoResolutionLabel,
@@ -96,7 +97,7 @@ export default defineRule<Messages>({
         resource: caller.resource,
         related: [api.resource, ...resolutionResources(resolved)],
         other: api.resource,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;

@@ -1,5 +1,12 @@
 import { defineRule, Report } from './define-rule';
-import { callerLabel, evidenceLabel, resolutionLabel, resolutionResources, undoResolutionLabel } from './labels';
+import {
+  callerLabel,
+  evidenceLabel,
+  linkLocation,
+  resolutionLabel,
+  resolutionResources,
+  undoResolutionLabel,
+} from './labels';
 import { leadsThroughZoneOf, literalName } from '../facts';
 
 type Messages = 'shadowedUnknown';
@@ -56,7 +63,7 @@ export default defineRule<Messages>({
         resource: caller.resource,
         related: resolutionResources(resolved),
         other: external.host,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;

@@ -5,6 +5,7 @@ import {
   domainLabel,
   endpointsLabel,
   evidenceLabel,
+  linkLocation,
   resolutionLabel,
   resolutionResources,
 } from './labels';
@@ -100,7 +101,7 @@ export default defineRule<Messages>({
         why,
         endpoint: endpointsLabel(endpoints),
       };
-      const base = { resource: caller.resource, other: domain.resource, location: link.location };
+      const base = { resource: caller.resource, other: domain.resource, ...linkLocation(link) };
       const path = resolutionResources(resolved).filter((n) => !endpoints.some((e) => e.resource === n));
       const associated = endpoints.map((e) => associatedWith(domain, e.resource.key));
       if (associated.every((a) => a === false)) {

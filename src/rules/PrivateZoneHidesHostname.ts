@@ -5,6 +5,7 @@ import {
   displayName,
   domainLabel,
   evidenceLabel,
+  linkLocation,
   resolutionLabel,
   resolutionResources,
 } from './labels';
@@ -78,7 +79,7 @@ export default defineRule<Messages>({
           resource: caller.resource,
           related: [...related, ...resolutionResources(resolved)],
           other: called.other,
-          location: link.location,
+          ...linkLocation(link),
         });
         continue;
       }
@@ -92,7 +93,7 @@ export default defineRule<Messages>({
         resource: caller.resource,
         related: [...related, ...resolutionResources(resolved)],
         other: called.other,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;

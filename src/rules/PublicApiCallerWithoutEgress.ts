@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel, domainLabel } from './labels';
+import { apiLabel, callerLabel, domainLabel, linkLocation } from './labels';
 
 type Messages = 'noEgress';
 
@@ -55,7 +55,7 @@ export default defineRule<Messages>({
         resource: caller.resource,
         related: [other],
         other,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;

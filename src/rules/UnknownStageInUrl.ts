@@ -1,5 +1,5 @@
 import { defineRule, Report } from './define-rule';
-import { apiLabel, callerLabel } from './labels';
+import { apiLabel, callerLabel, evidenceWhere, linkLocation } from './labels';
 
 type Messages = 'unknownStage';
 
@@ -41,12 +41,12 @@ export default defineRule<Messages>({
             .sort()
             .map((n) => `"${n}"`)
             .join(', '),
-          location: link.location,
+          location: evidenceWhere(link),
         },
         resource: caller.resource,
         related: [api.resource],
         other: api.resource,
-        location: link.location,
+        ...linkLocation(link),
       });
     }
     return reports;

@@ -46,7 +46,10 @@ export interface Report<M extends string = string> {
   readonly related?: ResourceNode[];
   /** The other end, as a resource (its construct path) or a literal (a hostname); with `resource`, it names the finding. */
   readonly other: ResourceNode | string;
+  /** A property path in the template of `resource`. */
   readonly location: string;
+  /** The cause, when it is in another resource's template; none by default. */
+  readonly evidence?: { readonly resource: ResourceNode; readonly location: string };
   readonly level?: FindingLevel;
 }
 
@@ -86,6 +89,9 @@ export function defineRule<M extends string>(meta: RuleMeta<M> & { check(facts: 
           relatedResources: (r.related ?? []).map(findingResource),
           findingId: findingIdOf(r.other),
           location: r.location,
+          ...(r.evidence
+            ? { evidence: { resource: findingResource(r.evidence.resource), location: r.evidence.location } }
+            : {}),
           docs,
         };
         const pair = `${r.resource.key}|${f.findingId}`;

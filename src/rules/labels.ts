@@ -11,6 +11,7 @@ import {
   Resolution,
   ResolutionStep,
 } from '../facts';
+import type { Report } from './define-rule';
 import { ResourceNode, displayName } from '../graph/resource-graph';
 
 /** "public REST API Svc/PaymentsApi (REGIONAL)". */
@@ -54,8 +55,26 @@ export function methodsLabel(methods: MethodFact[]): string {
 export function evidenceLabel(l: CallLink): string {
   if (l.evidence === 'hint') return 'as declared with ApiReachability.of(...).declareCall';
   if (l.evidence === 'iam') return `as its role's policy ${displayName(l.holder)} allows execute-api:Invoke on it`;
-  const where = l.holder === l.caller.resource ? l.location : `${displayName(l.holder)} ${l.location}`;
-  return `see ${where}`;
+  return `see ${evidenceWhere(l)}`;
+}
+
+/**
+ * Where the evidence of a call is, for messages: the property path (with the variable's name when
+ * the path reaches it by index), after the resource that holds it when that is not the caller.
+ */
+export function evidenceWhere(l: CallLink): string {
+  const path = l.evidenceName !== undefined ? `${l.evidenceLocation} (${l.evidenceName})` : l.evidenceLocation;
+  return l.holder === l.caller.resource ? path : `${displayName(l.holder)} ${path}`;
+}
+
+/**
+ * The location of a finding on the caller of a call: a path of the caller's own template, and, when
+ * the evidence is in another resource (an ECS service's task definition, a role's policy), that
+ * resource and the path in its template.
+ */
+export function linkLocation(l: CallLink): Pick<Report, 'location' | 'evidence'> {
+  if (l.holder === l.caller.resource) return { location: l.location };
+  return { location: l.location, evidence: { resource: l.holder, location: l.evidenceLocation } };
 }
 
 /** How messages name one resource: its construct path, else `stack/logicalId`. */

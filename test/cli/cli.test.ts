@@ -98,6 +98,7 @@ describe('check, json', () => {
     expect(Object.keys(f).sort()).toEqual(
       [
         'docs',
+        'evidence',
         'findingId',
         'fingerprint',
         'fix',
@@ -111,6 +112,7 @@ describe('check, json', () => {
       ].sort(),
     );
     expect(f.source).toBeNull();
+    expect(f.evidence).toBeNull(); // the cause is in the function's own template
     expect(f).toMatchObject({
       ruleId: 'ApiReachability-PrivateDnsShadowsPublicApi',
       findingId: 'failing/Api',

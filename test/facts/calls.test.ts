@@ -36,7 +36,7 @@ function summary(graph: ResourceGraph, l: CallLink) {
       typeof s === 'string' ? s : s instanceof ResRef ? `{${nameOf(graph.get(s.key))}}` : `?${s.kind}`,
     ),
     holder: nameOf(l.holder),
-    location: l.location,
+    location: l.evidenceLocation,
   };
 }
 
@@ -383,9 +383,10 @@ describe('IAM grants', () => {
         evidence: 'iam',
         api: 'S|Api',
         holder: 'S|Role',
-        location: 'Properties.PolicyDocument',
+        location: 'Properties.Policies.0.PolicyDocument',
       },
     ]);
+    expect(deriveFacts(g).calls.map((l) => l.location)).toEqual(['Properties.Role']);
   });
 });
 
@@ -462,6 +463,15 @@ describe('hints on what a caller runs', () => {
         ],
       ]),
     );
+  });
+
+  test("a finding on the service names the service's TaskDefinition property, the hint's place is the evidence", () => {
+    const { app, api, task } = fargateApp(1);
+    ApiReachability.of(task).declareCall(api);
+    const links = factsOfApp(app).facts.calls;
+    expect(links.map((l) => [nameOf(l.caller.resource), nameOf(l.holder), l.location, l.evidenceLocation])).toEqual([
+      ['Svc/Service0/Service', 'Svc/Task/Resource', 'Properties.TaskDefinition', 'Metadata.cdk-api-reachability.calls'],
+    ]);
   });
 
   test('the same hint on the service and on its task definition is one call', () => {

@@ -39,7 +39,8 @@ export interface CaseResult {
 /** A finding without what differs between two runs over different files (the template file path). */
 export function comparable(f: Finding): unknown {
   const strip = (r: FindingResource) => ({ path: r.path, logicalId: r.logicalId, stack: r.stack });
-  return { ...f, resource: strip(f.resource), relatedResources: f.relatedResources.map(strip) };
+  const evidence = f.evidence ? { evidence: { ...f.evidence, resource: strip(f.evidence.resource) } } : {};
+  return { ...f, resource: strip(f.resource), relatedResources: f.relatedResources.map(strip), ...evidence };
 }
 
 export function fingerprint(findings: ReadonlyArray<Finding>): string {
@@ -224,7 +225,10 @@ export function packReport(app: App): DoorEntry[] {
     const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
     const plugin = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'ApiReachability');
     return (plugin?.violations ?? []).flatMap((v: any) =>
-      v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity })),
+      // The first construct is the resource the finding is on; a second one, when there, holds its cause.
+      v.violatingConstructs
+        .slice(0, 1)
+        .map((c: any) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity })),
     );
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });

@@ -31,7 +31,10 @@ function nagReport(app: App): Array<{ rule: string; path: string; severity: stri
   const plugin = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'ApiReachability');
   if (plugin && plugin.conclusion === 'failure') expect(thrown).toBeDefined();
   return (plugin?.violations ?? []).flatMap((v: any) =>
-    v.violatingConstructs.map((c: any) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity })),
+    // The first construct is the resource the finding is on; a second one, when there, holds its cause.
+    v.violatingConstructs
+      .slice(0, 1)
+      .map((c: any) => ({ rule: v.ruleName, path: c.constructPath, severity: v.severity })),
   );
 }
 

@@ -172,8 +172,13 @@ describe('ApiReachability hints', () => {
     const task = (s.caller as ecs.FargateService).taskDefinition;
     ApiReachability.of(task).declareExternalCall('https://abc123defg.execute-api.us-east-1.amazonaws.com/prod');
     const found = findings(s.app, 'PrivateDnsShadowsUnknownApi');
-    expect(found.map((f) => [f.resource.path, f.location])).toEqual([
-      [s.callerPath, 'Metadata.cdk-api-reachability.externalCalls'],
+    expect(found.map((f) => [f.resource.path, f.location, f.evidence?.resource.path, f.evidence?.location])).toEqual([
+      [
+        s.callerPath,
+        'Properties.TaskDefinition',
+        'Svc/TaskDef/Resource',
+        'Metadata.cdk-api-reachability.externalCalls',
+      ],
     ]);
   });
 

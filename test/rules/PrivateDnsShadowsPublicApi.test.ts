@@ -71,7 +71,11 @@ describe(RULE, () => {
         expect.objectContaining({
           level: 'warning',
           messageId: 'shadowedByGrant',
-          location: 'Properties.PolicyDocument',
+          location: 'Properties.Role',
+          evidence: {
+            resource: expect.objectContaining({ path: 'Svc/OrderSync/ServiceRole/DefaultPolicy/Resource' }),
+            location: 'Properties.PolicyDocument',
+          },
         }),
       ]);
     });
