@@ -244,9 +244,15 @@ function known(stack: Stack, value: string): string | undefined {
   }
 }
 
+/**
+ * The resource definition with its construct path in its metadata. The definition is the reader's
+ * own (a fresh product of the resolution), so it is completed in place, not copied; its metadata
+ * is copied, being small and possibly shared by a token that answers the same object every time.
+ */
 function withPath(def: object, el: CfnElement): object {
   const d = def as { Metadata?: Record<string, unknown> };
-  return { ...d, Metadata: { ...(d.Metadata ?? {}), 'aws:cdk:path': el.node.path } };
+  d.Metadata = { ...(d.Metadata ?? {}), 'aws:cdk:path': el.node.path };
+  return d;
 }
 
 /** What {@link CrossStackAwareResolver.direct} returns for a token it does not resolve itself. */
