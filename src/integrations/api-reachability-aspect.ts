@@ -63,8 +63,13 @@ const VISITED_IN_STAGES = new WeakMap<IConstruct, Set<string>>();
  */
 export class ApiReachabilityAspect implements IAspect {
   private readonly verbose: boolean;
-  /** The findings to report on each construct path, by the Stage (or App) being synthesized. */
-  private readonly byUnit = new WeakMap<IConstruct, Map<string, Finding[]>>();
+  /** The findings to report on each construct, by the Stage (or App) being synthesized. */
+  private readonly byUnit = new WeakMap<IConstruct, Map<IConstruct, Finding[]>>();
+  /**
+   * The Stage (or App) of each scope met so far. CDK visits a scope before what is inside it, so
+   * each visit finds its scope's here: no walk up the tree, and no construct path, per visit.
+   */
+  private readonly units = new WeakMap<IConstruct, IConstruct>();
 
   private readonly levels: Map<string, RuleLevel>;
 
@@ -92,21 +97,23 @@ export class ApiReachabilityAspect implements IAspect {
   }
 
   private report(node: IConstruct): void {
-    const root = node.node.root;
-    const unit = unitOf(node);
+    const unit = this.unitOf(node);
+    const root = unit.node.scope ? unit.node.root : unit;
     if (unit !== root) {
       let visited = VISITED_IN_STAGES.get(root);
       if (!visited) VISITED_IN_STAGES.set(root, (visited = new Set()));
       visited.add(node.node.path);
     }
-    let byPath = this.byUnit.get(unit);
-    if (!byPath) {
+    let byConstruct = this.byUnit.get(unit);
+    if (!byConstruct) {
       // Set first: should reading the app fail, the internal-error warning is said once, not per construct.
       this.byUnit.set(unit, new Map());
-      byPath = this.analyze(node, unit);
-      this.byUnit.set(unit, byPath);
+      byConstruct = this.analyze(node, unit);
+      this.byUnit.set(unit, byConstruct);
     }
-    for (const f of byPath.get(node.node.path) ?? []) {
+    const findings = byConstruct.get(node);
+    if (!findings) return;
+    for (const f of findings) {
       if (isAcknowledged(node, f)) continue;
       const text = `${findingText(f, this.verbose)} ${acknowledgeText(f)}`;
       if (f.level === 'error') Annotations.of(node).addError(text);
@@ -115,15 +122,16 @@ export class ApiReachabilityAspect implements IAspect {
   }
 
   /**
-   * Reads the app once for one Stage (or the App): the findings on its own constructs, by path; and,
+   * Reads the app once for one Stage (or the App): the findings on its own constructs, by construct; and,
    * said at once, the findings in Stages below `first` (where the aspect applies) that no aspect
    * visited, and the engine's internal errors.
    */
-  private analyze(first: IConstruct, unit: IConstruct): Map<string, Finding[]> {
+  private analyze(first: IConstruct, unit: IConstruct): Map<IConstruct, Finding[]> {
     const root = unit.node.root;
     const analysis = analyzeScope(root);
     const visited = VISITED_IN_STAGES.get(root);
-    const byPath = new Map<string, Finding[]>();
+    // By construct: a finding whose path names no construct would be reported on none.
+    const byConstruct = new Map<IConstruct, Finding[]>();
     const unchecked = new Map<IConstruct, Finding[]>();
     for (const f of applyRuleLevels(analysis.findings, this.levels)) {
       const path = f.resource.path;
@@ -131,7 +139,7 @@ export class ApiReachabilityAspect implements IAspect {
       const resource = constructAt(root, path);
       const home = resource ? unitOf(resource) : unit;
       if (home === unit) {
-        byPath.set(path, [...(byPath.get(path) ?? []), f]);
+        if (resource) byConstruct.set(resource, [...(byConstruct.get(resource) ?? []), f]);
       } else if (isBelow(home, first) && !visited?.has(path) && !isAcknowledged(resource, f)) {
         unchecked.set(home, [...(unchecked.get(home) ?? []), f]);
       }
@@ -141,7 +149,16 @@ export class ApiReachabilityAspect implements IAspect {
       say(unit, level, STAGE_NOT_CHECKED_ID, stageNotCheckedText(stage.node.path, findings));
     }
     for (const d of analysis.diagnostics) say(unit, 'warning', INTERNAL_ERROR_ID, internalErrorText(d));
-    return byPath;
+    return byConstruct;
+  }
+
+  /** {@link unitOf}, with the answer for each scope remembered. */
+  private unitOf(c: IConstruct): IConstruct {
+    const scope = c.node.scope;
+    if (!scope || Stage.isStage(c)) return c;
+    let unit = this.units.get(scope);
+    if (!unit) this.units.set(scope, (unit = this.unitOf(scope)));
+    return unit;
   }
 }
 
