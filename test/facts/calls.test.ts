@@ -2,7 +2,7 @@
  * Caller → API links (`facts.calls`): every kind of evidence, how the hostname is read (`via`), the
  * URL path after it, and the precedence between evidence for the same API.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -679,5 +679,71 @@ describe('across stacks', () => {
       }),
     );
     expect(callsOf(g)).toEqual([]);
+  });
+});
+
+describe('values evaluated as far as the template allows', () => {
+  test("CDK's Fn.select(2, Fn.split('/', api.url)) is the API's default hostname", () => {
+    const { app } = restApp((api) => ({ API_HOST: Fn.select(2, Fn.split('/', api.url)) }));
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({ via: 'default-host', api: API, location: ENV_VAR('API_HOST') }),
+    ]);
+  });
+
+  test('the same hostname in an environment-agnostic stack (region and URL suffix unknown)', () => {
+    const g = templateGraph(
+      templateStack(
+        {
+          Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } },
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              Environment: {
+                Variables: {
+                  HOST: {
+                    'Fn::Select': [
+                      2,
+                      {
+                        'Fn::Split': [
+                          '/',
+                          { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/' },
+                        ],
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+        { region: undefined },
+      ),
+    );
+    expect(callsOf(g)).toEqual([expect.objectContaining({ via: 'default-host', api: 'S|Api' })]);
+  });
+
+  test.each<[string, string | undefined, string | undefined]>([
+    ['us-east-1', 'us-east-1', 'abc123defg.execute-api.us-east-1.amazonaws.com'],
+    ['a China region (amazonaws.com.cn)', 'cn-north-1', 'abc123defg.execute-api.cn-north-1.amazonaws.com.cn'],
+    ['an unknown region: the hostname is not known, no call', undefined, undefined],
+  ])('AWS::Region and AWS::URLSuffix inside the hostname of an API outside the app, %s', (_, region, host) => {
+    const g = templateGraph(
+      templateStack(
+        {
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              Environment: {
+                Variables: {
+                  URL: { 'Fn::Sub': 'https://abc123defg.execute-api.${AWS::Region}.${AWS::URLSuffix}/prod' },
+                },
+              },
+            },
+          },
+        },
+        { region },
+      ),
+    );
+    expect(callsOf(g).map((c) => c.external?.host)).toEqual(host ? [host] : []);
   });
 });
