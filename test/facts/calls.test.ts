@@ -13,6 +13,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { ApiReachability, PrivateApiAccess } from '../../src';
 import { CallLink, deriveFacts } from '../../src/facts';
 import { ResourceGraph } from '../../src/graph/resource-graph';
@@ -745,5 +747,108 @@ describe('values evaluated as far as the template allows', () => {
       ),
     );
     expect(callsOf(g).map((c) => c.external?.host)).toEqual(host ? [host] : []);
+  });
+});
+
+describe('SSM parameters and secrets of the app, one step removed', () => {
+  /** The REST API app, with an SSM parameter `/app/api-url` and a secret `app/api` that hold its URL. */
+  function storedApp(
+    env: (p: { param: ssm.StringParameter; secret: secretsmanager.CfnSecret }) => {
+      [k: string]: string;
+    },
+  ) {
+    return restApp((api, stack) => {
+      const param = new ssm.StringParameter(stack, 'UrlParam', { parameterName: '/app/api-url', stringValue: api.url });
+      const secret = new secretsmanager.CfnSecret(stack, 'UrlSecret', {
+        name: 'app/api',
+        secretString: stack.toJsonString({ url: api.url }),
+      });
+      return env({ param, secret });
+    });
+  }
+  const callVia = (app: App, name: string) => [
+    expect.objectContaining({ via: 'default-host', api: API, path: [STAGE], location: ENV_VAR(name) }),
+  ];
+
+  test.each<[string, (p: { param: ssm.StringParameter; secret: secretsmanager.CfnSecret }) => string]>([
+    ["the parameter's name (its Ref)", ({ param }) => param.parameterName],
+    ["the parameter's ARN", ({ param }) => param.parameterArn],
+    ["the parameter's value (Fn::GetAtt Value)", ({ param }) => param.stringValue],
+    ["the parameter's name as a literal", () => '/app/api-url'],
+    ['a dynamic reference {{resolve:ssm:…}}', () => '{{resolve:ssm:/app/api-url}}'],
+    ['a dynamic reference with a version', () => '{{resolve:ssm:/app/api-url:3}}'],
+    ["the secret's ARN (its Ref)", ({ secret }) => secret.ref],
+    ["the secret's name as a literal", () => 'app/api'],
+    ['a dynamic reference {{resolve:secretsmanager:…}}', () => '{{resolve:secretsmanager:app/api:SecretString:url}}'],
+    [
+      'a dynamic reference by the secret ARN',
+      () =>
+        '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:app/api-AbCdEf:SecretString:url}}',
+    ],
+  ])('a call through %s', (_, value) => {
+    const { app } = storedApp((p) => ({ URL_FROM: value(p) }));
+    expect(callsOfApp(app)).toEqual(callVia(app, 'URL_FROM'));
+  });
+
+  test.each<[string, () => string]>([
+    ['a parameter the app does not define', () => '{{resolve:ssm:/other/url}}'],
+    ['a literal that is not the name of a parameter', () => '/app/api-url-2'],
+    ['a secret the app does not define', () => '{{resolve:secretsmanager:other:SecretString:url}}'],
+  ])('near miss: %s names nothing', (_, value) => {
+    const { app } = storedApp(() => ({ URL_FROM: value() }));
+    expect(callsOfApp(app)).toEqual([]);
+  });
+
+  test('a parameter whose value is not a URL of an API, and a generated secret, name nothing', () => {
+    const { app } = restApp((_api, stack) => {
+      const param = new ssm.StringParameter(stack, 'P', { stringValue: 'blue' });
+      const secret = new secretsmanager.Secret(stack, 'S');
+      return { COLOR: param.parameterName, SECRET: secret.secretArn };
+    });
+    expect(callsOfApp(app)).toEqual([]);
+  });
+
+  test('only one step: a parameter whose value names another parameter is not followed', () => {
+    const { app } = storedApp(({ param }) => ({ URL_FROM: param.parameterName }));
+    const stack = app.node.findChild('Svc') as Stack;
+    const outer = new ssm.StringParameter(stack, 'Outer', { stringValue: '{{resolve:ssm:/app/api-url}}' });
+    (stack.node.findChild('Caller') as lambda.Function).addEnvironment('OUTER', outer.parameterName);
+    expect(callsOfApp(app).map((c) => c.location)).toEqual([ENV_VAR('URL_FROM')]);
+  });
+
+  test.each<[string, unknown]>([
+    ['a dynamic reference', '{{resolve:ssm:/app/url}}'],
+    ["the parameter's Ref", { Ref: 'Param' }],
+  ])('the same call read from a template, and from its SAM form: %s', (_, value) => {
+    const resources = (fn: Record<string, unknown>) => ({
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } },
+      Param: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: {
+          Name: '/app/url',
+          Type: 'String',
+          Value: { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod' },
+        },
+      },
+      Fn: fn,
+    });
+    const env = { Variables: { A: value } };
+    const cfn = templateGraph(
+      templateStack(resources({ Type: 'AWS::Lambda::Function', Properties: { Environment: env } })),
+    );
+    const sam = templateGraph({
+      key: 'S',
+      region: 'us-east-1',
+      template: {
+        Transform: 'AWS::Serverless-2016-10-31',
+        Resources: resources({
+          Type: 'AWS::Serverless::Function',
+          Properties: { Runtime: 'nodejs22.x', Handler: 'i.h', InlineCode: 'x', Environment: env },
+        }),
+      },
+    });
+    const brief = (g: ResourceGraph) => callsOf(g).map((c) => [c.via, c.api, c.path, c.location]);
+    expect(brief(cfn)).toEqual([['default-host', 'S|Api', ['prod'], ENV_VAR('A')]]);
+    expect(brief(sam)).toEqual(brief(cfn));
   });
 });
