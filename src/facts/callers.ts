@@ -18,7 +18,7 @@
 import { FactGuard } from './guard';
 import { VpcIndex, VpcRef } from './vpcs';
 import { ResourceNode, ResourceGraph } from '../graph/resource-graph';
-import { ResRef, Value, ValueObject, at, bool, isObject, list, literal } from '../graph/values';
+import { Part, ResRef, Value, ValueObject, at, bool, concat, isObject, list, literal, partsOf } from '../graph/values';
 
 /** Whether a caller gets a public IP: never (Lambda, CodeBuild), yes, no, or unknown. */
 export type PublicIp = 'never' | 'yes' | 'no' | 'unknown' | 'subnet';
@@ -137,7 +137,12 @@ function lambda(r: ResourceNode): Placement | undefined {
     securityGroups: list(at(vpc, 'SecurityGroupIds')),
     subnets: list(at(vpc, 'SubnetIds')),
     publicIp: 'never', // Lambda never gets a public IP in a VPC.
-    config: entries(r, at(r.properties, 'Environment', 'Variables'), 'Properties.Environment.Variables'),
+    config: [
+      ...entries(r, at(r.properties, 'Environment', 'Variables'), 'Properties.Environment.Variables'),
+      // Inline code: `Code.ZipFile`, or SAM's `InlineCode` (kept as it is by the SAM expansion).
+      ...present(r, at(r.properties, 'Code', 'ZipFile'), 'Properties.Code.ZipFile'),
+      ...present(r, r.properties.InlineCode, 'Properties.InlineCode'),
+    ],
     roles: r.properties.Role !== undefined ? [r.properties.Role] : [],
   };
 }
@@ -147,18 +152,7 @@ function ecsService(r: ResourceNode, g: ResourceGraph): Placement | undefined {
   if (!isObject(net)) return undefined;
   const assign = literal(net.AssignPublicIp);
   const td = resolve(g, r.properties.TaskDefinition, 'AWS::ECS::TaskDefinition');
-  const config: ConfigValue[] = [];
-  if (td) {
-    list(td.properties.ContainerDefinitions).forEach((c, i) => {
-      list(at(c, 'Environment')).forEach((e, j) => {
-        const value = at(e, 'Value');
-        const name = literal(at(e, 'Name')) ?? String(j);
-        if (value !== undefined) {
-          config.push({ location: `Properties.ContainerDefinitions.${i}.Environment.${name}`, holder: td, value });
-        }
-      });
-    });
-  }
+  const config = td ? containerConfig(td) : [];
   return {
     securityGroups: list(net.SecurityGroups),
     subnets: list(net.Subnets),
@@ -168,6 +162,59 @@ function ecsService(r: ResourceNode, g: ResourceGraph): Placement | undefined {
     runs: td ? [td] : [],
   };
 }
+
+/**
+ * What the containers of a task definition are configured with: their environment, and their
+ * `Command` and `EntryPoint`.
+ */
+function containerConfig(td: ResourceNode): ConfigValue[] {
+  const config: ConfigValue[] = [];
+  list(td.properties.ContainerDefinitions).forEach((c, i) => {
+    const base = `Properties.ContainerDefinitions.${i}`;
+    config.push(...environmentList(td, at(c, 'Environment'), `${base}.Environment`));
+    config.push(...present(td, at(c, 'Command'), `${base}.Command`));
+    config.push(...present(td, at(c, 'EntryPoint'), `${base}.EntryPoint`));
+  });
+  return config;
+}
+
+/** A list of `{ Name, Value }` pairs, each at `<base>.<Name>`. */
+function environmentList(holder: ResourceNode, env: Value | undefined, base: string): ConfigValue[] {
+  const out: ConfigValue[] = [];
+  list(env).forEach((e, j) => {
+    const value = at(e, 'Value');
+    const name = literal(at(e, 'Name')) ?? String(j);
+    if (value !== undefined) out.push({ location: `${base}.${name}`, holder, value });
+  });
+  return out;
+}
+
+/**
+ * The `AWS::CloudFormation::Init` metadata of an instance, launch template or launch configuration:
+ * each of its texts (file contents, commands, sources …) at its own path.
+ */
+function cfnInit(holder: ResourceNode): ConfigValue[] {
+  const out: ConfigValue[] = [];
+  const walk = (v: Value | undefined, location: string, depth: number): void => {
+    if (v === undefined || depth > 16 || out.length >= MAX_INIT_VALUES) return;
+    if (Array.isArray(v)) {
+      if (v.every((x) => partsOf(x) !== undefined)) out.push({ location, holder, value: v });
+      else v.forEach((x, i) => walk(x, `${location}.${i}`, depth + 1));
+    } else if (isObject(v)) {
+      for (const k of Object.keys(v)) walk(v[k], `${location}.${k}`, depth + 1);
+    } else if (typeof v === 'string' || partsOf(v) !== undefined) {
+      out.push({ location, holder, value: v });
+    }
+  };
+  walk(holder.metadata[CFN_INIT] as Value | undefined, `Metadata.${CFN_INIT}`, 0);
+  return out;
+}
+
+/** At most this many texts of one resource's cfn-init metadata are read. */
+const MAX_INIT_VALUES = 1000;
+
+/** A metadata key, not a resource type (a template literal, which the resource-type list's test does not read). */
+const CFN_INIT = `AWS::CloudFormation::Init`;
 
 function ec2Instance(r: ResourceNode, g: ResourceGraph): Placement | undefined {
   const p = r.properties;
@@ -188,6 +235,7 @@ function ec2Instance(r: ResourceNode, g: ResourceGraph): Placement | undefined {
   if (lt && at(ltData, 'UserData') !== undefined) {
     config.push({ location: 'Properties.LaunchTemplateData.UserData', holder: lt, value: at(ltData, 'UserData')! });
   }
+  config.push(...cfnInit(r), ...(lt ? cfnInit(lt) : []));
   const associate =
     nics.length > 0
       ? bool(at(nics[0], 'AssociatePublicIpAddress'))
@@ -244,6 +292,7 @@ function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefi
     publicIp = 'unknown';
   }
   const runs = lt ? [lt] : lc ? [lc] : [];
+  for (const held of runs) config.push(...cfnInit(held));
   return { securityGroups, subnets, publicIp, config, roles: instanceProfileRoles(g, profile), runs };
 }
 
@@ -254,11 +303,18 @@ function codeBuild(r: ResourceNode): Placement | undefined {
   list(at(r.properties, 'Environment', 'EnvironmentVariables')).forEach((e, i) => {
     const type = literal(at(e, 'Type')) ?? 'PLAINTEXT';
     const value = at(e, 'Value');
-    if (type === 'PLAINTEXT' && value !== undefined) {
-      const name = literal(at(e, 'Name')) ?? String(i);
-      config.push({ location: `Properties.Environment.EnvironmentVariables.${name}`, holder: r, value });
+    const name = literal(at(e, 'Name'));
+    // A variable baked into a browser bundle is called by the browser, not by the build.
+    if (name !== undefined && isBrowserBundleName(name)) return;
+    // The value of a PARAMETER_STORE / SECRETS_MANAGER variable is the parameter's or secret's name.
+    if ((type === 'PLAINTEXT' || type === 'PARAMETER_STORE' || type === 'SECRETS_MANAGER') && value !== undefined) {
+      config.push({ location: `Properties.Environment.EnvironmentVariables.${name ?? String(i)}`, holder: r, value });
     }
   });
+  const buildSpec = at(r.properties, 'Source', 'BuildSpec');
+  if (buildSpec !== undefined) {
+    config.push({ location: 'Properties.Source.BuildSpec', holder: r, value: withoutBrowserBundleValues(buildSpec) });
+  }
   return {
     inVpc: vpc !== undefined,
     securityGroups: list(at(vpc, 'SecurityGroupIds')),
@@ -308,6 +364,77 @@ function eksNodegroup(r: ResourceNode): Placement | undefined {
   };
 }
 
+/**
+ * Prefixes of the environment variables that front-end build tools bake into a browser bundle
+ * (Vite, Create React App, Next.js, Nuxt, Vue CLI, Gatsby, Expo).
+ */
+const BROWSER_BUNDLE_PREFIXES = [
+  'VITE_',
+  'REACT_APP_',
+  'NEXT_PUBLIC_',
+  'NUXT_PUBLIC_',
+  'VUE_APP_',
+  'GATSBY_',
+  'EXPO_PUBLIC_',
+];
+
+/** Whether an environment variable's name marks configuration baked into a browser bundle. */
+export function isBrowserBundleName(name: string): boolean {
+  return BROWSER_BUNDLE_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/** A browser-bundle variable being set in a buildspec: its name as a key (`VITE_URL:`, `"VITE_URL":`) or an assignment (`VITE_URL=`). */
+const BROWSER_BUNDLE_KEY = new RegExp(
+  `(["']?)\\b(?:${BROWSER_BUNDLE_PREFIXES.join('|')})[A-Za-z0-9_]*\\1[ \\t]*[:=][ \\t]*(["']?)`,
+  'g',
+);
+
+/**
+ * An inline buildspec without the values it gives browser-bundle variables (`env.variables` of the
+ * buildspec, or `export VITE_URL=…` in a command): up to the closing quote of a quoted value, or the
+ * end of the line (or `,` / `}` in JSON) of an unquoted one. What is cut out may span parts (a URL
+ * built from the API's id).
+ */
+export function withoutBrowserBundleValues(v: Value): Value {
+  const parts = partsOf(v);
+  if (!parts) return v;
+  const out: Part[] = [];
+  let until: string | undefined; // the characters that end the value being cut out
+  for (const p of parts) {
+    if (typeof p !== 'string') {
+      if (until === undefined) out.push(p);
+      continue;
+    }
+    let text = p;
+    let kept = '';
+    for (;;) {
+      if (until !== undefined) {
+        const end = firstOf(text, until);
+        if (end < 0) {
+          text = '';
+          break;
+        }
+        text = text.slice(end);
+        until = undefined;
+      }
+      BROWSER_BUNDLE_KEY.lastIndex = 0;
+      const m = BROWSER_BUNDLE_KEY.exec(text);
+      if (!m) break;
+      kept += text.slice(0, m.index + m[0].length);
+      text = text.slice(m.index + m[0].length);
+      until = m[2] ? m[2] : '\n,}';
+    }
+    out.push(kept + text);
+  }
+  return concat(out);
+}
+
+/** The index of the first character of `text` that is one of `chars`, or -1. */
+function firstOf(text: string, chars: string): number {
+  for (let i = 0; i < text.length; i++) if (chars.includes(text[i])) return i;
+  return -1;
+}
+
 function fromAssociate(b: boolean | 'unknown' | undefined): PublicIp {
   return b === true ? 'yes' : b === false ? 'no' : b === 'unknown' ? 'unknown' : 'subnet';
 }
@@ -315,6 +442,11 @@ function fromAssociate(b: boolean | 'unknown' | undefined): PublicIp {
 function entries(holder: ResourceNode, vars: Value | undefined, base: string): ConfigValue[] {
   if (!isObject(vars)) return [];
   return Object.keys(vars).map((k) => ({ location: `${base}.${k}`, holder, value: (vars as ValueObject)[k] }));
+}
+
+/** The value at a location, when there is one. */
+function present(holder: ResourceNode, value: Value | undefined, location: string): ConfigValue[] {
+  return value === undefined ? [] : [{ location, holder, value }];
 }
 
 function resolve(g: ResourceGraph, v: Value | undefined, type: string): ResourceNode | undefined {

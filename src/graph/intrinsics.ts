@@ -59,6 +59,9 @@ const REF_CHARS: { [type: string]: RegExp } = {
   'AWS::EC2::VPC': /[a-z0-9-]/,
 };
 
+/** The metadata key of cfn-init's configuration. */
+const CFN_INIT = 'AWS::CloudFormation::Init';
+
 /** `AWS::NoValue`: removes the key or element it stands in. */
 const NO_VALUE = Symbol('AWS::NoValue');
 type Normalized = Value | typeof NO_VALUE | undefined;
@@ -113,8 +116,16 @@ export function normalizeApp(
       const type = isPlain(def) ? own(def, 'Type') : undefined;
       if (!isPlain(def) || typeof type !== 'string') continue;
       const rawMetadata = own(def, 'Metadata');
-      const metadata = isPlain(rawMetadata) ? rawMetadata : {};
+      let metadata = isPlain(rawMetadata) ? rawMetadata : {};
       const props = readsType(type) ? n.norm(own(def, 'Properties'), ctx, 0) : undefined;
+      // `AWS::CloudFormation::Init` holds files and commands that may name a URL: normalized like a property.
+      const init = readsType(type) ? own(metadata, CFN_INIT) : undefined;
+      if (init !== undefined) {
+        const value = n.norm(init, ctx, 0);
+        metadata = { ...metadata };
+        if (value === undefined || value === NO_VALUE) delete metadata[CFN_INIT];
+        else setOwn(metadata, CFN_INIT, value);
+      }
       const cdkPath = own(metadata, 'aws:cdk:path');
       resources.push({
         key: resourceKey(key, logicalId),

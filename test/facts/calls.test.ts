@@ -7,6 +7,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -766,7 +767,7 @@ describe('SSM parameters and secrets of the app, one step removed', () => {
       return env({ param, secret });
     });
   }
-  const callVia = (app: App, name: string) => [
+  const callVia = (name: string) => [
     expect.objectContaining({ via: 'default-host', api: API, path: [STAGE], location: ENV_VAR(name) }),
   ];
 
@@ -787,7 +788,7 @@ describe('SSM parameters and secrets of the app, one step removed', () => {
     ],
   ])('a call through %s', (_, value) => {
     const { app } = storedApp((p) => ({ URL_FROM: value(p) }));
-    expect(callsOfApp(app)).toEqual(callVia(app, 'URL_FROM'));
+    expect(callsOfApp(app)).toEqual(callVia('URL_FROM'));
   });
 
   test.each<[string, () => string]>([
@@ -840,7 +841,6 @@ describe('SSM parameters and secrets of the app, one step removed', () => {
       key: 'S',
       region: 'us-east-1',
       template: {
-        Transform: 'AWS::Serverless-2016-10-31',
         Resources: resources({
           Type: 'AWS::Serverless::Function',
           Properties: { Runtime: 'nodejs22.x', Handler: 'i.h', InlineCode: 'x', Environment: env },
@@ -850,5 +850,247 @@ describe('SSM parameters and secrets of the app, one step removed', () => {
     const brief = (g: ResourceGraph) => callsOf(g).map((c) => [c.via, c.api, c.path, c.location]);
     expect(brief(cfn)).toEqual([['default-host', 'S|Api', ['prod'], ENV_VAR('A')]]);
     expect(brief(sam)).toEqual(brief(cfn));
+  });
+});
+
+describe('URLs in inline code, buildspecs, container commands and cfn-init', () => {
+  const api = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } };
+  const url = { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/x' };
+  const brief = (g: ResourceGraph) => callsOf(g).map((c) => [c.via, c.api, c.path, c.holder, c.location]);
+
+  test("a Lambda function's inline code (Code.ZipFile) that names the URL is a call", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    new lambda.Function(stack, 'Caller', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(`exports.handler = async () => fetch('${rest.url}orders');`),
+    });
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({
+        via: 'default-host',
+        api: API,
+        path: [STAGE, 'orders'],
+        location: 'Properties.Code.ZipFile',
+      }),
+    ]);
+  });
+
+  test("the same inline code in a template, and as a SAM function's InlineCode", () => {
+    const code = { 'Fn::Join': ['', ["fetch('", url, "')"]] };
+    const cfn = templateGraph(
+      templateStack({ Api: api, Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: code } } } }),
+    );
+    const sam = templateGraph({
+      key: 'S',
+      region: 'us-east-1',
+      template: {
+        Resources: {
+          Api: api,
+          Fn: {
+            Type: 'AWS::Serverless::Function',
+            Properties: { Runtime: 'nodejs22.x', Handler: 'i.h', InlineCode: code },
+          },
+        },
+      },
+    });
+    expect(brief(cfn)).toEqual([['default-host', 'S|Api', ['prod', 'x'], 'S|Fn', 'Properties.Code.ZipFile']]);
+    expect(brief(sam)).toEqual([['default-host', 'S|Api', ['prod', 'x'], 'S|Fn', 'Properties.InlineCode']]);
+  });
+
+  test('inline code that names no URL of an API is not a call', () => {
+    const g = templateGraph(
+      templateStack({
+        Api: api,
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: "fetch('https://example.com/x')" } } },
+      }),
+    );
+    expect(callsOf(g)).toEqual([]);
+  });
+
+  test("a CodeBuild project's inline buildspec that calls the URL is a call", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    new codebuild.Project(stack, 'Build', {
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        phases: { build: { commands: [`curl -f ${rest.url}health`] } },
+      }),
+    });
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({
+        caller: 'Svc/Build/Resource',
+        via: 'default-host',
+        api: API,
+        path: [STAGE, 'health'],
+        location: 'Properties.Source.BuildSpec',
+      }),
+    ]);
+  });
+
+  test("a container's Command and EntryPoint that name the URL are calls of the service", () => {
+    const g = templateGraph(
+      templateStack({
+        Api: api,
+        Sub: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: 'vpc-1' } },
+        Task: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: {
+            NetworkMode: 'awsvpc',
+            ContainerDefinitions: [
+              { Name: 'a', Command: ['curl', url] },
+              {
+                Name: 'b',
+                EntryPoint: [
+                  'sh',
+                  '-c',
+                  { 'Fn::Sub': 'wget https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/y' },
+                ],
+              },
+              { Name: 'c', Command: ['echo', 'https://example.com/x'] },
+            ],
+          },
+        },
+        Svc: {
+          Type: 'AWS::ECS::Service',
+          Properties: {
+            TaskDefinition: { Ref: 'Task' },
+            NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [{ Ref: 'Sub' }] } },
+          },
+        },
+      }),
+    );
+    expect(brief(g)).toEqual([
+      ['default-host', 'S|Api', ['prod', 'x'], 'S|Task', 'Properties.ContainerDefinitions.0.Command'],
+      ['default-host', 'S|Api', ['prod', 'y'], 'S|Task', 'Properties.ContainerDefinitions.1.EntryPoint'],
+    ]);
+  });
+
+  test("an instance's AWS::CloudFormation::Init (CDK's CloudFormationInit) that calls the URL is a call", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1 });
+    new ec2.Instance(stack, 'Host', {
+      vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      init: ec2.CloudFormationInit.fromElements(ec2.InitCommand.shellCommand(`curl ${rest.url}ping`)),
+    });
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({
+        caller: 'Svc/Host/Resource',
+        via: 'default-host',
+        api: API,
+        path: [STAGE, 'ping'],
+        location: expect.stringMatching(/^Metadata\.AWS::CloudFormation::Init\.config\.commands\.\w+\.command$/),
+      }),
+    ]);
+  });
+
+  test("a launch template's cfn-init metadata is a call of the Auto Scaling group launched from it", () => {
+    const g = templateGraph(
+      templateStack({
+        Api: api,
+        Sub: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: 'vpc-1' } },
+        Lt: {
+          Type: 'AWS::EC2::LaunchTemplate',
+          Metadata: { 'AWS::CloudFormation::Init': { config: { commands: { a: { command: url } } } } },
+          Properties: { LaunchTemplateData: {} },
+        },
+        Asg: {
+          Type: 'AWS::AutoScaling::AutoScalingGroup',
+          Properties: {
+            VPCZoneIdentifier: [{ Ref: 'Sub' }],
+            LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' }, Version: '1' },
+          },
+        },
+      }),
+    );
+    expect(brief(g)).toEqual([
+      ['default-host', 'S|Api', ['prod', 'x'], 'S|Lt', 'Metadata.AWS::CloudFormation::Init.config.commands.a.command'],
+    ]);
+  });
+});
+
+describe('browser-bundle variables of a build project are not a call', () => {
+  const api = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } };
+  const url = { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod' };
+  const project = (props: Record<string, unknown>) =>
+    templateGraph(templateStack({ Api: api, Build: { Type: 'AWS::CodeBuild::Project', Properties: props } }));
+  const locations = (g: ResourceGraph) => callsOf(g).map((c) => c.location);
+
+  test.each(['VITE_', 'REACT_APP_', 'NEXT_PUBLIC_', 'NUXT_PUBLIC_', 'VUE_APP_', 'GATSBY_', 'EXPO_PUBLIC_'])(
+    'an environment variable %sAPI_URL is baked into the bundle: not a call',
+    (prefix) => {
+      const g = project({ Environment: { EnvironmentVariables: [{ Name: `${prefix}API_URL`, Value: url }] } });
+      expect(locations(g)).toEqual([]);
+    },
+  );
+
+  test('near misses: API_URL, and a prefix that is not at the start (MY_VITE_URL), are calls', () => {
+    const g = project({
+      Environment: {
+        EnvironmentVariables: [
+          { Name: 'API_URL', Value: url },
+          { Name: 'MY_VITE_URL', Value: { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/dev' } },
+        ],
+      },
+    });
+    expect(locations(g)).toEqual([
+      'Properties.Environment.EnvironmentVariables.API_URL',
+      'Properties.Environment.EnvironmentVariables.MY_VITE_URL',
+    ]);
+  });
+
+  test("CDK's browser-bundle variable is not a call; a smoke test in the same buildspec is", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    new codebuild.Project(stack, 'Site', {
+      environmentVariables: { REACT_APP_API_URL: { value: rest.url } },
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        env: { variables: { VITE_API_URL: rest.urlForPath('/a') } },
+        phases: { build: { commands: ['npm run build'] } },
+      }),
+    });
+    new codebuild.Project(stack, 'Smoke', {
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        env: { variables: { VITE_API_URL: rest.urlForPath('/a') } },
+        phases: { build: { commands: [`curl ${rest.urlForPath('/b')}`] } },
+      }),
+    });
+    expect(callsOfApp(app).map((c) => [c.caller, c.path, c.location])).toEqual([
+      ['Svc/Smoke/Resource', [STAGE, 'b'], 'Properties.Source.BuildSpec'],
+    ]);
+  });
+
+  test('in a YAML buildspec: an export of a browser-bundle variable is cut out to the end of its line', () => {
+    const g = project({
+      Source: {
+        Type: 'NO_SOURCE',
+        BuildSpec: {
+          'Fn::Join': [
+            '',
+            [
+              'version: 0.2\nphases:\n  build:\n    commands:\n      - export NEXT_PUBLIC_API=',
+              url,
+              '/site\n      - curl ',
+              url,
+              '/check\n',
+            ],
+          ],
+        },
+      },
+    });
+    expect(callsOf(g).map((c) => c.path)).toEqual([['prod', 'check']]);
   });
 });
