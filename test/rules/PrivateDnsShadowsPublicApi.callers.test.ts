@@ -318,3 +318,38 @@ describe('PrivateDnsShadowsPublicApi, for the callers of the table', () => {
     });
   });
 });
+
+describe('PrivateDnsShadowsPublicApi, for calls one step removed or computed', () => {
+  const vpcConfig = { SubnetIds: [{ Ref: 'Sub' }], SecurityGroupIds: [{ Ref: 'Sg' }] };
+  const fn = (variables: Record<string, unknown>) => ({
+    Fn: { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: vpcConfig, Environment: { Variables: variables } } },
+  });
+  const param = { Type: 'AWS::SSM::Parameter', Properties: { Name: '/app/url', Type: 'String', Value: URL } };
+
+  test('a VPC Lambda that reads the URL from an SSM parameter of the app by a dynamic reference', () => {
+    const g = app({ Param: param, ...fn({ API_URL: '{{resolve:ssm:/app/url}}' }) });
+    expect(rule1(g)).toEqual(shadowed('Fn', 'Properties.Environment.Variables.API_URL', 'Lambda function'));
+  });
+
+  test('a VPC Lambda given the hostname as Fn::Select over Fn::Split of the URL', () => {
+    const g = app(fn({ API_HOST: { 'Fn::Select': [2, { 'Fn::Split': ['/', URL] }] } }));
+    expect(rule1(g)).toEqual(shadowed('Fn', 'Properties.Environment.Variables.API_HOST', 'Lambda function'));
+  });
+
+  test('near miss: a dynamic reference to a parameter the app does not define', () => {
+    expect(rule1(app({ Param: param, ...fn({ API_URL: '{{resolve:ssm:/other}}' }) }))).toEqual([]);
+  });
+
+  test('near miss: a VPC build project whose only URL is a browser-bundle variable', () => {
+    const g = app({
+      Build: {
+        Type: 'AWS::CodeBuild::Project',
+        Properties: {
+          VpcConfig: { VpcId: { Ref: 'Vpc' }, Subnets: [{ Ref: 'Sub' }], SecurityGroupIds: [{ Ref: 'Sg' }] },
+          Environment: { EnvironmentVariables: [{ Name: 'VITE_API_URL', Value: URL }] },
+        },
+      },
+    });
+    expect(rule1(g)).toEqual([]);
+  });
+});
