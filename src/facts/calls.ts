@@ -19,8 +19,8 @@ import { Caller } from './callers';
 import { hintStrings } from './hints';
 import { RecordFact } from './records';
 import { RoleIndex, actionMatches } from './roles';
-import { ResourceNode } from '../graph/resource-graph';
-import { Opaque, ResRef, Value, partsOf } from '../graph/values';
+import { ResourceGraph, ResourceNode } from '../graph/resource-graph';
+import { Opaque, ResRef, Value, literal, partsOf } from '../graph/values';
 import { HINTS_METADATA_KEY } from '../hints-metadata';
 
 export { HINTS_METADATA_KEY } from '../hints-metadata';
@@ -87,6 +87,8 @@ export class CallIndex {
     private readonly roles: RoleIndex,
     /** Ids of private APIs outside the app, as the app's execute-api endpoints record them. */
     private readonly privateApiIds: ReadonlySet<string> = new Set(),
+    /** The SSM parameters and secrets of the app, whose values a caller's configuration may name. */
+    private readonly stored?: StoredValues,
   ) {
     this.apiByKey = new Map(apis.map((a) => [a.resource.key, a]));
     this.apiByPath = new Map(apis.filter((a) => a.resource.path).map((a) => [a.resource.path!, a]));
@@ -145,12 +147,24 @@ export class CallIndex {
     return precedence(links);
   }
 
-  /** What a configuration value (a URL, an id, user data) names. */
-  private scan(v: Value): Hit[] {
+  /**
+   * What a configuration value (a URL, an id, user data) names. An SSM parameter or secret of the
+   * app that the value names (by reference, by a literal name or ARN, or by a dynamic reference
+   * `{{resolve:ssm:…}}` / `{{resolve:secretsmanager:…}}`) is read in its place, one step deep.
+   */
+  private scan(v: Value, indirect = true): Hit[] {
     const parts = partsOf(v) ?? (Array.isArray(v) ? v.flatMap((x) => partsOf(x) ?? []) : []);
     const hits: Hit[] = [];
+    if (indirect && this.stored) {
+      const whole = literal(v);
+      const named = whole !== undefined ? this.stored.named(whole.trim()) : undefined;
+      if (named !== undefined) hits.push(...this.scan(named, false));
+    }
     parts.forEach((p, i) => {
-      if (p instanceof ResRef) {
+      const stored = indirect && p instanceof ResRef ? this.stored?.ofRef(p) : undefined;
+      if (stored !== undefined) {
+        hits.push(...this.scan(stored, false));
+      } else if (p instanceof ResRef) {
         const found = this.scanRef(p, parts[i + 1], parts[i + 2]);
         const path =
           found.length > 0
@@ -166,6 +180,9 @@ export class CallIndex {
         for (const { hits: found, end } of this.scanText(p)) {
           const path = pathAfter(parts, i, end, NO_HOST);
           hits.push(...found.map((h) => ({ ...h, path })));
+        }
+        if (indirect && this.stored && p.includes('{{resolve:')) {
+          for (const value of this.stored.dynamic(p)) hits.push(...this.scan(value, false));
         }
       }
     });
@@ -417,5 +434,79 @@ export class CallsByTarget {
     const links = this.via.get(target);
     if (links) links.push(l);
     else this.via.set(target, [l]);
+  }
+}
+
+/**
+ * The values of the app's SSM parameters (`AWS::SSM::Parameter` `Value`) and Secrets Manager secrets
+ * (`AWS::SecretsManager::Secret` `SecretString`), by resource and by name: a caller that names one
+ * reads what it holds. A parameter or secret the app does not define, or one whose value the app does
+ * not set (a generated secret), names nothing.
+ */
+export class StoredValues {
+  private readonly ssmByKey = new Map<string, Value>();
+  private readonly secretByKey = new Map<string, Value>();
+  private readonly ssmByName = new Map<string, Value>();
+  private readonly secretByName = new Map<string, Value>();
+
+  constructor(graph: ResourceGraph) {
+    for (const r of graph.ofType('AWS::SSM::Parameter')) {
+      const value = r.properties.Value;
+      if (value === undefined) continue;
+      this.ssmByKey.set(r.key, value);
+      const name = literal(r.properties.Name);
+      if (name !== undefined && !this.ssmByName.has(name)) this.ssmByName.set(name, value);
+    }
+    for (const r of graph.ofType('AWS::SecretsManager::Secret')) {
+      const value = r.properties.SecretString;
+      if (value === undefined) continue;
+      this.secretByKey.set(r.key, value);
+      const name = literal(r.properties.Name);
+      if (name !== undefined && !this.secretByName.has(name)) this.secretByName.set(name, value);
+    }
+  }
+
+  /**
+   * The value held by the parameter or secret a reference names: a parameter's `Ref` (its name) or
+   * `Fn::GetAtt Value`; a secret's `Ref` or `Fn::GetAtt Id` (its ARN).
+   */
+  public ofRef(p: ResRef): Value | undefined {
+    if (p.attr === undefined || p.attr === 'Value') {
+      const v = this.ssmByKey.get(p.key);
+      if (v !== undefined) return v;
+    }
+    return p.attr === undefined || p.attr === 'Id' ? this.secretByKey.get(p.key) : undefined;
+  }
+
+  /**
+   * The value of the parameter or secret a whole literal names: its name, or a parameter's ARN
+   * (`arn:…:ssm:…:parameter/<name>`).
+   */
+  public named(text: string): Value | undefined {
+    const direct = this.ssmByName.get(text) ?? this.secretByName.get(text);
+    if (direct !== undefined) return direct;
+    const arn = /^arn:[a-z-]+:ssm:[a-z0-9-]*:\d*:parameter(\/.*)$/.exec(text);
+    if (!arn) return undefined;
+    return this.ssmByName.get(arn[1]) ?? this.ssmByName.get(arn[1].slice(1));
+  }
+
+  /**
+   * The values of the parameters and secrets of the app that the dynamic references in a text name:
+   * `{{resolve:ssm:<name>[:version]}}`, `{{resolve:secretsmanager:<name or ARN>[:SecretString…]}}`.
+   */
+  public dynamic(text: string): Value[] {
+    const out: Value[] = [];
+    for (const m of text.matchAll(/\{\{resolve:(ssm|secretsmanager):([^}]*)\}\}/g)) {
+      const v = m[1] === 'ssm' ? this.ssmByName.get(m[2].replace(/:\d+$/, '')) : this.secretNamed(m[2]);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  }
+
+  /** A secret by the id of a dynamic reference: its name, or its ARN (`…:secret:<name>-<6 characters>`). */
+  private secretNamed(ref: string): Value | undefined {
+    const arn = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]*:\d*:secret:([^:]+)/.exec(ref);
+    if (arn) return this.secretByName.get(arn[1]) ?? this.secretByName.get(arn[1].replace(/-[A-Za-z0-9]{6}$/, ''));
+    return this.secretByName.get(ref.split(':')[0]);
   }
 }

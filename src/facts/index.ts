@@ -6,7 +6,7 @@
 import { ApiDetails, readApiDetails } from './api-details';
 import { ApiFact, DomainFact, MappedApis, readApis, readDomains } from './apis';
 import { Caller, readCallers } from './callers';
-import { CallIndex, CallLink, CallsByTarget } from './calls';
+import { CallIndex, CallLink, CallsByTarget, StoredValues } from './calls';
 import { EgressIndex } from './egress';
 import { EndpointIndex, readExecuteApiEndpoints } from './endpoints';
 import { FactGuard } from './guard';
@@ -90,7 +90,14 @@ export function deriveFacts(graph: ResourceGraph): Facts {
   );
   const calls = guard.family('call', () => {
     const privateApis = new Set(endpoints().all.flatMap((e) => e.privateApis));
-    const index = new CallIndex(apis(), domainFacts().domains, records(), roles(), privateApis);
+    const index = new CallIndex(
+      apis(),
+      domainFacts().domains,
+      records(),
+      roles(),
+      privateApis,
+      new StoredValues(graph),
+    );
     return guard
       .each(
         'call',

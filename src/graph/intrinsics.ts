@@ -30,6 +30,38 @@ const MAX_DEPTH = 64;
 const MAX_STRING_LENGTH = 1_000_000;
 const MAX_PARTS = 10_000;
 
+/** What `Fn::Split` makes of a string: its items, how many of them are certain, and the string cut. */
+interface SplitItems {
+  readonly items: Array<Part | Concat>;
+  readonly exact: number;
+  readonly source: Normalized;
+}
+
+/** The characters each pseudo parameter is made of (for `Fn::Split`: which separators it cannot hold). */
+const PSEUDO_CHARS: { [name: string]: RegExp } = {
+  'AWS::Region': /[a-z0-9-]/,
+  'AWS::URLSuffix': /[a-z.]/,
+  'AWS::AccountId': /[0-9]/,
+  'AWS::Partition': /[a-z-]/,
+};
+
+/** The characters the `Ref` of a resource of these types is made of. */
+const REF_CHARS: { [type: string]: RegExp } = {
+  'AWS::ApiGateway::RestApi': /[a-z0-9]/,
+  'AWS::ApiGatewayV2::Api': /[a-z0-9]/,
+  'AWS::ApiGateway::Deployment': /[a-z0-9]/,
+  'AWS::ApiGateway::Stage': /[A-Za-z0-9_-]/,
+  'AWS::ApiGatewayV2::Stage': /[A-Za-z0-9_$-]/,
+  'AWS::ApiGateway::DomainName': /[a-z0-9.*-]/,
+  'AWS::ApiGatewayV2::DomainName': /[a-z0-9.*-]/,
+  'AWS::EC2::VPCEndpoint': /[a-z0-9-]/,
+  'AWS::EC2::Subnet': /[a-z0-9-]/,
+  'AWS::EC2::VPC': /[a-z0-9-]/,
+};
+
+/** The metadata key of cfn-init's configuration. */
+const CFN_INIT = 'AWS::CloudFormation::Init';
+
 /** `AWS::NoValue`: removes the key or element it stands in. */
 const NO_VALUE = Symbol('AWS::NoValue');
 type Normalized = Value | typeof NO_VALUE | undefined;
@@ -84,8 +116,16 @@ export function normalizeApp(
       const type = isPlain(def) ? own(def, 'Type') : undefined;
       if (!isPlain(def) || typeof type !== 'string') continue;
       const rawMetadata = own(def, 'Metadata');
-      const metadata = isPlain(rawMetadata) ? rawMetadata : {};
+      let metadata = isPlain(rawMetadata) ? rawMetadata : {};
       const props = readsType(type) ? n.norm(own(def, 'Properties'), ctx, 0) : undefined;
+      // `AWS::CloudFormation::Init` holds files and commands that may name a URL: normalized like a property.
+      const init = readsType(type) ? own(metadata, CFN_INIT) : undefined;
+      if (init !== undefined) {
+        const value = n.norm(init, ctx, 0);
+        metadata = { ...metadata };
+        if (value === undefined || value === NO_VALUE) delete metadata[CFN_INIT];
+        else setOwn(metadata, CFN_INIT, value);
+      }
       const cdkPath = own(metadata, 'aws:cdk:path');
       resources.push({
         key: resourceKey(key, logicalId),
@@ -132,6 +172,8 @@ class Normalizer {
   private readonly computing: string[] = [];
   /** Keys of `computing` found to be part of a cycle. */
   private readonly cyclic = new Set<string>();
+  /** Resource types by key, across stacks (built when `Fn::Split` first needs one). */
+  private types?: Map<string, string>;
 
   constructor(private readonly ctxs: Map<string, StackCtx>) {
     // In key order, the first of two stacks with one name (or two outputs with one export name) wins,
@@ -411,16 +453,96 @@ class Normalizer {
   private select(arg: unknown, ctx: StackCtx, depth: number): Normalized {
     if (!Array.isArray(arg) || arg.length !== 2) return new Opaque('intrinsic', `Fn::Select:${stableText(arg)}`);
     const index = this.norm(arg[0], ctx, depth + 1);
-    const items = this.norm(arg[1], ctx, depth + 1);
     const i = typeof index === 'number' ? index : typeof index === 'string' ? Number(index) : NaN;
+    // Over an `Fn::Split`, the items before the first part that may hold the separator are known,
+    // even when the rest of the list is not (CDK's `Fn.select(2, Fn.split('/', api.url))`).
+    const splitArg = isPlain(arg[1]) && Object.keys(arg[1]).length === 1 ? own(arg[1], 'Fn::Split') : undefined;
+    const cut = splitArg !== undefined ? this.splitItems(splitArg, ctx, depth + 1) : undefined;
+    if (cut && Number.isInteger(i) && i >= 0 && i < cut.exact) return cut.items[i];
+    const items = cut ? this.splitResult(splitArg, cut) : this.norm(arg[1], ctx, depth + 1);
     if (Array.isArray(items) && Number.isInteger(i) && i >= 0 && i < items.length) return items[i];
     return new Opaque('intrinsic', `Fn::Select:${stableText(arg)}`, derivable(items));
   }
 
-  /** `Fn::Split` is not evaluated; the unknown list it makes remembers the string it cuts. */
+  /**
+   * `Fn::Split` of a string whose parts are known well enough: a list when every part is, else an
+   * unknown list that remembers the string it cuts.
+   */
   private split(arg: unknown, ctx: StackCtx, depth: number): Normalized {
-    const source = Array.isArray(arg) && arg.length === 2 ? this.norm(arg[1], ctx, depth + 1) : undefined;
-    return new Opaque('intrinsic', `Fn::Split:${stableText(arg)}`, derivable(source));
+    return this.splitResult(arg, this.splitItems(arg, ctx, depth));
+  }
+
+  private splitResult(arg: unknown, cut: SplitItems | undefined): Normalized {
+    if (cut && cut.items.length > 0 && cut.exact === cut.items.length) return cut.items;
+    return new Opaque('intrinsic', `Fn::Split:${stableText(arg)}`, derivable(cut?.source));
+  }
+
+  /**
+   * The items `Fn::Split` makes of a string, and how many of them (from the start) are certain: a
+   * non-literal part that may hold a character of the separator (a parameter, most attributes)
+   * makes its item and every later one uncertain. Parts that cannot hold it: an API's or a
+   * deployment's id, a stage name, a domain name, an endpoint id, and the pseudo parameters for the
+   * region, URL suffix, account and partition, each by the characters it is made of.
+   */
+  private splitItems(arg: unknown, ctx: StackCtx, depth: number): SplitItems | undefined {
+    if (!Array.isArray(arg) || arg.length !== 2 || typeof arg[0] !== 'string' || arg[0] === '') return undefined;
+    const sep = arg[0];
+    const source = this.norm(arg[1], ctx, depth + 1);
+    const parts =
+      typeof source === 'string'
+        ? [source]
+        : source instanceof Concat
+          ? source.parts
+          : source instanceof ResRef || source instanceof Opaque
+            ? [source]
+            : undefined;
+    if (!parts) return { items: [], exact: 0, source };
+    const items: Array<Part | Concat> = [];
+    let exact = Infinity;
+    let cur: Part[] = [];
+    for (const p of parts) {
+      if (typeof p === 'string') {
+        const pieces = p.split(sep);
+        cur.push(pieces[0]);
+        for (const piece of pieces.slice(1)) {
+          items.push(splitItem(cur));
+          cur = [piece];
+        }
+      } else {
+        if (exact === Infinity && !this.holdsNone(p, sep)) exact = items.length;
+        cur.push(p);
+      }
+      if (items.length > MAX_PARTS) return { items: [], exact: 0, source };
+    }
+    items.push(splitItem(cur));
+    return { items, exact: Math.min(exact, items.length), source };
+  }
+
+  /** Whether a non-literal part is sure to hold no character of `sep`. */
+  private holdsNone(p: ResRef | Opaque, sep: string): boolean {
+    let chars: RegExp | undefined;
+    if (p instanceof Opaque) {
+      chars = p.kind === 'pseudo' ? PSEUDO_CHARS[p.id] : undefined;
+    } else if (p.attr === undefined) {
+      chars = REF_CHARS[this.typeOf(p.key) ?? ''];
+    }
+    if (!chars) return false;
+    for (const c of sep) if (chars.test(c)) return false;
+    return true;
+  }
+
+  private typeOf(key: string): string | undefined {
+    if (!this.types) {
+      this.types = new Map();
+      for (const ctx of this.ctxs.values()) {
+        const res = objectOrEmpty(ctx.raw.template.Resources);
+        for (const id of Object.keys(res)) {
+          const type = isPlain(res[id]) ? own(res[id] as { [k: string]: unknown }, 'Type') : undefined;
+          if (typeof type === 'string') this.types.set(resourceKey(ctx.raw.key, id), type);
+        }
+      }
+    }
+    return this.types.get(key);
   }
 
   private findInMap(arg: unknown, ctx: StackCtx, depth: number): Normalized {
@@ -480,6 +602,12 @@ function boundParameter(declaration: unknown, value: string): Normalized {
     return value.split(',').map((v) => v.trim());
   }
   return capped(value);
+}
+
+/** One item of a split: a part on its own is itself (a subnet's `Ref`), else the string its parts make. */
+function splitItem(parts: Part[]): Part | Concat {
+  const nonEmpty = parts.filter((p) => p !== '');
+  return nonEmpty.length === 1 && typeof nonEmpty[0] !== 'string' ? nonEmpty[0] : concat(parts);
 }
 
 /** A value worth remembering as the source of an unknown one: a resource reference or another unknown. */

@@ -1,11 +1,15 @@
 import { Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apprunner from 'aws-cdk-lib/aws-apprunner';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as emr from 'aws-cdk-lib/aws-emr';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as mwaa from 'aws-cdk-lib/aws-mwaa';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { IConstruct } from 'constructs';
 import { ApiReachability } from '../../src';
@@ -73,6 +77,82 @@ describe('callers the table knows', () => {
           subnets: isolated(vpc),
         }),
       'EKS node group Svc/Nodes',
+    ],
+    [
+      'a SageMaker model with VpcConfig',
+      (stack, vpc, sg) =>
+        new sagemaker.CfnModel(stack, 'Model', {
+          executionRoleArn: 'arn:aws:iam::123456789012:role/sm',
+          primaryContainer: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1' },
+          vpcConfig: { subnets: isolated(vpc), securityGroupIds: [sg.securityGroupId] },
+        }),
+      'SageMaker model Svc/Model',
+    ],
+    [
+      'an MWAA environment',
+      (stack, vpc, sg) =>
+        new mwaa.CfnEnvironment(stack, 'Airflow', {
+          name: 'af',
+          networkConfiguration: { subnetIds: isolated(vpc), securityGroupIds: [sg.securityGroupId] },
+        }),
+      'MWAA environment Svc/Airflow',
+    ],
+    [
+      'an App Runner service with VPC egress',
+      (stack, vpc, sg) => {
+        const connector = new apprunner.CfnVpcConnector(stack, 'Connector', {
+          subnets: isolated(vpc),
+          securityGroups: [sg.securityGroupId],
+        });
+        return new apprunner.CfnService(stack, 'Web', {
+          sourceConfiguration: {
+            imageRepository: {
+              imageIdentifier: 'public.ecr.aws/nginx/nginx:latest',
+              imageRepositoryType: 'ECR_PUBLIC',
+            },
+          },
+          networkConfiguration: {
+            egressConfiguration: { egressType: 'VPC', vpcConnectorArn: connector.attrVpcConnectorArn },
+          },
+        });
+      },
+      'App Runner service Svc/Web',
+    ],
+    [
+      'a Glue job with a connection',
+      (stack, vpc, sg) => {
+        const conn = new glue.CfnConnection(stack, 'Conn', {
+          catalogId: stack.account,
+          connectionInput: {
+            name: 'vpc-conn',
+            connectionType: 'NETWORK',
+            physicalConnectionRequirements: {
+              subnetId: vpc.isolatedSubnets[0].subnetId,
+              securityGroupIdList: [sg.securityGroupId],
+            },
+          },
+        });
+        return new glue.CfnJob(stack, 'Etl', {
+          role: 'arn:aws:iam::123456789012:role/glue',
+          command: { name: 'glueetl', scriptLocation: 's3://b/job.py' },
+          connections: { connections: [conn.ref] },
+        });
+      },
+      'Glue job Svc/Etl',
+    ],
+    [
+      'an EMR cluster in a subnet',
+      (stack, vpc, sg) =>
+        new emr.CfnCluster(stack, 'Emr', {
+          name: 'c',
+          jobFlowRole: 'EMR_EC2_DefaultRole',
+          serviceRole: 'EMR_DefaultRole',
+          instances: {
+            ec2SubnetId: vpc.isolatedSubnets[0].subnetId,
+            emrManagedMasterSecurityGroup: sg.securityGroupId,
+          },
+        }),
+      'EMR cluster Svc/Emr',
     ],
     [
       'an Auto Scaling group with a launch configuration',

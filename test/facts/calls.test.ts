@@ -2,17 +2,20 @@
  * Caller → API links (`facts.calls`): every kind of evidence, how the hostname is read (`via`), the
  * URL path after it, and the precedence between evidence for the same API.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { ApiReachability, PrivateApiAccess } from '../../src';
 import { CallLink, deriveFacts } from '../../src/facts';
 import { ResourceGraph } from '../../src/graph/resource-graph';
@@ -689,5 +692,415 @@ describe('across stacks', () => {
       }),
     );
     expect(callsOf(g)).toEqual([]);
+  });
+});
+
+describe('values evaluated as far as the template allows', () => {
+  test("CDK's Fn.select(2, Fn.split('/', api.url)) is the API's default hostname", () => {
+    const { app } = restApp((api) => ({ API_HOST: Fn.select(2, Fn.split('/', api.url)) }));
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({ via: 'default-host', api: API, location: ENV_VAR('API_HOST') }),
+    ]);
+  });
+
+  test('the same hostname in an environment-agnostic stack (region and URL suffix unknown)', () => {
+    const g = templateGraph(
+      templateStack(
+        {
+          Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } },
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              Environment: {
+                Variables: {
+                  HOST: {
+                    'Fn::Select': [
+                      2,
+                      {
+                        'Fn::Split': [
+                          '/',
+                          { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/' },
+                        ],
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        },
+        { region: undefined },
+      ),
+    );
+    expect(callsOf(g)).toEqual([expect.objectContaining({ via: 'default-host', api: 'S|Api' })]);
+  });
+
+  test.each<[string, string | undefined, string | undefined]>([
+    ['us-east-1', 'us-east-1', 'abc123defg.execute-api.us-east-1.amazonaws.com'],
+    ['a China region (amazonaws.com.cn)', 'cn-north-1', 'abc123defg.execute-api.cn-north-1.amazonaws.com.cn'],
+    ['an unknown region: the hostname is not known, no call', undefined, undefined],
+  ])('AWS::Region and AWS::URLSuffix inside the hostname of an API outside the app, %s', (_, region, host) => {
+    const g = templateGraph(
+      templateStack(
+        {
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              Environment: {
+                Variables: {
+                  URL: { 'Fn::Sub': 'https://abc123defg.execute-api.${AWS::Region}.${AWS::URLSuffix}/prod' },
+                },
+              },
+            },
+          },
+        },
+        { region },
+      ),
+    );
+    expect(callsOf(g).map((c) => c.external?.host)).toEqual(host ? [host] : []);
+  });
+});
+
+describe('SSM parameters and secrets of the app, one step removed', () => {
+  /** The REST API app, with an SSM parameter `/app/api-url` and a secret `app/api` that hold its URL. */
+  function storedApp(
+    env: (p: { param: ssm.StringParameter; secret: secretsmanager.CfnSecret }) => {
+      [k: string]: string;
+    },
+  ) {
+    return restApp((api, stack) => {
+      const param = new ssm.StringParameter(stack, 'UrlParam', { parameterName: '/app/api-url', stringValue: api.url });
+      const secret = new secretsmanager.CfnSecret(stack, 'UrlSecret', {
+        name: 'app/api',
+        secretString: stack.toJsonString({ url: api.url }),
+      });
+      return env({ param, secret });
+    });
+  }
+  const callVia = (name: string) => [
+    expect.objectContaining({ via: 'default-host', api: API, path: [STAGE], location: ENV_VAR(name) }),
+  ];
+
+  test.each<[string, (p: { param: ssm.StringParameter; secret: secretsmanager.CfnSecret }) => string]>([
+    ["the parameter's name (its Ref)", ({ param }) => param.parameterName],
+    ["the parameter's ARN", ({ param }) => param.parameterArn],
+    ["the parameter's value (Fn::GetAtt Value)", ({ param }) => param.stringValue],
+    ["the parameter's name as a literal", () => '/app/api-url'],
+    ['a dynamic reference {{resolve:ssm:…}}', () => '{{resolve:ssm:/app/api-url}}'],
+    ['a dynamic reference with a version', () => '{{resolve:ssm:/app/api-url:3}}'],
+    ["the secret's ARN (its Ref)", ({ secret }) => secret.ref],
+    ["the secret's name as a literal", () => 'app/api'],
+    ['a dynamic reference {{resolve:secretsmanager:…}}', () => '{{resolve:secretsmanager:app/api:SecretString:url}}'],
+    [
+      'a dynamic reference by the secret ARN',
+      () =>
+        '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:app/api-AbCdEf:SecretString:url}}',
+    ],
+  ])('a call through %s', (_, value) => {
+    const { app } = storedApp((p) => ({ URL_FROM: value(p) }));
+    expect(callsOfApp(app)).toEqual(callVia('URL_FROM'));
+  });
+
+  test.each<[string, () => string]>([
+    ['a parameter the app does not define', () => '{{resolve:ssm:/other/url}}'],
+    ['a literal that is not the name of a parameter', () => '/app/api-url-2'],
+    ['a secret the app does not define', () => '{{resolve:secretsmanager:other:SecretString:url}}'],
+  ])('near miss: %s names nothing', (_, value) => {
+    const { app } = storedApp(() => ({ URL_FROM: value() }));
+    expect(callsOfApp(app)).toEqual([]);
+  });
+
+  test('a parameter whose value is not a URL of an API, and a generated secret, name nothing', () => {
+    const { app } = restApp((_api, stack) => {
+      const param = new ssm.StringParameter(stack, 'P', { stringValue: 'blue' });
+      const secret = new secretsmanager.Secret(stack, 'S');
+      return { COLOR: param.parameterName, SECRET: secret.secretArn };
+    });
+    expect(callsOfApp(app)).toEqual([]);
+  });
+
+  test('only one step: a parameter whose value names another parameter is not followed', () => {
+    const { app } = storedApp(({ param }) => ({ URL_FROM: param.parameterName }));
+    const stack = app.node.findChild('Svc') as Stack;
+    const outer = new ssm.StringParameter(stack, 'Outer', { stringValue: '{{resolve:ssm:/app/api-url}}' });
+    (stack.node.findChild('Caller') as lambda.Function).addEnvironment('OUTER', outer.parameterName);
+    expect(callsOfApp(app).map((c) => c.location)).toEqual([ENV_VAR('URL_FROM')]);
+  });
+
+  test.each<[string, unknown]>([
+    ['a dynamic reference', '{{resolve:ssm:/app/url}}'],
+    ["the parameter's Ref", { Ref: 'Param' }],
+  ])('the same call read from a template, and from its SAM form: %s', (_, value) => {
+    const resources = (fn: Record<string, unknown>) => ({
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } },
+      Param: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: {
+          Name: '/app/url',
+          Type: 'String',
+          Value: { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod' },
+        },
+      },
+      Fn: fn,
+    });
+    const env = { Variables: { A: value } };
+    const cfn = templateGraph(
+      templateStack(resources({ Type: 'AWS::Lambda::Function', Properties: { Environment: env } })),
+    );
+    const sam = templateGraph({
+      key: 'S',
+      region: 'us-east-1',
+      template: {
+        Resources: resources({
+          Type: 'AWS::Serverless::Function',
+          Properties: { Runtime: 'nodejs22.x', Handler: 'i.h', InlineCode: 'x', Environment: env },
+        }),
+      },
+    });
+    const brief = (g: ResourceGraph) => callsOf(g).map((c) => [c.via, c.api, c.path, c.location]);
+    expect(brief(cfn)).toEqual([['default-host', 'S|Api', ['prod'], ENV_VAR('A')]]);
+    expect(brief(sam)).toEqual(brief(cfn));
+  });
+});
+
+describe('URLs in inline code, buildspecs, container commands and cfn-init', () => {
+  const api = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } };
+  const url = { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/x' };
+  const brief = (g: ResourceGraph) => callsOf(g).map((c) => [c.via, c.api, c.path, c.holder, c.location]);
+
+  test("a Lambda function's inline code (Code.ZipFile) that names the URL is a call", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    new lambda.Function(stack, 'Caller', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(`exports.handler = async () => fetch('${rest.url}orders');`),
+    });
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({
+        via: 'default-host',
+        api: API,
+        path: [STAGE, 'orders'],
+        location: 'Properties.Code.ZipFile',
+      }),
+    ]);
+  });
+
+  test("the same inline code in a template, and as a SAM function's InlineCode", () => {
+    const code = { 'Fn::Join': ['', ["fetch('", url, "')"]] };
+    const cfn = templateGraph(
+      templateStack({ Api: api, Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: code } } } }),
+    );
+    const sam = templateGraph({
+      key: 'S',
+      region: 'us-east-1',
+      template: {
+        Resources: {
+          Api: api,
+          Fn: {
+            Type: 'AWS::Serverless::Function',
+            Properties: { Runtime: 'nodejs22.x', Handler: 'i.h', InlineCode: code },
+          },
+        },
+      },
+    });
+    expect(brief(cfn)).toEqual([['default-host', 'S|Api', ['prod', 'x'], 'S|Fn', 'Properties.Code.ZipFile']]);
+    expect(brief(sam)).toEqual([['default-host', 'S|Api', ['prod', 'x'], 'S|Fn', 'Properties.InlineCode']]);
+  });
+
+  test('inline code that names no URL of an API is not a call', () => {
+    const g = templateGraph(
+      templateStack({
+        Api: api,
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: "fetch('https://example.com/x')" } } },
+      }),
+    );
+    expect(callsOf(g)).toEqual([]);
+  });
+
+  test("a CodeBuild project's inline buildspec that calls the URL is a call", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    new codebuild.Project(stack, 'Build', {
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        phases: { build: { commands: [`curl -f ${rest.url}health`] } },
+      }),
+    });
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({
+        caller: 'Svc/Build/Resource',
+        via: 'default-host',
+        api: API,
+        path: [STAGE, 'health'],
+        location: 'Properties.Source.BuildSpec',
+      }),
+    ]);
+  });
+
+  test("a container's Command and EntryPoint that name the URL are calls of the service", () => {
+    const g = templateGraph(
+      templateStack({
+        Api: api,
+        Sub: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: 'vpc-1' } },
+        Task: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: {
+            NetworkMode: 'awsvpc',
+            ContainerDefinitions: [
+              { Name: 'a', Command: ['curl', url] },
+              {
+                Name: 'b',
+                EntryPoint: [
+                  'sh',
+                  '-c',
+                  { 'Fn::Sub': 'wget https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod/y' },
+                ],
+              },
+              { Name: 'c', Command: ['echo', 'https://example.com/x'] },
+            ],
+          },
+        },
+        Svc: {
+          Type: 'AWS::ECS::Service',
+          Properties: {
+            TaskDefinition: { Ref: 'Task' },
+            NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [{ Ref: 'Sub' }] } },
+          },
+        },
+      }),
+    );
+    expect(brief(g)).toEqual([
+      ['default-host', 'S|Api', ['prod', 'x'], 'S|Task', 'Properties.ContainerDefinitions.0.Command'],
+      ['default-host', 'S|Api', ['prod', 'y'], 'S|Task', 'Properties.ContainerDefinitions.1.EntryPoint'],
+    ]);
+  });
+
+  test("an instance's AWS::CloudFormation::Init (CDK's CloudFormationInit) that calls the URL is a call", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1 });
+    new ec2.Instance(stack, 'Host', {
+      vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      init: ec2.CloudFormationInit.fromElements(ec2.InitCommand.shellCommand(`curl ${rest.url}ping`)),
+    });
+    expect(callsOfApp(app)).toEqual([
+      expect.objectContaining({
+        caller: 'Svc/Host/Resource',
+        via: 'default-host',
+        api: API,
+        path: [STAGE, 'ping'],
+        location: expect.stringMatching(/^Metadata\.AWS::CloudFormation::Init\.config\.commands\.\w+\.command$/),
+      }),
+    ]);
+  });
+
+  test("a launch template's cfn-init metadata is a call of the Auto Scaling group launched from it", () => {
+    const g = templateGraph(
+      templateStack({
+        Api: api,
+        Sub: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: 'vpc-1' } },
+        Lt: {
+          Type: 'AWS::EC2::LaunchTemplate',
+          Metadata: { 'AWS::CloudFormation::Init': { config: { commands: { a: { command: url } } } } },
+          Properties: { LaunchTemplateData: {} },
+        },
+        Asg: {
+          Type: 'AWS::AutoScaling::AutoScalingGroup',
+          Properties: {
+            VPCZoneIdentifier: [{ Ref: 'Sub' }],
+            LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' }, Version: '1' },
+          },
+        },
+      }),
+    );
+    expect(brief(g)).toEqual([
+      ['default-host', 'S|Api', ['prod', 'x'], 'S|Lt', 'Metadata.AWS::CloudFormation::Init.config.commands.a.command'],
+    ]);
+  });
+});
+
+describe('browser-bundle variables of a build project are not a call', () => {
+  const api = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'a' } };
+  const url = { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod' };
+  const project = (props: Record<string, unknown>) =>
+    templateGraph(templateStack({ Api: api, Build: { Type: 'AWS::CodeBuild::Project', Properties: props } }));
+  const locations = (g: ResourceGraph) => callsOf(g).map((c) => c.location);
+
+  test.each(['VITE_', 'REACT_APP_', 'NEXT_PUBLIC_', 'NUXT_PUBLIC_', 'VUE_APP_', 'GATSBY_', 'EXPO_PUBLIC_'])(
+    'an environment variable %sAPI_URL is baked into the bundle: not a call',
+    (prefix) => {
+      const g = project({ Environment: { EnvironmentVariables: [{ Name: `${prefix}API_URL`, Value: url }] } });
+      expect(locations(g)).toEqual([]);
+    },
+  );
+
+  test('near misses: API_URL, and a prefix that is not at the start (MY_VITE_URL), are calls', () => {
+    const g = project({
+      Environment: {
+        EnvironmentVariables: [
+          { Name: 'API_URL', Value: url },
+          { Name: 'MY_VITE_URL', Value: { 'Fn::Sub': 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/dev' } },
+        ],
+      },
+    });
+    expect(locations(g)).toEqual([
+      'Properties.Environment.EnvironmentVariables.0.Value',
+      'Properties.Environment.EnvironmentVariables.1.Value',
+    ]);
+  });
+
+  test("CDK's browser-bundle variable is not a call; a smoke test in the same buildspec is", () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Svc', { env: ENV });
+    const rest = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+    rest.root.addMethod('GET');
+    new codebuild.Project(stack, 'Site', {
+      environmentVariables: { REACT_APP_API_URL: { value: rest.url } },
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        env: { variables: { VITE_API_URL: rest.urlForPath('/a') } },
+        phases: { build: { commands: ['npm run build'] } },
+      }),
+    });
+    new codebuild.Project(stack, 'Smoke', {
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        env: { variables: { VITE_API_URL: rest.urlForPath('/a') } },
+        phases: { build: { commands: [`curl ${rest.urlForPath('/b')}`] } },
+      }),
+    });
+    expect(callsOfApp(app).map((c) => [c.caller, c.path, c.location])).toEqual([
+      ['Svc/Smoke/Resource', [STAGE, 'b'], 'Properties.Source.BuildSpec'],
+    ]);
+  });
+
+  test('in a YAML buildspec: an export of a browser-bundle variable is cut out to the end of its line', () => {
+    const g = project({
+      Source: {
+        Type: 'NO_SOURCE',
+        BuildSpec: {
+          'Fn::Join': [
+            '',
+            [
+              'version: 0.2\nphases:\n  build:\n    commands:\n      - export NEXT_PUBLIC_API=',
+              url,
+              '/site\n      - curl ',
+              url,
+              '/check\n',
+            ],
+          ],
+        },
+      },
+    });
+    expect(callsOf(g).map((c) => c.path)).toEqual([['prod', 'check']]);
   });
 });

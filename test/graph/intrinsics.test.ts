@@ -270,10 +270,129 @@ describe('normalizing intrinsics', () => {
   test('other intrinsics are unknown', () => {
     const g = graph({
       key: 'S',
-      template: T({ B: { Type: 'X', Properties: { I: { 'Fn::If': ['C', 1, 2] }, S: { 'Fn::Split': [',', 'a,b'] } } } }),
+      template: T({ B: { Type: 'X', Properties: { I: { 'Fn::If': ['C', 1, 2] }, G: { 'Fn::GetAZs': '' } } } }),
     });
     expect(prop(g, 'S|B', 'I')).toBeInstanceOf(Opaque);
-    expect(prop(g, 'S|B', 'S')).toBeInstanceOf(Opaque);
+    expect(prop(g, 'S|B', 'G')).toBeInstanceOf(Opaque);
+  });
+});
+
+describe('Fn::Split and Fn::Select over known parts', () => {
+  /** CDK's `api.url`: `https://{id}.execute-api.{region}.{suffix}/{stage}/`. */
+  const apiUrl = {
+    'Fn::Join': [
+      '',
+      [
+        'https://',
+        { Ref: 'Api' },
+        '.execute-api.',
+        { Ref: 'AWS::Region' },
+        '.',
+        { Ref: 'AWS::URLSuffix' },
+        '/',
+        { Ref: 'Stage' },
+        '/',
+      ],
+    ],
+  };
+  const withProps = (props: Record<string, unknown>, region?: string) =>
+    graph({
+      key: 'S',
+      region,
+      template: T(
+        {
+          Api: { Type: 'AWS::ApiGateway::RestApi' },
+          Stage: { Type: 'AWS::ApiGateway::Stage' },
+          SubA: { Type: 'AWS::EC2::Subnet' },
+          SubB: { Type: 'AWS::EC2::Subnet' },
+          Bucket: { Type: 'AWS::S3::Bucket' },
+          R: { Type: 'X::R', Properties: props },
+        },
+        { Parameters: { Host: { Type: 'String' } } },
+      ),
+    });
+
+  test('Fn::Split of a literal is its list; a separator it does not hold gives the whole string', () => {
+    const g = withProps({ A: { 'Fn::Split': [',', 'a,b,,c'] }, B: { 'Fn::Split': ['/', 'abc'] } });
+    expect(prop(g, 'S|R', 'A')).toEqual(['a', 'b', '', 'c']);
+    expect(prop(g, 'S|R', 'B')).toEqual(['abc']);
+  });
+
+  test("CDK's Fn.select(2, Fn.split('/', api.url)) is the API's hostname, in a stack of known region", () => {
+    const g = withProps({ H: { 'Fn::Select': [2, { 'Fn::Split': ['/', apiUrl] }] } }, 'eu-west-1');
+    expect(prop(g, 'S|R', 'H')).toEqual(new Concat([new ResRef('S|Api'), '.execute-api.eu-west-1.amazonaws.com']));
+  });
+
+  test('the same in an environment-agnostic stack: the region and URL suffix stay unknown parts of the hostname', () => {
+    const g = withProps({ H: { 'Fn::Select': [2, { 'Fn::Split': ['/', apiUrl] }] } });
+    expect(prop(g, 'S|R', 'H')).toEqual(
+      new Concat([
+        new ResRef('S|Api'),
+        '.execute-api.',
+        new Opaque('pseudo', 'AWS::Region'),
+        '.',
+        new Opaque('pseudo', 'AWS::URLSuffix'),
+      ]),
+    );
+  });
+
+  test('the whole split of a URL made of parts that cannot hold the separator is a list; the stage is its own item', () => {
+    const g = withProps({ L: { 'Fn::Split': ['/', apiUrl] } }, 'cn-north-1');
+    expect(prop(g, 'S|R', 'L')).toEqual([
+      'https:',
+      '',
+      new Concat([new ResRef('S|Api'), '.execute-api.cn-north-1.amazonaws.com.cn']),
+      new ResRef('S|Stage'),
+      '',
+    ]);
+  });
+
+  test('a part that may hold the separator makes its item and the later ones unknown; earlier items stay known', () => {
+    const url = { 'Fn::Join': ['', ['https://', { Ref: 'Host' }, '/prod/x']] };
+    const g = withProps({
+      First: { 'Fn::Select': [0, { 'Fn::Split': ['/', url] }] },
+      Host: { 'Fn::Select': [2, { 'Fn::Split': ['/', url] }] },
+      Later: { 'Fn::Select': [3, { 'Fn::Split': ['/', url] }] },
+      All: { 'Fn::Split': ['/', url] },
+    });
+    expect(prop(g, 'S|R', 'First')).toBe('https:');
+    expect(prop(g, 'S|R', 'Host')).toBeInstanceOf(Opaque);
+    expect(prop(g, 'S|R', 'Later')).toBeInstanceOf(Opaque);
+    expect(prop(g, 'S|R', 'All')).toBeInstanceOf(Opaque);
+  });
+
+  test("a pseudo parameter holds the separator when it may: '-' in a region, '.' in the URL suffix", () => {
+    const host = { 'Fn::Sub': 'a.${AWS::Region}.${AWS::URLSuffix}' };
+    const g = withProps({
+      Dash: { 'Fn::Select': [0, { 'Fn::Split': ['-', host] }] },
+      DotRegion: { 'Fn::Select': [1, { 'Fn::Split': ['.', host] }] },
+      DotSuffix: { 'Fn::Select': [2, { 'Fn::Split': ['.', host] }] },
+    });
+    expect(prop(g, 'S|R', 'Dash')).toBeInstanceOf(Opaque);
+    expect(prop(g, 'S|R', 'DotRegion')).toEqual(new Opaque('pseudo', 'AWS::Region'));
+    expect(prop(g, 'S|R', 'DotSuffix')).toBeInstanceOf(Opaque);
+  });
+
+  test("a list of subnets joined for an export and split again is the subnets; another resource's Ref is unknown", () => {
+    const g = withProps({
+      Subnets: { 'Fn::Split': [',', { 'Fn::Join': [',', [{ Ref: 'SubA' }, { Ref: 'SubB' }]] }] },
+      Other: { 'Fn::Split': [',', { 'Fn::Join': [',', [{ Ref: 'Bucket' }, 'x']] }] },
+      Attr: { 'Fn::Select': [0, { 'Fn::Split': [',', { 'Fn::GetAtt': ['Api', 'RootResourceId'] }] }] },
+    });
+    expect(prop(g, 'S|R', 'Subnets')).toEqual([new ResRef('S|SubA'), new ResRef('S|SubB')]);
+    expect(prop(g, 'S|R', 'Other')).toBeInstanceOf(Opaque);
+    expect(sourceRef(prop(g, 'S|R', 'Attr'))).toEqual(new ResRef('S|Api', 'RootResourceId'));
+  });
+
+  test('an Fn::Split with a malformed argument is unknown', () => {
+    const g = withProps({
+      A: { 'Fn::Split': ['', 'abc'] },
+      B: { 'Fn::Split': [',', ['a']] },
+      C: { 'Fn::Select': [0, { 'Fn::Split': 'a,b' }] },
+    });
+    expect(prop(g, 'S|R', 'A')).toBeInstanceOf(Opaque);
+    expect(prop(g, 'S|R', 'B')).toBeInstanceOf(Opaque);
+    expect(prop(g, 'S|R', 'C')).toBeInstanceOf(Opaque);
   });
 });
 
