@@ -36,9 +36,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // indentation, multi-line quoted scalars).
   bundledDeps: ['yaml@^2.8.1', 'js-yaml@^4.1.0'],
 
-  // This project's CI is `.ci/run` (see README); no hosted workflows, no release automation.
-  github: false,
-  release: false,
+  // Python bindings (`pip install cdk-api-reachability`, `import cdk_api_reachability`): built by every build
+  // (the package:python task below) and published by the release workflow.
+  publishToPypi: { distName: 'cdk-api-reachability', module: 'cdk_api_reachability' },
+
+  // This project's CI is `.ci/run` (see README), not a hosted build workflow. The release workflow projen
+  // writes (.github/workflows/release.yml) is ready for npm and PyPI: it bumps the version from the
+  // conventional commits on main and publishes with the NPM_TOKEN / TWINE_* secrets once the repository
+  // has them. No other hosted workflow.
+  github: true,
+  buildWorkflow: false,
+  githubOptions: { pullRequestLint: false, mergify: false },
+  stale: false,
+  release: true,
+  releaseToNpm: true,
   depsUpgrade: false,
   pullRequestTemplate: false,
 
@@ -113,5 +124,37 @@ const typecheckTests = project.addTask('typecheck:test', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependSpawn(typecheckTests);
+
+// The Python bindings (publishToPypi above), built by every build, in CI as on a laptop. projen's own
+// package:python runs jsii-pacmak's full Python build, which pins a setuptools (75) that this project's CI
+// machines cannot install; instead: generate the sources only, byte-compile them, build the wheel with
+// pip in a throwaway venv whose setuptools pip upgrades from whatever index it has, and check the wheel
+// (projenrc/check-python-wheel.py: the module, the jsii assembly, a class per exported type, byte-compiled).
+// The wheel lands in dist/python, where the release workflow's publib-pypi takes it from.
+const PY_BUILD = 'dist/.python-build';
+const packagePython = project.tasks.tryFind('package:python')!;
+packagePython.reset(
+  'node -e "require(\'child_process\').spawnSync(\'python3\', [\'--version\']).error && ' +
+    "(console.error('package:python: python3 not found: the build makes the Python wheel (dist/python) and needs " +
+    "Python 3.10 or later with pip and venv; install it, or run npx projen package:js for the npm package alone.'), " +
+    'process.exit(1))"',
+);
+packagePython.exec(`rm -rf dist/python ${PY_BUILD}`);
+packagePython.exec(`jsii-pacmak -v --target python --code-only --outdir ${PY_BUILD}`);
+packagePython.exec(`python3 -m compileall -q ${PY_BUILD}/python/src`);
+packagePython.exec(
+  `python3 -m venv ${PY_BUILD}/venv && ${PY_BUILD}/venv/bin/pip install --quiet --retries 0 --upgrade setuptools`,
+);
+packagePython.exec(
+  `${PY_BUILD}/venv/bin/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist/python ${PY_BUILD}/python`,
+);
+packagePython.exec('python3 projenrc/check-python-wheel.py dist/python .jsii');
+packagePython.exec(`rm -rf ${PY_BUILD}`);
+
+// projen builds only the npm package when CI is set (its release workflow packages each language in a job
+// of its own); this project's CI is .ci/run, which must build and check the Python wheel too.
+const packageAll = project.tasks.tryFind('package-all')!;
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
 
 project.synth();

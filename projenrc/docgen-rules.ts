@@ -3,7 +3,11 @@
  *
  * - copies each example app of `test/fixtures/rule-examples/<Rule>/<file>.ts` into
  *   `docs/rules/<Rule>.md`, between `<!-- example:<file> -->` and `<!-- /example -->`, with the
- *   library imported by its package name;
+ *   library imported by its package name, followed by its Python translation by jsii-rosetta (the jsii
+ *   convention, type-checked against aws-cdk-lib and this library). Each Python block carries a digest of the
+ *   TypeScript, the Python and the rosetta version: a page whose digest still matches keeps its translation (rosetta
+ *   needs most of a minute for all of them), any other change (the example, a hand edit of the Python, a new
+ *   rosetta) translates it again;
  * - writes the catalog `docs/rules/README.md` from the rules' metadata;
  * - rewrites the rule table of the project's `README.md`, between `<!-- rule-table:begin … -->` and
  *   `<!-- rule-table:end -->`, from the same metadata.
@@ -16,6 +20,7 @@
  * fails when a rerun of this generator would change a file; `test/rules/catalog.test.ts` checks the level notes
  * against the rules and the TSDoc of the `ApiReachabilityRule` enum against the summaries.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RULES, Rule } from '../src/rules';
@@ -47,11 +52,87 @@ export function exampleText(rule: string, file: string): string {
     .trimEnd();
 }
 
-/** A page with its examples filled in. */
-export function renderPage(rule: string, page: string): string {
-  return page.replace(EXAMPLE, (_m, open: string, file: string, close: string) => {
-    return `${open}\n\`\`\`ts\n${exampleText(rule, file)}\n\`\`\`\n\n${close}`;
+/** The version of jsii-rosetta that translates the examples, part of each digest. */
+function rosettaVersion(): string {
+  return JSON.parse(fs.readFileSync(require.resolve('jsii-rosetta/package.json'), 'utf8')).version;
+}
+
+/** The digest recorded under a Python block: of the TypeScript it translates, the Python, and rosetta's version. */
+export function translationDigest(ts: string, python: string, version: string = rosettaVersion()): string {
+  return createHash('sha256').update(`jsii-rosetta ${version}\n${ts}\n\0\n${python}`).digest('hex').slice(0, 16);
+}
+
+const TRANSLATED = /^<!-- python: translated by jsii-rosetta from the TypeScript above, digest ([0-9a-f]{16}) -->$/m;
+
+/** The Python block a page already holds for an example, when its digest says it translates `ts`. */
+function keptTranslation(section: string, ts: string, version: string): string | undefined {
+  const python = /```python\n([\s\S]*?)\n```/.exec(section)?.[1];
+  const digest = TRANSLATED.exec(section)?.[1];
+  return python !== undefined && digest === translationDigest(ts, python, version) ? python : undefined;
+}
+
+/**
+ * Translates TypeScript examples to Python with jsii-rosetta, in one batch (one TypeScript program, type-checked
+ * against the installed aws-cdk-lib and this library's sources). Throws when rosetta reports a translation error.
+ */
+export function translateToPython(sources: readonly { name: string; ts: string }[]): string[] {
+  if (sources.length === 0) return [];
+  // Loaded only when something needs translating: rosetta brings its own TypeScript compiler.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rosetta = require('jsii-rosetta') as typeof import('jsii-rosetta');
+  const snippets = sources.map((s) =>
+    rosetta.typeScriptSnippetFromCompleteSource(s.ts, { api: { api: 'file', fileName: s.name } }, false),
+  );
+  const translator = new rosetta.Translator(false);
+  const translated = translator.translateSnippets(snippets, [rosetta.TargetLanguage.PYTHON]);
+  const errors = translator.diagnostics.filter((d) => d.isError);
+  if (errors.length > 0) {
+    throw new Error(`jsii-rosetta could not translate:\n${errors.map((d) => d.formattedMessage).join('\n')}`);
+  }
+  return translated.map((t, i) => {
+    const python = t.get(rosetta.TargetLanguage.PYTHON)?.source;
+    if (python === undefined) throw new Error(`jsii-rosetta gave no Python for ${sources[i].name}`);
+    return python.trimEnd();
   });
+}
+
+/** The examples of a page: `[file, section]` for each `<!-- example:<file> -->` … `<!-- /example -->`. */
+function sectionsOf(page: string): [string, string][] {
+  return [...page.matchAll(EXAMPLE)].map((m) => [m[2], m[0]]);
+}
+
+/**
+ * A page with its examples filled in, each TypeScript block followed by its Python translation: `python` gives the
+ * translation of each example (`<Rule>/<file>`); an example it does not name keeps the page's translation when its
+ * digest still matches, and otherwise is an error (generate() translates what changed).
+ */
+export function renderPage(rule: string, page: string, python: ReadonlyMap<string, string> = new Map()): string {
+  const version = rosettaVersion();
+  return page.replace(EXAMPLE, (section, open: string, file: string, close: string) => {
+    const ts = exampleText(rule, file);
+    const py = python.get(`${rule}/${file}`) ?? keptTranslation(section, ts, version);
+    if (py === undefined) {
+      throw new Error(`docs/rules/${rule}.md: example "${file}" has no current Python translation.`);
+    }
+    const digest = translationDigest(ts, py, version);
+    return (
+      `${open}\n\`\`\`ts\n${ts}\n\`\`\`\n\nIn Python:\n\n\`\`\`python\n${py}\n\`\`\`\n` +
+      `<!-- python: translated by jsii-rosetta from the TypeScript above, digest ${digest} -->\n\n${close}`
+    );
+  });
+}
+
+/** The examples of the pages whose Python translation is missing or stale: `<Rule>/<file>` and its TypeScript. */
+export function staleTranslations(pages: readonly { rule: string; page: string }[]): { name: string; ts: string }[] {
+  const version = rosettaVersion();
+  const stale: { name: string; ts: string }[] = [];
+  for (const { rule, page } of pages) {
+    for (const [file, section] of sectionsOf(page)) {
+      const ts = exampleText(rule, file);
+      if (keptTranslation(section, ts, version) === undefined) stale.push({ name: `${rule}/${file}`, ts });
+    }
+  }
+  return stale;
 }
 
 function cell(s: string): string {
@@ -143,10 +224,20 @@ export function generate(write: boolean): string[] {
     changed.push(path.relative(ROOT, p));
     if (write) fs.writeFileSync(p, text);
   };
-  for (const r of RULES) {
+  const pages = RULES.map((r) => {
     const p = path.join(DOCS_DIR, `${r.name}.md`);
     if (!fs.existsSync(p)) throw new Error(`Rule ${r.id} has no page: write docs/rules/${r.name}.md.`);
-    update(p, renderPage(r.name, fs.readFileSync(p, 'utf8')));
+    return { rule: r.name, path: p, page: fs.readFileSync(p, 'utf8') };
+  });
+  const stale = staleTranslations(pages);
+  const python = new Map<string, string>();
+  if (write) translateToPython(stale).forEach((py, i) => python.set(stale[i].name, py));
+  for (const { rule, path: p, page } of pages) {
+    if (!write && stale.some((s) => s.name.startsWith(`${rule}/`))) {
+      changed.push(path.relative(ROOT, p));
+      continue;
+    }
+    update(p, renderPage(rule, page, python));
   }
   update(path.join(DOCS_DIR, 'README.md'), renderCatalog());
   const readme = path.join(ROOT, 'README.md');
