@@ -17,8 +17,9 @@ import { HINTS_METADATA_KEY, HintsMetadata } from '../hints-metadata';
  * them too.
  *
  * The caller is a construct whose CloudFormation resource runs code: a Lambda function, ECS service,
- * EC2 instance, Auto Scaling group, CodeBuild project, Batch compute environment, SageMaker notebook
- * instance or EKS node group; or what such a caller runs, whose hints count for every caller that
+ * EC2 instance, Auto Scaling group, CodeBuild project, Batch compute environment or job definition,
+ * SageMaker notebook instance or model, EKS node group, App Runner service, Glue job, EMR cluster or
+ * MWAA environment; or what such a caller runs, whose hints count for every caller that
  * runs it: an ECS task definition (for each service that runs it), an EC2 launch template or an Auto
  * Scaling launch configuration.
  *
