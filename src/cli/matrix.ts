@@ -668,6 +668,16 @@ class LinkBuilder {
   private egressStep(dns: MatrixStep): MatrixStep {
     const c = this.caller;
     if (dns.value === 'endpoint') {
+      const ep = this.throughEndpoint;
+      if (ep?.vpc && c.vpc && ep.vpc.id !== c.vpc.id) {
+        // A Route 53 Profile or a shared zone leads the name to an endpoint of another VPC: the request goes there,
+        // over whatever joins the two VPCs (peering, a transit gateway), which the app may not show.
+        return {
+          value: 'not-needed',
+          text: `not needed to the internet: the request goes to the endpoint in VPC ${ep.vpc.name}, which VPC ${c.vpc.name} must reach (peering or a transit gateway)`,
+          known: true,
+        };
+      }
       return { value: 'not-needed', text: 'not needed: the endpoint is in the VPC', known: true };
     }
     if (!c.inVpc) return { value: 'internet', text: 'the internet (outside a VPC)', known: true };
