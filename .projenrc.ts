@@ -134,7 +134,7 @@ project.testTask.prependSpawn(typecheckTests);
 const PY_BUILD = 'dist/.python-build';
 const packagePython = project.tasks.tryFind('package:python')!;
 packagePython.reset(
-  'node -e "require(\'child_process\').spawnSync(\'python3\', [\'--version\']).error && ' +
+  "node -e \"require('child_process').spawnSync('python3', ['--version']).error && " +
     "(console.error('package:python: python3 not found: the build makes the Python wheel (dist/python) and needs " +
     "Python 3.10 or later with pip and venv; install it, or run npx projen package:js for the npm package alone.'), " +
     'process.exit(1))"',

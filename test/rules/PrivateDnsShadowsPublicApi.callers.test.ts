@@ -254,13 +254,7 @@ describe('PrivateDnsShadowsPublicApi, for the callers of the table', () => {
         'Properties.TaskDefinition',
         'ECS service',
       ],
-      [
-        'an ECS service in host mode',
-        ecs('host', 'user-data'),
-        'Service',
-        'Properties.TaskDefinition',
-        'ECS service',
-      ],
+      ['an ECS service in host mode', ecs('host', 'user-data'), 'Service', 'Properties.TaskDefinition', 'ECS service'],
       [
         'an App Runner service with VPC egress',
         appRunner('VPC'),
