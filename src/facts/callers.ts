@@ -180,15 +180,23 @@ function ecsService(r: ResourceNode, g: ResourceGraph): Placement | undefined {
   if (!isObject(net)) return ecsServiceOnInstances(r, g);
   const assign = literal(net.AssignPublicIp);
   const td = resolve(g, r.properties.TaskDefinition, 'AWS::ECS::TaskDefinition');
-  const config = td ? containerConfig(td) : [];
   return {
     securityGroups: list(net.SecurityGroups),
     subnets: list(net.Subnets),
     publicIp: assign === 'ENABLED' ? 'yes' : assign === undefined || assign === 'DISABLED' ? 'no' : 'unknown',
-    config,
-    roles: td?.properties.TaskRoleArn !== undefined ? [td.properties.TaskRoleArn] : [],
-    runs: td ? [td] : [],
-    via: td ? { [td.key]: 'Properties.TaskDefinition' } : {},
+    ...(td
+      ? runsTaskDefinition(td)
+      : { config: [], roles: [], runs: [], via: {}, rolesAt: 'Properties.TaskDefinition' }),
+  };
+}
+
+/** What an ECS service takes from the task definition it runs: configuration, task role, hints, and the path to it. */
+function runsTaskDefinition(td: ResourceNode): Pick<Placement, 'config' | 'roles' | 'runs' | 'via' | 'rolesAt'> {
+  return {
+    config: containerConfig(td),
+    roles: td.properties.TaskRoleArn !== undefined ? [td.properties.TaskRoleArn] : [],
+    runs: [td],
+    via: { [td.key]: 'Properties.TaskDefinition' },
     rolesAt: 'Properties.TaskDefinition',
   };
 }
@@ -273,11 +281,7 @@ function ecsServiceOnInstances(r: ResourceNode, g: ResourceGraph): Placement | u
     securityGroups: placements.flatMap((p) => p.securityGroups),
     subnets: placements.flatMap((p) => p.subnets),
     publicIp: ips.size === 1 ? [...ips][0] : 'unknown',
-    config: containerConfig(td),
-    roles: td.properties.TaskRoleArn !== undefined ? [td.properties.TaskRoleArn] : [],
-    runs: [td],
-    via: { [td.key]: 'Properties.TaskDefinition' },
-    rolesAt: 'Properties.TaskDefinition',
+    ...runsTaskDefinition(td),
   };
 }
 
@@ -297,20 +301,20 @@ function clusterInstances(g: ResourceGraph, cluster: ResourceNode, strategy: Val
     }
     return out;
   }
-  const name = literal(cluster.properties.ClusterName);
-  return g.ofType(ASG).filter((a) => joinsCluster(g, a, cluster.key, name));
+  let joined = idx.joining.get(cluster.key);
+  if (!joined) {
+    const name = literal(cluster.properties.ClusterName);
+    joined = g.ofType(ASG).filter((a) => joinsCluster(g, a, cluster.key, name));
+    idx.joining.set(cluster.key, joined);
+  }
+  return joined;
 }
 
 const ASG = 'AWS::AutoScaling::AutoScalingGroup';
 
 /** Whether the user data of an Auto Scaling group's launch template or configuration sets `ECS_CLUSTER=` to the cluster. */
 function joinsCluster(g: ResourceGraph, asg: ResourceNode, clusterKey: string, name: string | undefined): boolean {
-  const p = asg.properties;
-  const lt = launchTemplateOf(
-    g,
-    p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification'),
-  );
-  const lc = resolve(g, p.LaunchConfigurationName, 'AWS::AutoScaling::LaunchConfiguration');
+  const { lt, lc } = launchSourceOf(g, asg);
   const userData = lt ? at(lt.properties, 'LaunchTemplateData', 'UserData') : lc?.properties.UserData;
   const parts = partsOf(userData) ?? [];
   return parts.some((part, i) => {
@@ -337,6 +341,8 @@ interface EcsIndex {
   /** A cluster's default capacity provider strategy (`AWS::ECS::ClusterCapacityProviderAssociations`, or the cluster's own). */
   readonly defaultProviders: Map<string, Value[]>;
   readonly providerByName: Map<string, ResourceNode>;
+  /** The Auto Scaling groups whose user data joins a cluster, by the cluster's key (filled when first asked). */
+  readonly joining: Map<string, ResourceNode[]>;
 }
 
 const ecsIndexes = new WeakMap<ResourceGraph, EcsIndex>();
@@ -344,17 +350,18 @@ const ecsIndexes = new WeakMap<ResourceGraph, EcsIndex>();
 function ecsIndexOf(g: ResourceGraph): EcsIndex {
   let idx = ecsIndexes.get(g);
   if (!idx) {
-    idx = { defaultProviders: new Map(), providerByName: new Map() };
+    idx = { defaultProviders: new Map(), providerByName: new Map(), joining: new Map() };
+    const clusterByName = new Map<string, string>();
     for (const c of g.ofType('AWS::ECS::Cluster')) {
       const own = list(c.properties.DefaultCapacityProviderStrategy).map((s) => at(s, 'CapacityProvider'));
       if (own.length > 0) idx.defaultProviders.set(c.key, own.filter(isDefined));
+      const name = literal(c.properties.ClusterName);
+      if (name !== undefined && !clusterByName.has(name)) clusterByName.set(name, c.key);
     }
     for (const a of g.ofType('AWS::ECS::ClusterCapacityProviderAssociations')) {
       const cluster = a.properties.Cluster;
-      const key =
-        cluster instanceof ResRef
-          ? cluster.key
-          : g.ofType('AWS::ECS::Cluster').find((c) => literal(c.properties.ClusterName) === literal(cluster))?.key;
+      const name = literal(cluster);
+      const key = cluster instanceof ResRef ? cluster.key : name !== undefined ? clusterByName.get(name) : undefined;
       const providers = list(a.properties.DefaultCapacityProviderStrategy).map((s) => at(s, 'CapacityProvider'));
       if (key && providers.length > 0) idx.defaultProviders.set(key, providers.filter(isDefined));
     }
@@ -608,11 +615,7 @@ function autoScalingGroup(r: ResourceNode, g: ResourceGraph): Placement | undefi
   let securityGroups: Value[] = [];
   let publicIp: PublicIp = 'subnet';
   let profile: Value | undefined;
-  const lt = launchTemplateOf(
-    g,
-    p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification'),
-  );
-  const lc = resolve(g, p.LaunchConfigurationName, 'AWS::AutoScaling::LaunchConfiguration');
+  const { lt, lc } = launchSourceOf(g, r);
   if (lt) {
     const data = at(lt.properties, 'LaunchTemplateData');
     securityGroups = [...list(at(data, 'SecurityGroupIds')), ...list(at(data, 'NetworkInterfaces', 0, 'Groups'))];
@@ -807,6 +810,18 @@ function resolve(g: ResourceGraph, v: Value | undefined, type: string): Resource
   if (!(v instanceof ResRef)) return undefined;
   const r = g.get(v.key);
   return r?.type === type ? r : undefined;
+}
+
+/** The launch template (direct or of a mixed instances policy) or launch configuration an Auto Scaling group starts its instances from. */
+function launchSourceOf(g: ResourceGraph, asg: ResourceNode): { lt?: ResourceNode; lc?: ResourceNode } {
+  const p = asg.properties;
+  return {
+    lt: launchTemplateOf(
+      g,
+      p.LaunchTemplate ?? at(p.MixedInstancesPolicy, 'LaunchTemplate', 'LaunchTemplateSpecification'),
+    ),
+    lc: resolve(g, p.LaunchConfigurationName, 'AWS::AutoScaling::LaunchConfiguration'),
+  };
 }
 
 function launchTemplateOf(g: ResourceGraph, spec: Value | undefined): ResourceNode | undefined {
