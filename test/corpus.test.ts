@@ -10,6 +10,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { ApiReachabilityAspect, ApiReachabilityChecks } from '../src';
 import { analyzeTemplateFiles } from '../src/analyze';
+import { isTrueMissingNestedTemplate } from './fixtures/helpers';
 import { TemplateLoadError } from '../src/graph/template-loader';
 
 const CORPUS = path.resolve(__dirname, '../../shared/corpus');
@@ -35,11 +36,14 @@ maybe('the real-world template corpus', () => {
 
   test('every template is read by the template door without a crash: checked, or refused with a one-line reason', () => {
     const refused: string[] = [];
+    let missingNested = 0;
     for (const e of entries) {
       const file = path.join(CORPUS, e.path);
       try {
         const a = analyzeTemplateFiles([file]);
-        expect(a.diagnostics).toEqual([]);
+        // A nested template the corpus does not ship is said, in one true line; nothing else is.
+        expect(a.diagnostics.filter((d) => !isTrueMissingNestedTemplate(d))).toEqual([]);
+        missingNested += a.diagnostics.length;
       } catch (err) {
         if (!(err instanceof TemplateLoadError)) throw new Error(`${e.path}: crashed: ${String((err as Error).stack)}`);
         expect(err.message.startsWith(file)).toBe(true);
@@ -54,6 +58,8 @@ maybe('the real-world template corpus', () => {
     });
     expect(unexpected).toEqual([]);
     expect(refused.length).toBeLessThan(30);
+    // 2026-12: eight nested templates (six files) named by the corpus are not in it.
+    expect(missingNested).toBeLessThan(20);
   });
 
   test('every template that CDK can include is checked by both construct-tree doors without a crash', () => {

@@ -420,6 +420,8 @@ const NESTING_TYPES: ReadonlySet<unknown> = new Set(['AWS::CloudFormation::Stack
  */
 function isLocalPath(location: string): boolean {
   if (location.trim() === '' || location.length > 4096 || location.includes('\u0000')) return false;
+  // A dynamic reference ({{resolve:ssm:...}}) is a value CloudFormation looks up at deploy time, not a path.
+  if (location.includes('{{resolve:')) return false;
   return !/^[a-z][a-z0-9+.-]*:/i.test(location) || /^[a-z]:[\\/]/i.test(location);
 }
 

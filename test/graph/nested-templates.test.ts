@@ -200,6 +200,8 @@ describe('what a nested template’s location may be', () => {
       appAt({ ApplicationId: 'arn:aws:serverlessrepo:us-east-1:1:applications/x', SemanticVersion: '1.0.0' }),
     ],
     ['an S3 Location', appAt('s3://bucket/orders.yaml')],
+    ['a dynamic reference as TemplateURL', stackAt('{{resolve:ssm:/app/template-url:1}}')],
+    ['a dynamic reference as Location', appAt('{{resolve:ssm:/app/orders.yaml}}')],
     ['no location at all', { Type: 'AWS::CloudFormation::Stack' }],
   ])('%s is not followed: no nested stack, no problem, no crash', (_, resource) => {
     const dir = tmpDir();
