@@ -4,6 +4,7 @@
  */
 import { analyzeRawStacks } from '../engine';
 import { RULE_PREFIX, RULES, Rule } from '../rules';
+import { acknowledgementsOf } from './acknowledged';
 import { APP_OPTIONS, APP_OPTIONS_USAGE, readApp } from './app-inputs';
 import {
   choice,
@@ -120,6 +121,7 @@ ${APP_OPTIONS_USAGE}  --format <text|json|sarif|junit|github>  report format (de
       color: io.isTTY && !io.env.NO_COLOR && lastValue(args, '--out') === undefined,
       baseline: baseline ? compareBaseline(analysis.findings, baseline) : undefined,
       failOn: failOn === 'never' ? undefined : failOn,
+      acknowledged: acknowledgementsOf(analysis.findings, stacks),
     };
     writeOutput(io, lastValue(args, '--out'), REPORTS[format](analysis.findings, ctx));
     const writeTo = lastValue(args, '--write-baseline');

@@ -5,6 +5,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { Finding, FindingEvidence, FindingLevel, FindingResource } from '../finding';
+import type { CliAcknowledgement } from './acknowledged';
 import { SourcePosition, TemplatePositions } from '../graph/source-positions';
 import { SourceFrame } from '../graph/types';
 import { findingDescription, findingLabel } from '../integrations/wording';
@@ -30,6 +31,8 @@ export interface ReportContext {
   readonly baseline?: BaselineComparison;
   /** The lowest level that fails the run (`--fail-on`); undefined for `never`. JUnit marks those findings as failures. */
   readonly failOn?: FindingLevel;
+  /** What acknowledges each acknowledged finding, by fingerprint (see acknowledged.ts). */
+  readonly acknowledged?: ReadonlyMap<string, CliAcknowledgement>;
 }
 
 /** A stable hash of what names a finding (rule, finding id, stack, logical id), never of line numbers. */
@@ -93,12 +96,16 @@ export function summaryLine(findings: ReadonlyArray<Finding>, fileCount: number)
   return `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(fileCount, 'file')}`;
 }
 
-/** `; 1 new, 2 in the baseline, 1 fixed` after the summary line, when a baseline was given. */
-function baselineSummary(b: BaselineComparison | undefined): string {
-  if (!b) return '';
+/**
+ * `; 2 acknowledged` when findings are acknowledged, and `; 1 new, 2 in the baseline, 1 fixed` when a
+ * baseline was given, after the summary line.
+ */
+function baselineSummary(b: BaselineComparison | undefined, acknowledged?: ReadonlyMap<string, unknown>): string {
+  const acks = acknowledged && acknowledged.size > 0 ? `; ${acknowledged.size} acknowledged` : '';
+  if (!b) return acks;
   const states = [...b.state.values()];
   const fresh = states.filter((s) => s === 'new').length;
-  return `; ${fresh} new, ${states.length - fresh} in the baseline, ${b.absent.length} fixed`;
+  return `${acks}; ${fresh} new, ${states.length - fresh} in the baseline, ${b.absent.length} fixed`;
 }
 
 /** The text report: findings grouped by stack, then a summary line. */
@@ -117,7 +124,9 @@ export function textReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
     const pos = positionOf(ctx.positions, f.resource, f.location);
     const where = pos ? ` at ${relativeUri(ctx.cwd, pos.file)}:${pos.line}:${pos.column}` : '';
     const known = ctx.baseline?.state.get(fingerprint(f)) === 'unchanged' ? paint('2', ' (in the baseline)') : '';
-    lines.push(`  ${level} ${paint('1', findingLabel(f))}${known}`);
+    const ack = ctx.acknowledged?.get(fingerprint(f));
+    const acked = ack ? paint('2', ` (acknowledged${ack.reason ? `: ${ack.reason}` : ''})`) : '';
+    lines.push(`  ${level} ${paint('1', findingLabel(f))}${acked}${known}`);
     lines.push(`          resource: ${f.resource.path ?? f.resource.logicalId} (${f.location})${where}`);
     if (f.evidence) {
       const e = f.evidence;
@@ -138,8 +147,12 @@ export function textReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
     for (const e of absent) lines.push(`  ${e.ruleId}[${e.findingId}] (${e.stack}/${e.logicalId})`);
   }
   if (lines.length > 0) lines.push('');
-  lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline));
+  lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline, ctx.acknowledged));
   return `${lines.join('\n')}\n`;
+}
+
+function acknowledgementJson(a: CliAcknowledgement | undefined) {
+  return a ? { id: a.id, reason: a.reason, at: a.at, source: a.source } : null;
 }
 
 function sourceJson(src: SourceFrame | undefined) {
@@ -177,6 +190,7 @@ export function jsonReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
         source: sourceJson(sourceOf(ctx, f.resource)),
         related: f.relatedResources.map(resource),
         fingerprint: fingerprint(f),
+        acknowledged: acknowledgementJson(ctx.acknowledged?.get(fingerprint(f))),
         ...(ctx.baseline ? { baselineState: ctx.baseline.state.get(fingerprint(f)) } : {}),
       };
     }),
@@ -186,6 +200,7 @@ export function jsonReport(findings: ReadonlyArray<Finding>, ctx: ReportContext)
       warnings: c.warnings,
       findings: findings.length,
       files: ctx.fileCount,
+      acknowledged: ctx.acknowledged?.size ?? 0,
       ...(ctx.baseline ? { new: [...ctx.baseline.state.values()].filter((v) => v === 'new').length } : {}),
     },
   };
@@ -279,6 +294,7 @@ export function sarifReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
             }),
             partialFingerprints: { 'apiReachability/v1': fingerprint(f) },
             ...(ctx.baseline ? { baselineState: ctx.baseline.state.get(fingerprint(f)) } : {}),
+            ...suppressions(ctx.acknowledged?.get(fingerprint(f))),
             properties: {
               findingId: f.findingId,
               property: f.location,
@@ -300,6 +316,21 @@ export function sarifReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
+/** SARIF's record of an acknowledged result: suppressed in the source, accepted, with its reason. */
+function suppressions(a: CliAcknowledgement | undefined) {
+  if (!a) return {};
+  return {
+    suppressions: [
+      {
+        kind: 'inSource',
+        status: 'accepted',
+        ...(a.reason ? { justification: a.reason } : {}),
+        properties: { id: a.id, at: a.at, source: a.source },
+      },
+    ],
+  };
+}
+
 /** The characters XML text and attributes cannot hold as they are; control characters XML 1.0 forbids are dropped. */
 function xml(text: string): string {
   return (
@@ -315,9 +346,10 @@ function xml(text: string): string {
 
 const LEVEL_RANK: { readonly [level in FindingLevel]: number } = { warning: 1, error: 2 };
 
-/** True when the finding fails the run: at or above `--fail-on`, and not known from the baseline. */
-export function failsRun(f: Finding, ctx: Pick<ReportContext, 'failOn' | 'baseline'>): boolean {
+/** True when the finding fails the run: at or above `--fail-on`, not acknowledged, and not known from the baseline. */
+export function failsRun(f: Finding, ctx: Pick<ReportContext, 'failOn' | 'baseline' | 'acknowledged'>): boolean {
   if (ctx.failOn === undefined || LEVEL_RANK[f.level] < LEVEL_RANK[ctx.failOn]) return false;
+  if (ctx.acknowledged?.has(fingerprint(f))) return false;
   return ctx.baseline?.state.get(fingerprint(f)) !== 'unchanged';
 }
 
@@ -348,7 +380,11 @@ export function junitReport(findings: ReadonlyArray<Finding>, ctx: ReportContext
         ? ` file="${xml(relativeUri(ctx.cwd, r.templateFile))}"${pos ? ` line="${pos.line}"` : ''}`
         : '';
       const body = group
-        .map((f) => `${findingLabel(f)} (${f.level}): ${f.message}\nFix: ${f.fix}\nDocs: ${f.docs}`)
+        .map((f) => {
+          const ack = ctx.acknowledged?.get(fingerprint(f));
+          const acked = ack ? `\nAcknowledged (${ack.id} at ${ack.at})${ack.reason ? `: ${ack.reason}` : ''}` : '';
+          return `${findingLabel(f)} (${f.level}): ${f.message}\nFix: ${f.fix}\nDocs: ${f.docs}${acked}`;
+        })
         .join('\n\n');
       const failing = group.filter((f) => failsRun(f, ctx));
       if (failing.length > 0) {
@@ -394,13 +430,13 @@ function ghProperty(text: string): string {
 
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…::message`): one annotation per finding
- * on its template file and line; findings known from the baseline are left out. Ends with the
+ * on its template file and line; findings known from the baseline, or acknowledged, are left out. Ends with the
  * summary line, which the log shows as plain text.
  */
 export function githubReport(findings: ReadonlyArray<Finding>, ctx: ReportContext): string {
   const lines: string[] = [];
   for (const f of findings) {
-    if (ctx.baseline?.state.get(fingerprint(f)) === 'unchanged') continue;
+    if (ctx.baseline?.state.get(fingerprint(f)) === 'unchanged' || ctx.acknowledged?.has(fingerprint(f))) continue;
     const props: string[] = [];
     const pos = positionOf(ctx.positions, f.resource, f.location);
     // The user's source is in the repository (and in the pull request's diff); cdk.out is not.
@@ -420,6 +456,6 @@ export function githubReport(findings: ReadonlyArray<Finding>, ctx: ReportContex
       `::${f.level} ${props.join(',')}::${ghData(`${where} (${f.location})${cause(f)}: ${f.message}\nFix: ${f.fix}\nDocs: ${f.docs}`)}`,
     );
   }
-  lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline));
+  lines.push(summaryLine(findings, ctx.fileCount) + baselineSummary(ctx.baseline, ctx.acknowledged));
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { boundedJson, own } from './bounded';
 import { LoadedTemplate, readTemplateFile, TemplateLoadError } from './template-loader';
-import { RawStack, RawTemplate, SourceFrame } from './types';
+import { RawStack, RawTemplate, RecordedAcknowledgement, SourceFrame } from './types';
+import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../acknowledgement-ids';
 
 /**
  * Reads a cloud assembly (`cdk.out`): every stack of `manifest.json`, the nested assemblies of
@@ -56,7 +57,7 @@ interface Artifact {
   readonly type?: string;
   readonly environment?: string;
   readonly displayName?: string;
-  readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string };
+  readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string; displayName?: string };
   /** Metadata entries by construct path (`/Svc/Fn/Resource`): inline, or in `additionalMetadataFile`. */
   readonly metadata?: MetadataEntries;
   readonly additionalMetadataFile?: string;
@@ -107,7 +108,7 @@ export class StackReader {
   /** The stacks of a cloud assembly directory (`cdk.out`). Throws TemplateLoadError on unreadable input. */
   public readCloudAssembly(dir: string): RawStack[] {
     const out: RawStack[] = [];
-    this.readAssembly(dir, out, 0);
+    this.readAssembly(dir, out, 0, []);
     return out;
   }
 
@@ -210,7 +211,8 @@ export class StackReader {
     return out;
   }
 
-  private readAssembly(dir: string, out: RawStack[], depth: number): void {
+  /** A cloud assembly; `stages` are the construct paths of the Stages it is nested in (innermost last). */
+  private readAssembly(dir: string, out: RawStack[], depth: number, stages: ReadonlyArray<string>): void {
     const artifacts = readManifest(dir).artifacts ?? {};
     for (const id of Object.keys(artifacts).sort()) {
       const a = artifacts[id];
@@ -220,9 +222,13 @@ export class StackReader {
           key: a.displayName ?? id,
           name: a.properties.stackName ?? id,
           ...env,
+          ...(stages.length > 0 ? { stages } : {}),
         });
       } else if (a.type === 'cdk:cloud-assembly' && a.properties?.directoryName && depth < 20) {
-        this.readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1);
+        // A Stage's assembly: its display name is the Stage's construct path (`Beta`, `Prod/Eu`).
+        const stage = a.properties.displayName ?? a.displayName;
+        const inner = typeof stage === 'string' && stage !== '' ? [...stages, stage] : stages;
+        this.readAssembly(path.join(dir, a.properties.directoryName), out, depth + 1, inner);
       }
     }
   }
@@ -233,10 +239,10 @@ export class StackReader {
     dir: string,
     file: string,
     artifact: Artifact,
-    stack: { key: string; name: string; region?: string; account?: string },
+    stack: { key: string; name: string; region?: string; account?: string; stages?: ReadonlyArray<string> },
   ): void {
     const { template, positions } = this.read(file);
-    const paths = constructPaths(dir, stack.key, artifact);
+    const { paths, acknowledgements } = artifactMetadata(dir, stack.key, artifact);
     const env = { region: stack.region, account: stack.account };
     const mine = paths.get(stack.key);
     out.push({
@@ -246,6 +252,7 @@ export class StackReader {
       positions,
       constructPaths: mine?.paths,
       ...(mine?.sources ? { sourceLocations: mine.sources } : {}),
+      ...(acknowledgements.length > 0 ? { acknowledgements } : {}),
     });
     this.addNestedStacks(out, stack.key, template, dir, [file], env, paths);
   }
@@ -436,15 +443,25 @@ const MAX_NESTING = 21;
 const MAX_NESTED_STACKS = 2_000;
 
 /**
- * The construct paths of the resources of a stack artifact and its nested stacks, from the
- * `aws:cdk:logicalId` entries CDK writes in the manifest (inline, or in `additionalMetadataFile`)
- * whether or not path metadata is on in the templates. The entries of nested stacks are the parent
- * artifact's; each entry belongs to the deepest stack whose construct path holds it (a nested stack
- * `Svc/Inner` is known by its resource `Svc/Inner.NestedStack/Inner.NestedStackResource`). Empty when
- * there is no such metadata: paths are then what the templates say.
+ * What the manifest says of a stack artifact's constructs (inline, or in `additionalMetadataFile`).
+ *
+ * The construct paths of the resources of the stack and its nested stacks, from the
+ * `aws:cdk:logicalId` entries CDK writes whether or not path metadata is on in the templates. The
+ * entries of nested stacks are the parent artifact's; each entry belongs to the deepest stack whose
+ * construct path holds it (a nested stack `Svc/Inner` is known by its resource
+ * `Svc/Inner.NestedStack/Inner.NestedStackResource`). Empty when there is no such metadata: paths are
+ * then what the templates say.
+ *
+ * The acknowledgements CDK recorded on constructs of the stack (`Validations.of(x).acknowledge()`,
+ * `aws:cdk:acknowledged-rules` entries), in path order.
  */
-function constructPaths(dir: string, stackKey: string, artifact: Artifact): ConstructPaths {
+function artifactMetadata(
+  dir: string,
+  stackKey: string,
+  artifact: Artifact,
+): { paths: ConstructPaths; acknowledgements: RecordedAcknowledgement[] } {
   const entries: Array<[string, string, SourceFrame | undefined]> = [];
+  const acknowledgements: RecordedAcknowledgement[] = [];
   const collect = (metadata: unknown) => {
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return;
     for (const [p, list] of Object.entries(metadata as MetadataEntries)) {
@@ -455,6 +472,10 @@ function constructPaths(dir: string, stackKey: string, artifact: Artifact): Cons
       for (const e of list) {
         if (e?.type === 'aws:cdk:logicalId' && typeof e.data === 'string') {
           entries.push([p.slice(1), e.data, userFrame(creation) ?? userFrame(e.trace)]);
+        } else if (e?.type === ACKNOWLEDGED_RULES_METADATA_KEY && isRecord(e.data)) {
+          for (const [id, reason] of Object.entries(e.data)) {
+            acknowledgements.push({ at: p.slice(1), id, reason: typeof reason === 'string' ? reason : '' });
+          }
         }
       }
     }
@@ -487,7 +508,13 @@ function constructPaths(dir: string, stackKey: string, artifact: Artifact): Cons
       else if (stack.sources) delete stack.sources[logicalId];
     }
   }
-  return byStack;
+  // Path order, then id order: the first acknowledgement that covers a finding is the same whatever the file's order.
+  acknowledgements.sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.at < b.at ? -1 : 1));
+  return { paths: byStack, acknowledgements };
+}
+
+function isRecord(v: unknown): v is { [key: string]: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

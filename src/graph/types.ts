@@ -49,6 +49,26 @@ export interface RawStack {
    * always in debug mode, `CDK_DEBUG=true`), or the `trace` of older versions' entries.
    */
   readonly sourceLocations?: { readonly [logicalId: string]: SourceFrame };
+  /**
+   * The construct paths of the Stages the stack is in, outermost first (`['Beta']`), when it was read
+   * from a cloud assembly: an acknowledged finding id may be written relative to them.
+   */
+  readonly stages?: ReadonlyArray<string>;
+  /**
+   * The acknowledgements CDK recorded on the stack and the constructs in it
+   * (`Validations.of(x).acknowledge()`), when it was read from a cloud assembly. Those made on a
+   * Stage or on the app are not written into the cloud assembly, so they are not here.
+   */
+  readonly acknowledgements?: ReadonlyArray<RecordedAcknowledgement>;
+}
+
+/** An acknowledgement as CDK records it in a cloud assembly's metadata. */
+export interface RecordedAcknowledgement {
+  /** The construct path it was made on (`Beta/Svc/Fn`), without the leading `/`. */
+  readonly at: string;
+  /** The id as recorded (`Annotation::ApiReachability-…[…]`). */
+  readonly id: string;
+  readonly reason: string;
 }
 
 /** A place in a source file (1-based line and column). */

@@ -1,9 +1,7 @@
 import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ACKNOWLEDGED_RULES_METADATA_KEY, acknowledgedIdCovers } from '../acknowledgement-ids';
 import { Finding } from '../finding';
-
-/** Where CDK's `Validations.of(x).acknowledge()` records acknowledged rule ids (aws-cdk-lib >= 2.257). */
-const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
 
 /**
  * Whether a finding is acknowledged on its resource or on any construct above it, either for the
@@ -35,20 +33,15 @@ export interface FoundAcknowledgement {
  * resource, then on each construct above it.
  */
 export function acknowledgementOf(construct: IConstruct | undefined, f: Finding): FoundAcknowledgement | undefined {
-  const rule = normalized(f.rule);
-  const findingId = normalized(f.findingId);
   for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
     for (const entry of c.node.metadata) {
       if (entry.type !== ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) {
         continue;
       }
       for (const id of Object.keys(entry.data as object)) {
-        const wanted = normalized(id.replace(/^[A-Za-z0-9 _.-]*::/, ''));
-        const found = { id, reason: String((entry.data as { [id: string]: unknown })[id] ?? ''), at: c.node.path };
-        if (wanted === rule) return found;
-        if (!wanted.startsWith(`${rule}[`) || !wanted.endsWith(']')) continue;
-        const inner = wanted.slice(rule.length + 1, -1);
-        if (inner === findingId || basesOf(c).some((base) => `${base}/${inner}` === findingId)) return found;
+        if (acknowledgedIdCovers(id, f.rule, f.findingId, basesOf(c))) {
+          return { id, reason: String((entry.data as { [id: string]: unknown })[id] ?? ''), at: c.node.path };
+        }
       }
     }
   }
@@ -57,21 +50,16 @@ export function acknowledgementOf(construct: IConstruct | undefined, f: Finding)
 
 /**
  * The construct paths a relative finding id may be read against, for an acknowledgement on `c`: the
- * Stages around it (innermost first) and its stack (spaces as hyphens, as ids are compared).
+ * Stages around it (innermost first) and its stack.
  */
 function basesOf(c: IConstruct): string[] {
   const bases: string[] = [];
   const scopes = c.node.scopes;
   for (let i = scopes.length - 1; i >= 0; i--) {
     const s = scopes[i];
-    if ((Stage.isStage(s) || Stack.isStack(s)) && s.node.path !== '') bases.push(normalized(s.node.path));
+    if ((Stage.isStage(s) || Stack.isStack(s)) && s.node.path !== '') bases.push(s.node.path);
   }
   return bases;
-}
-
-/** An id as CDK records it: spaces become hyphens. */
-function normalized(id: string): string {
-  return id.replace(/ /g, '-');
 }
 
 /** The construct at a path below `root` (paths as `node.path` gives them), if it exists. */

@@ -144,7 +144,10 @@ describe('the examples of README.md and docs/cli.md', () => {
       );
       expect(withs.length).toBeGreaterThan(0);
       for (const keys of withs) for (const k of keys) expect(Object.keys(action.inputs)).toContain(k);
-      const ids = blocks.flatMap((b) => [...b.matchAll(/^\s+-\s+id: ([\w-]+)/gm)].map((m) => m[1]));
+      // The hook ids of pre-commit configurations (blocks with `hooks:`; an acknowledgement's `- id:` is not one).
+      const ids = blocks
+        .filter((b) => /^\s*hooks:/m.test(b))
+        .flatMap((b) => [...b.matchAll(/^\s+-\s+id: ([\w-]+)/gm)].map((m) => m[1]));
       expect(ids.length).toBeGreaterThan(0);
       for (const id of ids) expect(hooks.map((h) => h.id)).toContain(id);
     },

@@ -92,11 +92,12 @@ describe('check, json', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.version).toBe(1);
     expect(doc.tool).toEqual({ name: 'api-reachability', version: expect.any(String) });
-    expect(doc.summary).toEqual({ errors: 1, warnings: 0, findings: 1, files: 1 });
+    expect(doc.summary).toEqual({ errors: 1, warnings: 0, findings: 1, files: 1, acknowledged: 0 });
     expect(doc.findings).toHaveLength(1);
     const f = doc.findings[0];
     expect(Object.keys(f).sort()).toEqual(
       [
+        'acknowledged',
         'docs',
         'evidence',
         'findingId',
