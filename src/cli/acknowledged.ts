@@ -14,6 +14,7 @@
 import { acknowledgedIdCovers, normalizedId, withoutNamespace } from '../acknowledgement-ids';
 import { Finding } from '../finding';
 import { fingerprint } from './report';
+import { isRecord, own } from '../graph/bounded';
 import { RawStack, RecordedAcknowledgement } from '../graph/types';
 
 /** What acknowledges a finding in the command line's reports. */
@@ -43,8 +44,15 @@ export function acknowledgementsOf(
   }
   // The nearest first (the longest path), then in path and id order.
   recorded.sort((a, b) => b.at.length - a.at.length || compare(a.at, b.at) || compare(a.id, b.id));
-  const basesOf = (at: string) =>
-    [...bases].filter((b) => at === b || at.startsWith(`${b}/`)).sort((a, b) => b.length - a.length);
+  const basesAt = new Map<string, string[]>();
+  const basesOf = (at: string) => {
+    let found = basesAt.get(at);
+    if (!found) {
+      found = [...bases].filter((b) => at === b || at.startsWith(`${b}/`)).sort((a, b) => b.length - a.length);
+      basesAt.set(at, found);
+    }
+    return found;
+  };
 
   const out = new Map<string, CliAcknowledgement>();
   for (const f of findings) {
@@ -86,7 +94,7 @@ function inTemplate(
   const logicalIds = [f.resource.logicalId, ...(f.resource.origin ? [f.resource.origin.logicalId] : [])];
   const bases = basesOf(stack.key);
   for (const logicalId of logicalIds) {
-    const r = Object.prototype.hasOwnProperty.call(resources, logicalId) ? resources[logicalId] : undefined;
+    const r = own(resources, logicalId);
     const nag = isRecord(r) && isRecord(r.Metadata) ? r.Metadata.cdk_nag : undefined;
     const entries = isRecord(nag) ? nag.rules_to_suppress : undefined;
     if (!Array.isArray(entries)) continue;
@@ -108,8 +116,4 @@ function inTemplate(
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isRecord(v: unknown): v is { [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -21,6 +21,11 @@ export function own(obj: { readonly [key: string]: unknown }, key: string): unkn
   return hasOwn(obj, key) ? obj[key] : undefined;
 }
 
+/** Whether `v` is a plain object (a mapping of a template): not null, not an array. */
+export function isRecord(v: unknown): v is { [key: string]: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Whether `obj` has the own property `key`. */
 export function hasOwn(obj: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);

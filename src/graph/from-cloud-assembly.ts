@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { boundedJson, own } from './bounded';
+import { boundedJson, isRecord, own } from './bounded';
 import { LoadedTemplate, readTemplateFile, TemplateLoadError } from './template-loader';
 import { RawStack, RawTemplate, RecordedAcknowledgement, SourceFrame } from './types';
 import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../acknowledgement-ids';
@@ -453,7 +453,7 @@ const MAX_NESTED_STACKS = 2_000;
  * then what the templates say.
  *
  * The acknowledgements CDK recorded on constructs of the stack (`Validations.of(x).acknowledge()`,
- * `aws:cdk:acknowledged-rules` entries), in path order.
+ * `aws:cdk:acknowledged-rules` entries), in the file's order (their reader orders them).
  */
 function artifactMetadata(
   dir: string,
@@ -463,7 +463,7 @@ function artifactMetadata(
   const entries: Array<[string, string, SourceFrame | undefined]> = [];
   const acknowledgements: RecordedAcknowledgement[] = [];
   const collect = (metadata: unknown) => {
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return;
+    if (!isRecord(metadata)) return;
     for (const [p, list] of Object.entries(metadata as MetadataEntries)) {
       if (!Array.isArray(list) || !p.startsWith('/')) continue;
       // Where CDK recorded the construct's creation: an `aws:cdk:creationStack` entry beside the
@@ -508,13 +508,7 @@ function artifactMetadata(
       else if (stack.sources) delete stack.sources[logicalId];
     }
   }
-  // Path order, then id order: the first acknowledgement that covers a finding is the same whatever the file's order.
-  acknowledgements.sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.at < b.at ? -1 : 1));
   return { paths: byStack, acknowledgements };
-}
-
-function isRecord(v: unknown): v is { [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
